@@ -1,0 +1,64 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test as base, expect, type Page } from '@playwright/test';
+
+/** A browser-mode engine started for one test, with its own data folder. */
+export interface Engine {
+  url: string;
+  dataDir: string;
+  process: ChildProcess;
+  output: () => string;
+}
+
+/** Starts `node out/main/browser.js` and waits for the address it prints. */
+export async function startEngine(env: NodeJS.ProcessEnv = {}): Promise<Engine> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gantry-e2e-'));
+  const child = spawn(process.execPath, ['out/main/browser.js'], {
+    env: { ...process.env, ...env, GANTRY_DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Engine did not start within 20 s:\n${output}`)), 20_000);
+    child.stdout!.on('data', () => {
+      const match = /Open: (\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`Engine exited with ${code}:\n${output}`)));
+  });
+  return { url, dataDir, process: child, output: () => output };
+}
+
+/** Stops an engine and removes its data folder. */
+export async function stopEngine(engine: Engine): Promise<void> {
+  if (engine.process.exitCode === null) {
+    const exited = new Promise((resolve) => engine.process.once('exit', resolve));
+    engine.process.kill('SIGTERM');
+    await exited;
+  }
+  rmSync(engine.dataDir, { recursive: true, force: true });
+}
+
+/** Opens the app and waits until it says it is ready (never a sleep). */
+export async function openApp(page: Page, engine: Engine): Promise<void> {
+  await page.goto(engine.url);
+  await expect(page.locator('[data-app-ready]')).toHaveAttribute('data-app-ready', 'true');
+}
+
+/** A test that has its own engine and the app already open. */
+export const test = base.extend<{ engine: Engine }>({
+  engine: async ({}, use) => {
+    const engine = await startEngine();
+    await use(engine);
+    await stopEngine(engine);
+  },
+});
+
+export { expect };

@@ -1,0 +1,44 @@
+import { test, expect, openApp } from './fixtures';
+import { ShellPage } from './pages/shell';
+
+test('the real renderer runs against the real engine in browser mode', async ({ page, engine }) => {
+  await openApp(page, engine);
+  // The token never stays in the address bar (it would end up in screenshots and history).
+  expect(page.url()).not.toContain('token=');
+
+  const shell = new ShellPage(page);
+  for (const section of ['Environments', 'Migrations', 'History', 'Servers'] as const) {
+    await shell.goTo(section);
+    await expect(page.locator('.empty-state')).toBeVisible();
+  }
+  await shell.goTo('Settings');
+  // A real round trip: app:info answered by the engine process this test started.
+  await expect(page.getByTestId('app-bridge')).toContainText('browser mode');
+  await expect(page.getByTestId('app-data-dir')).toHaveText(engine.dataDir);
+  await expect(page.getByTestId('app-version')).toHaveText(/^\d+\.\d+\.\d+/);
+  await page.screenshot({ path: 'e2e/artifacts/settings.png' });
+
+  // A reload keeps the section and the session.
+  await page.reload();
+  await expect(page.locator('[data-app-ready]')).toHaveAttribute('data-app-ready', 'true');
+  await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
+});
+
+test('a background job reports progress and can be cancelled from the UI', async ({ page, engine }) => {
+  await openApp(page, engine);
+  await new ShellPage(page).goTo('Settings');
+  await page.getByRole('button', { name: 'Run self-test' }).click();
+  const job = page.getByTestId('selftest-job');
+  await expect(job).toHaveAttribute('data-state', 'running');
+  await expect(job).toContainText(/\d+% · step/);
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(job).toHaveAttribute('data-state', 'cancelled');
+  await expect(job).toContainText('Cancelled by the operator');
+});
+
+test('a page opened without the token says how to get in', async ({ page, engine }) => {
+  const withoutToken = engine.url.replace(/#token=.*/, '');
+  await page.goto(withoutToken);
+  await expect(page.locator('[data-app-ready]')).toHaveAttribute('data-app-ready', 'error');
+  await expect(page.getByRole('alert')).toContainText('npm start');
+});

@@ -1,0 +1,69 @@
+import { join } from 'node:path';
+import { Router } from '../ipc/router';
+import { JobRegistry } from '../jobs/registry';
+import { registerJobHandlers } from '../jobs/handlers';
+import { registerSettingsHandlers } from '../settings/handlers';
+import { openDatabase, schemaVersion, type GantryDatabase } from '../store/open-database';
+import { EventHub } from './events';
+import { createFileLogger, type Logger } from './logger';
+
+/** What the engine needs from its host (Electron main, the browser-mode server, or a test). */
+export interface AppOptions {
+  dataDir: string;
+  version: string;
+  /** Defaults to `<dataDir>/gantry.db`; tests may pass `:memory:`. */
+  databaseFile?: string;
+  logger?: Logger;
+}
+
+/** The engine: database, jobs, events and the router that serves every IPC channel. */
+export interface GantryApp {
+  readonly router: Router;
+  readonly events: EventHub;
+  readonly jobs: JobRegistry;
+  readonly db: GantryDatabase;
+  readonly logger: Logger;
+  /** Cancels running jobs and closes connections and the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the engine. It never imports `electron`: the same object serves Electron IPC, the
+ * browser-mode WebSocket bridge and the tests.
+ */
+export function createApp(options: AppOptions): GantryApp {
+  const databaseFile = options.databaseFile ?? join(options.dataDir, 'gantry.db');
+  const logger = options.logger ?? createFileLogger(join(options.dataDir, 'logs', 'gantry.log'));
+  const db = openDatabase(databaseFile);
+  const events = new EventHub();
+  const jobs = new JobRegistry((event) => events.emit('job:event', event));
+  const router = new Router((channel, error) => logger.error(`Handler for ${channel} failed`, { error }));
+
+  router.handle('app:info', (_request, call) => ({
+    name: 'Gantry',
+    version: options.version,
+    dataDir: options.dataDir,
+    databaseFile,
+    bridge: call.bridge,
+    platform: process.platform,
+    nodeVersion: process.versions.node,
+    schemaVersion: schemaVersion(db),
+  }));
+  registerJobHandlers(router, jobs);
+  registerSettingsHandlers(router, db);
+
+  router.assertComplete();
+  logger.info('Gantry engine started', { dataDir: options.dataDir, version: options.version });
+
+  return {
+    router,
+    events,
+    jobs,
+    db,
+    logger,
+    async close() {
+      await jobs.cancelAll();
+      db.$client.close();
+    },
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * The one IPC contract: every request channel and every event that crosses between the main
+ * process (or the browser-mode bridge) and the renderer exists here and nowhere else.
+ *
+ * Request channels are named `area:verb`; each has a zod schema for its request (checked at
+ * runtime on the main side, for Electron IPC and the WebSocket bridge alike) and one for its
+ * response (the type the renderer receives). Each call takes one options object.
+ */
+import { z } from 'zod';
+import { jobEvent, jobSummary } from './jobs';
+
+const empty = z.object({}).strict();
+
+/** Everything the renderer may ask of the main side. */
+export const requestChannels = {
+  // ── app ──────────────────────────────────────────────────────────────
+  'app:info': {
+    request: empty,
+    response: z.object({
+      name: z.string(),
+      version: z.string(),
+      dataDir: z.string(),
+      databaseFile: z.string(),
+      bridge: z.enum(['electron', 'browser']),
+      platform: z.string(),
+      nodeVersion: z.string(),
+      schemaVersion: z.number(),
+    }),
+  },
+
+  // ── jobs ─────────────────────────────────────────────────────────────
+  'jobs:list': {
+    request: empty,
+    response: z.object({ jobs: z.array(jobSummary) }),
+  },
+  'jobs:cancel': {
+    request: z.object({ jobId: z.string().min(1).max(100) }).strict(),
+    response: z.object({ cancelled: z.boolean(), state: z.string() }),
+  },
+  /** Starts a short job that only reports progress; proves the job pipeline end to end. */
+  'jobs:selftest': {
+    request: z.object({ steps: z.number().int().min(1).max(50), stepMs: z.number().int().min(0).max(5000) }).strict(),
+    response: z.object({ jobId: z.string() }),
+  },
+
+  // ── settings ─────────────────────────────────────────────────────────
+  'settings:get': {
+    request: empty,
+    response: z.object({ settings: z.record(z.string(), z.string()) }),
+  },
+  'settings:set': {
+    request: z.object({ key: z.string().regex(/^[a-z][a-zA-Z0-9.]{0,63}$/), value: z.string().max(2000) }).strict(),
+    response: z.object({ settings: z.record(z.string(), z.string()) }),
+  },
+
+  // ── feature areas add their channels below, grouped by area ──────────
+} as const;
+
+/** Everything the main side pushes to the renderer. */
+export const eventChannels = {
+  'job:event': jobEvent,
+} as const;
+
+/** The name of a request channel. */
+export type RequestChannel = keyof typeof requestChannels;
+/** The name of an event channel. */
+export type EventChannel = keyof typeof eventChannels;
+/** The request a channel takes. */
+export type RequestOf<C extends RequestChannel> = z.input<(typeof requestChannels)[C]['request']>;
+/** The request a channel takes, after parsing (defaults applied). */
+export type ParsedRequestOf<C extends RequestChannel> = z.output<(typeof requestChannels)[C]['request']>;
+/** The response a channel gives. */
+export type ResponseOf<C extends RequestChannel> = z.output<(typeof requestChannels)[C]['response']>;
+/** The payload of an event. */
+export type EventOf<E extends EventChannel> = z.output<(typeof eventChannels)[E]>;
+
+/** Names of all request channels, for the preload's and the bridge's allow-lists. */
+export const requestChannelNames: readonly RequestChannel[] = Object.keys(requestChannels) as RequestChannel[];
+/** Names of all event channels. */
+export const eventChannelNames: readonly EventChannel[] = Object.keys(eventChannels) as EventChannel[];
+
+/** True when `name` is a request channel of the contract. */
+export function isRequestChannel(name: unknown): name is RequestChannel {
+  return typeof name === 'string' && Object.hasOwn(requestChannels, name);
+}
+
+/** True when `name` is an event channel of the contract. */
+export function isEventChannel(name: unknown): name is EventChannel {
+  return typeof name === 'string' && Object.hasOwn(eventChannels, name);
+}
