@@ -1,0 +1,106 @@
+import { and, asc, eq, inArray, ne, or, isNull } from 'drizzle-orm';
+import { redactSecrets } from '@shared/redact';
+import type { GantryDatabase } from '../store/open-database';
+import { migrationLog, migrations, migrationSteps } from '../store/schema';
+
+/** A migration as the journal stores it. */
+export type MigrationRow = typeof migrations.$inferSelect;
+/** One journaled step. */
+export type StepRow = typeof migrationSteps.$inferSelect;
+
+/** Statuses a journaled step moves through. */
+export type StepStatus = 'running' | 'done' | 'failed' | 'undone' | 'undo_failed' | 'skipped';
+
+/**
+ * The write-ahead journal of migrations in SQLite: every step is recorded as `running` (with its
+ * intent) before it touches a server and as `done` (with what it did) afterwards. Text that
+ * reaches it passes through secret redaction.
+ */
+export class MigrationJournal {
+  constructor(
+    private readonly db: GantryDatabase,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Records a new migration. */
+  create(row: Omit<MigrationRow, 'createdAt' | 'startedAt' | 'endedAt' | 'message' | 'errorCode'> & { message?: string | null }): void {
+    this.db.insert(migrations).values({ ...row, planJson: redactSecrets(row.planJson), createdAt: this.now() }).run();
+  }
+
+  /** The migration with this id, or null. */
+  get(id: string): MigrationRow | null {
+    return this.db.select().from(migrations).where(eq(migrations.id, id)).get() ?? null;
+  }
+
+  /** Changes a migration's status; terminal statuses also stamp the end time. */
+  setStatus(id: string, status: string, outcome: { message?: string; errorCode?: string | null; engineInstance?: string } = {}): void {
+    const terminal = !['pending', 'pending_approval', 'approved', 'running'].includes(status);
+    this.db
+      .update(migrations)
+      .set({
+        status,
+        ...(outcome.message !== undefined ? { message: redactSecrets(outcome.message) } : {}),
+        ...(outcome.errorCode !== undefined ? { errorCode: outcome.errorCode } : {}),
+        ...(outcome.engineInstance !== undefined ? { engineInstance: outcome.engineInstance } : {}),
+        ...(status === 'running' ? { startedAt: this.now() } : {}),
+        ...(terminal ? { endedAt: this.now() } : {}),
+      })
+      .where(eq(migrations.id, id))
+      .run();
+  }
+
+  /** Writes a step as running, with what it is about to do, before it does it. */
+  beginStep(migrationId: string, seq: number, stepId: string, title: string, intent: Record<string, unknown>): void {
+    this.db
+      .insert(migrationSteps)
+      .values({ migrationId, seq, stepId, title, status: 'running', intentJson: JSON.stringify(intent), startedAt: this.now() })
+      .onConflictDoUpdate({
+        target: [migrationSteps.migrationId, migrationSteps.seq],
+        set: { status: 'running', intentJson: JSON.stringify(intent), startedAt: this.now(), endedAt: null, error: null },
+      })
+      .run();
+  }
+
+  /** Records the outcome of a step (and, for `done`, what it did, needed to undo it). */
+  finishStep(migrationId: string, seq: number, status: StepStatus, detail: { result?: Record<string, unknown>; error?: string } = {}): void {
+    this.db
+      .update(migrationSteps)
+      .set({
+        status,
+        ...(detail.result !== undefined ? { resultJson: JSON.stringify(detail.result) } : {}),
+        ...(detail.error !== undefined ? { error: redactSecrets(detail.error) } : {}),
+        endedAt: this.now(),
+      })
+      .where(and(eq(migrationSteps.migrationId, migrationId), eq(migrationSteps.seq, seq)))
+      .run();
+  }
+
+  /** The steps of a migration in order. */
+  steps(migrationId: string): StepRow[] {
+    return this.db.select().from(migrationSteps).where(eq(migrationSteps.migrationId, migrationId)).orderBy(asc(migrationSteps.seq)).all();
+  }
+
+  /** Appends a log line (secrets masked). */
+  log(migrationId: string, level: 'info' | 'warn' | 'error', message: string): void {
+    this.db.insert(migrationLog).values({ migrationId, at: this.now(), level, message: redactSecrets(message) }).run();
+  }
+
+  /** The log of a migration, oldest first. */
+  logLines(migrationId: string): { at: number; level: string; message: string }[] {
+    return this.db
+      .select({ at: migrationLog.at, level: migrationLog.level, message: migrationLog.message })
+      .from(migrationLog)
+      .where(eq(migrationLog.migrationId, migrationId))
+      .orderBy(asc(migrationLog.id))
+      .all();
+  }
+
+  /** Migrations left `running` by an engine process other than this one: they were interrupted. */
+  interrupted(currentEngine: string): MigrationRow[] {
+    return this.db
+      .select()
+      .from(migrations)
+      .where(and(inArray(migrations.status, ['running']), or(isNull(migrations.engineInstance), ne(migrations.engineInstance, currentEngine))))
+      .all();
+  }
+}
