@@ -36,7 +36,7 @@ echo "════ summary ════"
 for name in unit integration e2e; do
   [ -f "$logs/$name.log" ] || continue
   echo "[$name]"
-  grep -E '^\s*(Test Files|Tests|[0-9]+ (passed|failed|flaky|skipped))' "$logs/$name.log" | sed 's/\x1b\[[0-9;]*m//g' | tail -4
+  sed 's/\x1b\[[0-9;]*m//g' "$logs/$name.log" | grep -E '^\s*(Test Files|Tests|[0-9]+ (passed|failed|flaky|skipped|did not run))' | tail -6
 done
 if [ "${#failed[@]}" -gt 0 ]; then echo "FAILED stages: ${failed[*]}"; exit 1; fi
 echo "All stages passed."

@@ -54,6 +54,8 @@ export async function openApp(page: Page, engine: Engine): Promise<void> {
 
 /** A test that has its own engine and the app already open. */
 export const test = base.extend<{ engine: Engine }>({
+  // Playwright requires an object pattern here even when a fixture uses no other fixture.
+  // eslint-disable-next-line no-empty-pattern
   engine: async ({}, use) => {
     const engine = await startEngine();
     await use(engine);
