@@ -1,0 +1,120 @@
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { GantryError } from '@shared/ipc/result';
+import { shellQuote, type RemoteHost } from './remote-host';
+
+/** How the image reached the target, and what is needed to undo it. */
+export interface ImageOnTarget {
+  method: 'present' | 'pulled' | 'streamed';
+  /** The id the reference pointed to on the target before (null: the reference was unknown there). */
+  previousId: string | null;
+  /** Bytes sent over the wire (compressed) when streamed. */
+  bytes: number;
+}
+
+/** Progress of an image transfer in bytes. */
+export type TransferProgress = (sentBytes: number, estimatedTotalBytes: number) => void;
+
+/**
+ * Makes sure the target has exactly the source's image: nothing when it already has the same
+ * image id; a pull when the image came from a registry (it has a registry digest); otherwise
+ * `docker save | gzip` on the source streamed into `gunzip | docker load` on the target, through
+ * this machine's memory only (no temporary file), with byte progress.
+ */
+export async function ensureImageOnTarget(options: {
+  source: RemoteHost;
+  target: RemoteHost;
+  imageRef: string;
+  imageId: string;
+  signal: AbortSignal;
+  onProgress?: TransferProgress;
+}): Promise<ImageOnTarget> {
+  const { source, target, imageRef, imageId, signal } = options;
+  const previousId = await imageIdOn(target, imageRef, signal);
+  if ((await imageIdOn(target, imageId, signal)) === imageId) {
+    if (previousId !== imageId) await mustSucceed(target, `docker tag ${shellQuote(imageId)} ${shellQuote(imageRef)}`, signal, 'tag the image');
+    return { method: 'present', previousId, bytes: 0 };
+  }
+
+  const sourceInfo = await source.exec(`docker image inspect --format '{{json .RepoDigests}} {{.Size}}' ${shellQuote(imageId)}`, { signal });
+  if (sourceInfo.code !== 0) {
+    throw new GantryError('image_missing', `The image ${imageRef} (${imageId.slice(0, 19)}) is not on ${source.label} any more. Was it removed since the plan was made?`);
+  }
+  const [digestsJson = '[]', sizeText = '0'] = sourceInfo.stdout.trim().split(' ');
+  const fromRegistry = (JSON.parse(digestsJson) as string[] | null)?.length ?? 0;
+  if (fromRegistry > 0) {
+    const pulled = await target.exec(`docker pull -q ${shellQuote(imageRef)}`, { signal });
+    if (pulled.code === 0 && (await imageIdOn(target, imageRef, signal)) === imageId) return { method: 'pulled', previousId, bytes: 0 };
+  }
+
+  const bytes = await streamImage(source, target, imageRef, Number(sizeText) || 0, signal, options.onProgress);
+  const loadedId = await imageIdOn(target, imageRef, signal);
+  if (loadedId !== imageId) {
+    throw new GantryError('image_mismatch', `After the transfer ${target.label} has ${imageRef} as ${loadedId ?? 'nothing'}, not ${imageId}. The source image may have changed during the transfer.`);
+  }
+  return { method: 'streamed', previousId, bytes };
+}
+
+/** Puts the target's image reference back as it was before `ensureImageOnTarget`. */
+export async function restoreImageOnTarget(target: RemoteHost, imageRef: string, record: ImageOnTarget, signal?: AbortSignal): Promise<void> {
+  if (record.previousId) {
+    await target.exec(`docker tag ${shellQuote(record.previousId)} ${shellQuote(imageRef)}`, signal ? { signal } : {});
+  } else if (record.method !== 'present') {
+    // Removes only the tag (and the image if nothing else uses it); a running container keeps it.
+    await target.exec(`docker image rm ${shellQuote(imageRef)} >/dev/null 2>&1 || true`, signal ? { signal } : {});
+  }
+}
+
+async function imageIdOn(host: RemoteHost, reference: string, signal: AbortSignal): Promise<string | null> {
+  const result = await host.exec(`docker image inspect --format '{{.Id}}' ${shellQuote(reference)} 2>/dev/null`, { signal });
+  return result.code === 0 ? result.stdout.trim() || null : null;
+}
+
+async function mustSucceed(host: RemoteHost, command: string, signal: AbortSignal, what: string): Promise<void> {
+  const result = await host.exec(command, { signal });
+  if (result.code !== 0) throw new GantryError('docker_error', `Could not ${what} on ${host.label}: ${result.stderr.trim()}`);
+}
+
+async function streamImage(
+  source: RemoteHost,
+  target: RemoteHost,
+  imageRef: string,
+  estimatedBytes: number,
+  signal: AbortSignal,
+  onProgress?: TransferProgress,
+): Promise<number> {
+  const saver = await source.spawn(`docker save ${shellQuote(imageRef)} | gzip -1`, { signal });
+  const loader = await target.spawn('gunzip | docker load', { signal });
+  let sent = 0;
+  let lastReport = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      sent += chunk.length;
+      if (onProgress && sent - lastReport > 4 * 1024 * 1024) {
+        lastReport = sent;
+        onProgress(sent, estimatedBytes);
+      }
+      callback(null, chunk);
+    },
+  });
+  const abort = () => {
+    saver.kill();
+    loader.kill();
+  };
+  signal.addEventListener('abort', abort, { once: true });
+  try {
+    await pipeline(saver.stdout, counter, loader.stdin, { signal });
+    const [saved, loaded] = await Promise.all([saver.done, loader.done]);
+    if (saved.code !== 0) throw new GantryError('transfer_failed', `docker save failed on ${source.label}: ${saved.stderr.trim() || `exit ${saved.code}`}`);
+    if (loaded.code !== 0) throw new GantryError('transfer_failed', `docker load failed on ${target.label}: ${loaded.stderr.trim() || `exit ${loaded.code}`}`);
+    onProgress?.(sent, estimatedBytes);
+    return sent;
+  } catch (error) {
+    abort();
+    if (error instanceof GantryError) throw error;
+    if (signal.aborted) throw new GantryError('cancelled', 'The image transfer was cancelled.');
+    throw new GantryError('transfer_failed', `The image transfer from ${source.label} to ${target.label} broke off after ${(sent / 1e6).toFixed(1)} MB: ${(error as Error).message}`);
+  } finally {
+    signal.removeEventListener('abort', abort);
+  }
+}

@@ -1,0 +1,92 @@
+import { GantryError } from '@shared/ipc/result';
+import { shellQuote, type RemoteHost, type RemoteProcess } from './remote-host';
+
+/** Who holds a target lock, as other operators are told. */
+export interface LockHolder {
+  migrationId: string;
+  operator: string;
+  machine: string;
+  since: string;
+}
+
+/** A held lock; `release` is idempotent. */
+export interface TargetLock {
+  release(): Promise<void>;
+}
+
+const LOCK_DIR = '/tmp/gantry-locks';
+
+/**
+ * Takes the migration lock of one environment on the target server itself, so two Gantry
+ * instances (or two operators) cannot migrate into it at once. The lock is an `flock` held by a
+ * remote process that lives exactly as long as its SSH channel: if the holder's connection dies,
+ * sshd ends the process and the kernel releases the lock — no stale locks to clean up.
+ */
+export async function acquireTargetLock(
+  host: RemoteHost,
+  options: { environmentKey: string; holder: LockHolder; signal?: AbortSignal },
+): Promise<TargetLock> {
+  if (!/^[A-Za-z0-9._-]{1,80}$/.test(options.environmentKey)) throw new Error(`Invalid lock name "${options.environmentKey}"`);
+  const file = `${LOCK_DIR}/${options.environmentKey}.lock`;
+  const script = [
+    'umask 000',
+    `mkdir -p ${LOCK_DIR} 2>/dev/null; chmod 1777 ${LOCK_DIR} 2>/dev/null`,
+    `[ -e ${file} ] || : > ${file}`,
+    `exec 9<${file}`,
+    `if flock -n 9; then printf '%s' ${shellQuote(JSON.stringify(options.holder))} > ${file}.holder; echo GANTRY_LOCKED; cat >/dev/null; else echo GANTRY_BUSY; cat ${file}.holder 2>/dev/null; fi`,
+  ].join('\n');
+  const process = await host.spawn(`sh -c ${shellQuote(script)}`, options.signal ? { signal: options.signal } : {});
+  const firstOutput = await readUntilDecided(process);
+  if (firstOutput.startsWith('GANTRY_LOCKED')) {
+    let released = false;
+    return {
+      async release() {
+        if (released) return;
+        released = true;
+        process.stdin.end();
+        await Promise.race([process.done, new Promise((resolve) => setTimeout(resolve, 5000))]);
+        process.kill();
+      },
+    };
+  }
+  await process.done.catch(() => undefined);
+  if (firstOutput.startsWith('GANTRY_BUSY')) {
+    const holder = parseHolder(firstOutput.slice('GANTRY_BUSY'.length).trim());
+    throw new GantryError(
+      'target_locked',
+      holder
+        ? `Another migration is already running into ${options.environmentKey} on ${host.label}: ${holder.migrationId} by ${holder.operator} on ${holder.machine}, since ${holder.since}. Wait for it to finish, or cancel it from the machine that started it.`
+        : `Another migration is already running into ${options.environmentKey} on ${host.label}. Wait for it to finish.`,
+      holder ? { holder } : undefined,
+    );
+  }
+  throw new GantryError('lock_failed', `Could not take the migration lock on ${host.label}: ${firstOutput.trim() || 'no answer'}. Is flock (util-linux) installed there?`);
+}
+
+function readUntilDecided(process: RemoteProcess): Promise<string> {
+  return new Promise((resolve) => {
+    let text = '';
+    const onData = (chunk: Buffer) => {
+      text += chunk.toString();
+      if (text.startsWith('GANTRY_LOCKED\n')) {
+        process.stdout.off('data', onData);
+        process.stdout.resume();
+        resolve(text);
+      }
+    };
+    process.stdout.on('data', onData);
+    void process.done.then(
+      ({ stderr }) => resolve(text || stderr),
+      (error: Error) => resolve(text || error.message),
+    );
+  });
+}
+
+function parseHolder(text: string): LockHolder | null {
+  try {
+    const value = JSON.parse(text) as Partial<LockHolder>;
+    return typeof value.migrationId === 'string' ? (value as LockHolder) : null;
+  } catch {
+    return null;
+  }
+}
