@@ -75,3 +75,32 @@ export const migrationLog = sqliteTable(
   },
   (table) => [index('migration_log_by_migration').on(table.migrationId, table.id)],
 );
+
+/**
+ * A server Gantry reaches over SSH. Never a secret: `secretRef` names the OS keychain entry
+ * that holds the password, passphrase or imported private key.
+ */
+export const servers = sqliteTable('servers', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  host: text('host').notNull(),
+  port: integer('port').notNull().default(22),
+  username: text('username').notNull(),
+  /** key-file | key-stored | password | agent */
+  authMethod: text('auth_method').notNull(),
+  /** For key-file: the private key's path on this machine. */
+  keyPath: text('key_path'),
+  /** The keychain account holding this server's secret, or null when it has none. */
+  secretRef: text('secret_ref'),
+  /** The pinned host key as `SHA256:...`; null until the operator confirms it. */
+  hostKeyFingerprint: text('host_key_fingerprint'),
+  hostKeyAlgorithm: text('host_key_algorithm'),
+  /** ProxyJump: ids of the servers to hop through, in order (JSON array). */
+  jumpHostIdsJson: text('jump_host_ids_json').notNull().default('[]'),
+  labelsJson: text('labels_json').notNull().default('[]'),
+  /** The last probe (OS, Docker, disk, ports, proxy, latency) as JSON. */
+  lastProbeJson: text('last_probe_json'),
+  lastProbeAt: integer('last_probe_at'),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
