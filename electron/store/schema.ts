@@ -3,7 +3,7 @@
  * to add a migration in `electron/store/migrations/`; a shipped migration is never edited.
  * Secrets never live here: rows hold references to keychain entries instead.
  */
-import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** Operator preferences, as plain key/value text. */
 export const settings = sqliteTable('settings', {
@@ -104,3 +104,124 @@ export const servers = sqliteTable('servers', {
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 });
+
+// ── inventory ─────────────────────────────────────────────────────────
+
+/** A project: the resources that move together up one chain of environments. */
+export const projects = sqliteTable('projects', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  createdAt: integer('created_at').notNull(),
+});
+
+/** One link of a project's chain (dev → uat → production), bound to the server it runs on. */
+export const environments = sqliteTable(
+  'environments',
+  {
+    id: text('id').primaryKey(),
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** 0-based place in the chain; production is last. */
+    position: integer('position').notNull(),
+    production: integer('production', { mode: 'boolean' }).notNull().default(false),
+    serverId: text('server_id').references(() => servers.id, { onDelete: 'set null' }),
+    /** The Docker network the environment's containers join. */
+    network: text('network').notNull(),
+    /** The environment's base domain, e.g. `uat.example.com`; '' when none. */
+    domain: text('domain').notNull().default(''),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [uniqueIndex('environments_name_per_project').on(table.projectId, table.name)],
+);
+
+/** A resource of a project: an application, a database or a service. */
+export const resources = sqliteTable(
+  'resources',
+  {
+    id: text('id').primaryKey(),
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** application | database | service */
+    kind: text('kind').notNull(),
+    /** For a database: postgresql, mysql, mariadb, mongodb, redis, keydb, dragonfly or clickhouse. */
+    databaseType: text('database_type'),
+    tagsJson: text('tags_json').notNull().default('[]'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [uniqueIndex('resources_name_per_project').on(table.projectId, table.name)],
+);
+
+/** "This resource uses that one" (an app and its database), for ordering and rewiring. */
+export const resourceLinks = sqliteTable(
+  'resource_links',
+  {
+    resourceId: text('resource_id')
+      .notNull()
+      .references(() => resources.id, { onDelete: 'cascade' }),
+    targetId: text('target_id')
+      .notNull()
+      .references(() => resources.id, { onDelete: 'cascade' }),
+  },
+  (table) => [primaryKey({ columns: [table.resourceId, table.targetId] })],
+);
+
+/** A command run on a schedule inside a resource's container (cron syntax). */
+export const scheduledTasks = sqliteTable('scheduled_tasks', {
+  id: text('id').primaryKey(),
+  resourceId: text('resource_id')
+    .notNull()
+    .references(() => resources.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  schedule: text('schedule').notNull(),
+  command: text('command').notNull(),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+});
+
+/** Which container is a resource in one environment, and the spec hash Gantry last recorded for it. */
+export const instances = sqliteTable(
+  'instances',
+  {
+    resourceId: text('resource_id')
+      .notNull()
+      .references(() => resources.id, { onDelete: 'cascade' }),
+    environmentId: text('environment_id')
+      .notNull()
+      .references(() => environments.id, { onDelete: 'cascade' }),
+    serverId: text('server_id').references(() => servers.id, { onDelete: 'set null' }),
+    containerName: text('container_name').notNull(),
+    containerId: text('container_id'),
+    /** SHA-256 of the sealed spec when Gantry adopted or last changed the container. */
+    recordedHash: text('recorded_hash').notNull(),
+    recordedAt: integer('recorded_at').notNull(),
+    /** The upstream's spec hash when Gantry last promoted it here; null if never promoted. */
+    promotedFromHash: text('promoted_from_hash'),
+  },
+  (table) => [primaryKey({ columns: [table.resourceId, table.environmentId] })],
+);
+
+/**
+ * Every spec Gantry recorded for an instance. The spec is sealed: secret values are masked and
+ * carry a keyed fingerprint (HMAC-SHA-256, key in the OS keychain), never the clear value.
+ */
+export const specHistory = sqliteTable(
+  'spec_history',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    resourceId: text('resource_id')
+      .notNull()
+      .references(() => resources.id, { onDelete: 'cascade' }),
+    environmentId: text('environment_id')
+      .notNull()
+      .references(() => environments.id, { onDelete: 'cascade' }),
+    /** adopted | migrated | rolled_back | accepted_drift */
+    event: text('event').notNull(),
+    specJson: text('spec_json').notNull(),
+    specHash: text('spec_hash').notNull(),
+    at: integer('at').notNull(),
+  },
+  (table) => [index('spec_history_by_instance').on(table.resourceId, table.environmentId, table.id)],
+);
