@@ -1,0 +1,3 @@
+mkdir -p /var/lib/clickhouse /var/log/clickhouse-server
+chown -R clickhouse:clickhouse /var/lib/clickhouse /var/log/clickhouse-server
+chmod 755 /usr/local/bin/docker-entrypoint.sh

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Gantry lab: three real servers (dev, uat, prod) on this machine, each with its own network
+# namespace, sshd and dockerd. Usage: lab/lab.sh <command>; see lab/README.md.
+set -euo pipefail
+LAB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+export LAB_DIR
+source "$LAB_DIR/lib/common.sh"
+source "$LAB_DIR/lib/images.sh"
+source "$LAB_DIR/lib/deps.sh"
+source "$LAB_DIR/lib/credentials.sh"
+source "$LAB_DIR/lib/servers.sh"
+source "$LAB_DIR/lib/faults.sh"
+source "$LAB_DIR/lib/env.sh"
+
+usage() {
+  cat >&2 <<'USAGE'
+usage: lab/lab.sh <command>
+  deps                 install the Debian packages the lab needs (no-op when present)
+  images               build (or reuse cached) lab images only
+  up                   start dev, uat and prod (idempotent)
+  down                 stop everything; keeps keys and server disks (idempotent)
+  reset                down, then delete the server disks (next up starts from clean disks)
+  purge                reset, then delete the whole state folder (new keys and host keys)
+  status               show what runs; exit 0 only when the whole lab is healthy
+  env                  connection details as JSON (includes an ssh_config snippet)
+  ssh-config           the ssh_config snippet alone
+  fault <server> <action>
+                       action: sshd-stop sshd-start docker-stop docker-start
+                               net-cut net-restore disk-fill disk-free
+  check-clean          exit non-zero if anything of the lab is left on the host
+USAGE
+}
+
+cmd=${1:-}
+[[ $# -gt 0 ]] && shift
+case "$cmd" in
+  deps) lab_deps ;;
+  images) require_root; lab_images ;;
+  up) require_root; lab_up ;;
+  down) require_root; lab_down ;;
+  reset) require_root; lab_down; lab_reset_disks ;;
+  purge) require_root; lab_down; lab_purge ;;
+  status) require_root; lab_status ;;
+  env) require_root; lab_env ;;
+  ssh-config) require_root; lab_ssh_config ;;
+  fault) require_root; lab_fault "$@" ;;
+  check-clean) bash "$LAB_DIR/check-clean.sh" ;;
+  -h|--help|help) usage ;;
+  *) usage; exit 2 ;;
+esac
