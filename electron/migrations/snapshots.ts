@@ -1,0 +1,40 @@
+import { GantryError } from '@shared/ipc/result';
+import type { ContainerInspectInfo } from '@shared/spec/docker-inspect';
+import { shellQuote, type RemoteHost } from './remote-host';
+
+/** Where a snapshot lives: on the target server itself, readable only by the SSH user. */
+export interface SnapshotRef {
+  path: string;
+  containerName: string;
+  imageId: string;
+}
+
+const SNAPSHOT_DIR = '$HOME/.gantry/snapshots';
+
+/**
+ * Takes a snapshot of a container before a migration changes it: its full `docker inspect`,
+ * written on the target server (mode 600) by the server itself, so its secret env values never
+ * travel to or rest on the operator's machine. Rollback reads it back from there.
+ */
+export async function takeSnapshot(host: RemoteHost, containerName: string, snapshotId: string, signal?: AbortSignal): Promise<SnapshotRef> {
+  if (!/^[A-Za-z0-9._-]+$/.test(snapshotId)) throw new Error(`Invalid snapshot id ${snapshotId}`);
+  const file = `${SNAPSHOT_DIR}/${snapshotId}.json`;
+  const result = await host.exec(
+    `umask 077 && mkdir -p ${SNAPSHOT_DIR} && docker inspect ${shellQuote(containerName)} > ${file}.tmp && mv ${file}.tmp ${file} && docker inspect --format '{{.Image}}' ${shellQuote(containerName)} && echo ${file}`,
+    signal ? { signal } : {},
+  );
+  if (result.code !== 0) throw new GantryError('snapshot_failed', `Could not snapshot ${containerName} on ${host.label}: ${result.stderr.trim() || `exit ${result.code}`}`);
+  const [imageId = '', path = ''] = result.stdout.trim().split('\n');
+  return { path, containerName, imageId };
+}
+
+/** Reads a snapshot back (for rollback). */
+export async function readSnapshot(host: RemoteHost, ref: SnapshotRef, signal?: AbortSignal): Promise<ContainerInspectInfo> {
+  const result = await host.exec(`cat ${shellQuote(ref.path)}`, signal ? { signal } : {});
+  if (result.code !== 0) {
+    throw new GantryError('snapshot_missing', `The snapshot of ${ref.containerName} is gone from ${host.label} (${ref.path}). It cannot be restored automatically.`);
+  }
+  const [inspect] = JSON.parse(result.stdout) as ContainerInspectInfo[];
+  if (!inspect) throw new GantryError('snapshot_missing', `The snapshot ${ref.path} on ${host.label} is empty.`);
+  return inspect;
+}
