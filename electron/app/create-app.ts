@@ -2,7 +2,11 @@ import { join } from 'node:path';
 import { Router } from '../ipc/router';
 import { JobRegistry } from '../jobs/registry';
 import { registerJobHandlers } from '../jobs/handlers';
+import { registerInventoryHandlers } from '../inventory/handlers';
 import { registerSettingsHandlers } from '../settings/handlers';
+import { createOsKeychain, type SecretStore } from '../keychain/secret-store';
+import { registerServerHandlers } from '../servers/handlers';
+import { createServersArea, type ServersArea, type ServersAreaOptions } from '../servers/servers-area';
 import { openDatabase, schemaVersion, type GantryDatabase } from '../store/open-database';
 import { EventHub } from './events';
 import { createFileLogger, type Logger } from './logger';
@@ -14,6 +18,10 @@ export interface AppOptions {
   /** Defaults to `<dataDir>/gantry.db`; tests may pass `:memory:`. */
   databaseFile?: string;
   logger?: Logger;
+  /** Where secrets go; defaults to the OS keychain. */
+  secretStore?: SecretStore;
+  /** Test-only knobs of the servers area (agent env, known_hosts files, timings). */
+  servers?: Partial<Pick<ServersAreaOptions, 'env' | 'knownHostsFiles' | 'sshConfigFile' | 'tuning' | 'pool'>>;
 }
 
 /** The engine: database, jobs, events and the router that serves every IPC channel. */
@@ -23,6 +31,8 @@ export interface GantryApp {
   readonly jobs: JobRegistry;
   readonly db: GantryDatabase;
   readonly logger: Logger;
+  /** Servers: records, keychain secrets and the pooled SSH connections (`servers.connections.get(id)`). */
+  readonly servers: ServersArea;
   /** Cancels running jobs and closes connections and the database. */
   close(): Promise<void>;
 }
@@ -51,6 +61,9 @@ export function createApp(options: AppOptions): GantryApp {
   }));
   registerJobHandlers(router, jobs);
   registerSettingsHandlers(router, db);
+  const servers = createServersArea({ db, events, logger, secrets: options.secretStore ?? createOsKeychain(), ...options.servers });
+  registerServerHandlers(router, servers, jobs);
+  registerInventoryHandlers(router, { db, jobs, secrets: options.secretStore ?? createOsKeychain(), hosts: (serverId) => servers.connections.get(serverId) });
 
   router.assertComplete();
   logger.info('Gantry engine started', { dataDir: options.dataDir, version: options.version });
@@ -61,8 +74,10 @@ export function createApp(options: AppOptions): GantryApp {
     jobs,
     db,
     logger,
+    servers,
     async close() {
       await jobs.cancelAll();
+      await servers.close();
       db.$client.close();
     },
   };

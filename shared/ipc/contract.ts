@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { jobEvent, jobSummary } from './jobs';
+import { connectionState, connectionTestStep, fingerprint, hostKeyCheck, serverInput, serverView, sshConfigHost } from '../servers/server-schemas';
 
 const empty = z.object({}).strict();
 
@@ -54,11 +55,47 @@ export const requestChannels = {
   },
 
   // ── feature areas add their channels below, grouped by area ──────────
+  // ── servers ──────────────────────────────────────────────────────────
+  'servers:list': {
+    request: empty,
+    response: z.object({ servers: z.array(serverView) }),
+  },
+  /** Creates (no `id`) or updates a server; secrets go to the OS keychain, never to SQLite. */
+  'servers:save': {
+    request: z.object({ id: z.string().min(1).max(100).optional(), server: serverInput, pin: z.object({ fingerprint, algorithm: z.string().min(1).max(100) }).strict().optional() }).strict(),
+    response: z.object({ server: serverView }),
+  },
+  'servers:delete': {
+    request: z.object({ id: z.string().min(1).max(100) }).strict(),
+    response: z.object({ deleted: z.boolean() }),
+  },
+  'servers:test': {
+    request: z.object({ id: z.string().min(1).max(100).optional(), server: serverInput.optional(), trustFingerprint: fingerprint.optional() }).strict(),
+    response: z.object({ steps: z.array(connectionTestStep), hostKey: hostKeyCheck.nullable() }),
+  },
+  'servers:pin-host-key': {
+    request: z.object({ id: z.string().min(1).max(100), fingerprint, replace: z.boolean().optional() }).strict(),
+    response: z.object({ server: serverView }),
+  },
+  'servers:import-known-host': {
+    request: z.object({ id: z.string().min(1).max(100) }).strict(),
+    response: z.object({ server: serverView, file: z.string(), line: z.number() }),
+  },
+  'servers:probe': {
+    request: z.object({ id: z.string().min(1).max(100) }).strict(),
+    response: z.object({ jobId: z.string() }),
+  },
+  'servers:read-ssh-config': {
+    request: z.object({ path: z.string().min(1).max(4096).optional() }).strict(),
+    response: z.object({ path: z.string(), hosts: z.array(sshConfigHost) }),
+  },
+
 } as const;
 
 /** Everything the main side pushes to the renderer. */
 export const eventChannels = {
   'job:event': jobEvent,
+  'servers:status': z.object({ serverId: z.string(), state: connectionState, message: z.string().nullable() }),
 } as const;
 
 /** The name of a request channel. */

@@ -1,0 +1,298 @@
+/**
+ * One server's single SSH connection: commands, streams and Docker all run as channels over it,
+ * at most `maxChannels` at a time. It connects on first use, reconnects with backoff after a
+ * drop, and every operation takes an AbortSignal that closes its channel when it fires.
+ */
+import type { Client, ClientChannel } from 'ssh2';
+import type Dockerode from 'dockerode';
+import { GantryError } from '@shared/ipc/result';
+import type { ConnectionState } from '@shared/servers/server-schemas';
+import type { ExecResult, RemoteHost, RemoteProcess } from '../migrations/remote-host';
+import { ChannelLimiter } from './channel-limiter';
+import { ChannelSocket, createDockerClient, DIAL_STDIO_COMMAND } from './docker-over-ssh';
+import { cancelled, openSshChain, type ConnectTarget, type PresentedHostKey, type SshChain, type SshTuning } from './ssh-connect';
+
+/** How hard to try when the connection drops. */
+export interface ReconnectPolicy {
+  /** Retries after the first attempt. */
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+/** Everything a connection needs; `resolveTarget` reads credentials fresh on every (re)connect. */
+export interface ServerConnectionOptions {
+  label: string;
+  resolveTarget(signal: AbortSignal): Promise<ConnectTarget>;
+  tuning: SshTuning;
+  maxChannels: number;
+  reconnect: ReconnectPolicy;
+  onState(state: ConnectionState, message: string | null): void;
+}
+
+/** Options of `exec`. */
+export interface ExecOptions {
+  signal?: AbortSignal;
+  /** Written to the command's stdin, which is then closed. */
+  stdin?: string | Buffer;
+  /** Output beyond this fails the call (default 32 MiB): stream big output with `spawn`. */
+  maxOutputBytes?: number;
+}
+
+/** What a connection is doing, for status displays and tests. */
+export interface ConnectionStats {
+  state: ConnectionState;
+  message: string | null;
+  /** Successful connects so far (1 means it never had to reconnect). */
+  connects: number;
+  /** Local TCP port of the live connection's first hop, or null when not connected. */
+  localPort: number | null;
+  channels: { active: number; waiting: number };
+}
+
+const RETRYABLE = new Set(['ssh_unreachable', 'ssh_timeout', 'ssh_connection_lost']);
+const DEFAULT_MAX_OUTPUT = 32 * 1024 * 1024;
+const STDERR_LIMIT = 64 * 1024;
+
+/** A pooled connection to one server; get it from `ServerConnections.get(serverId)`. */
+export class ServerConnection implements RemoteHost {
+  readonly label: string;
+  private readonly limiter: ChannelLimiter;
+  private readonly lifetime = new AbortController();
+  private chain: SshChain | null = null;
+  private connecting: Promise<SshChain> | null = null;
+  private dockerClient: Dockerode | null = null;
+  private state: ConnectionState = 'idle';
+  private message: string | null = null;
+  private connects = 0;
+
+  constructor(private readonly options: ServerConnectionOptions) {
+    this.label = options.label;
+    this.limiter = new ChannelLimiter(options.maxChannels);
+  }
+
+  /** Runs a command to completion and returns its exit code and output. */
+  async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    const { signal } = options;
+    const limit = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
+    const { channel, release } = await this.openChannel(command, signal);
+    return new Promise<ExecResult>((resolve, reject) => {
+      const stdout: Buffer[] = [];
+      const stderr: Buffer[] = [];
+      let size = 0;
+      let exit: { code: number | null; signal?: string } | null = null;
+      let failure: GantryError | null = null;
+      const onAbort = () => {
+        failure = cancelled(signal!);
+        channel.close();
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const collect = (into: Buffer[]) => (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > limit && !failure) {
+          failure = new GantryError('output_too_large', `A command on ${this.label} printed more than ${Math.round(limit / 1048576)} MiB; Gantry stopped it.`);
+          channel.close();
+        } else into.push(chunk);
+      };
+      channel.on('data', collect(stdout));
+      channel.stderr.on('data', collect(stderr));
+      channel.on('exit', (code: number | null, exitSignal?: string) => (exit = { code, signal: exitSignal }));
+      channel.once('close', () => {
+        release();
+        signal?.removeEventListener('abort', onAbort);
+        if (failure) return reject(failure);
+        if (!exit) return reject(this.lostError());
+        resolve({ code: exit.code ?? 128, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') });
+      });
+      if (options.stdin !== undefined) channel.end(options.stdin);
+      else channel.end();
+    });
+  }
+
+  /** Starts a command whose stdin and stdout are streams (transfers, long-held locks). */
+  async spawn(command: string, options: { signal?: AbortSignal } = {}): Promise<RemoteProcess> {
+    const { signal } = options;
+    const { channel, release } = await this.openChannel(command, signal);
+    let stderr = '';
+    let exit: number | null | undefined;
+    channel.stderr.on('data', (chunk: Buffer) => {
+      if (stderr.length < STDERR_LIMIT) stderr += chunk.toString('utf8');
+    });
+    channel.on('exit', (code: number | null) => (exit = code));
+    const done = new Promise<{ code: number; stderr: string }>((resolve, reject) => {
+      const onAbort = () => channel.close();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      channel.once('close', () => {
+        release();
+        signal?.removeEventListener('abort', onAbort);
+        if (signal?.aborted) reject(cancelled(signal));
+        else if (exit === undefined) reject(this.lostError());
+        else resolve({ code: exit ?? 128, stderr });
+      });
+    });
+    // Callers that only care about the streams must not crash the process with an unhandled rejection.
+    done.catch(() => {});
+    return { stdin: channel, stdout: channel, done, kill: () => channel.close() };
+  }
+
+  /** A dockerode client driven over this connection (pass `abortSignal` in each call's options). */
+  docker(): Dockerode {
+    this.dockerClient ??= createDockerClient(async () => {
+      const { channel, release } = await this.openChannel(DIAL_STDIO_COMMAND);
+      return new ChannelSocket(channel, this.label, release);
+    });
+    return this.dockerClient;
+  }
+
+  /** Connects now (instead of on first use); resolves once logged in. */
+  async connect(signal?: AbortSignal): Promise<void> {
+    await this.client(signal);
+  }
+
+  /** The host key the live connection's server presented (null when not connected). */
+  hostKey(): PresentedHostKey | null {
+    return this.chain?.hostKey ?? null;
+  }
+
+  /** State, connect count and channel usage. */
+  stats(): ConnectionStats {
+    return { state: this.state, message: this.message, connects: this.connects, localPort: this.chain?.localPort ?? null, channels: this.limiter.usage };
+  }
+
+  /** Closes the connection for good: open channels end, later calls fail with `connection_closed`. */
+  async close(): Promise<void> {
+    if (this.lifetime.signal.aborted) return;
+    this.lifetime.abort(new GantryError('connection_closed', `The connection to ${this.label} was closed.`));
+    const chain = this.chain;
+    this.chain = null;
+    if (chain) {
+      const closed = new Promise<void>((resolve) => {
+        chain.client.once('close', () => resolve());
+        setTimeout(resolve, 2000).unref();
+      });
+      chain.close();
+      await closed;
+    }
+    this.setState('closed', null);
+  }
+
+  private async openChannel(command: string, signal?: AbortSignal): Promise<{ channel: ClientChannel; release: () => void }> {
+    const release = await this.limiter.acquire(signal);
+    try {
+      for (let attempt = 0; ; attempt++) {
+        const client = await this.client(signal);
+        try {
+          const channel = await execOn(client, command);
+          return { channel, release };
+        } catch (error) {
+          // The connection died between the check and the request: reconnect once and retry.
+          if (attempt === 0 && this.chain?.client !== client) continue;
+          throw new GantryError('ssh_channel_refused', `${this.label} refused to open a channel: ${(error as Error).message}. The server may limit sessions per connection (MaxSessions).`);
+        }
+      }
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  private async client(signal?: AbortSignal): Promise<Client> {
+    if (this.lifetime.signal.aborted) throw cancelled(this.lifetime.signal);
+    if (this.chain) return this.chain.client;
+    this.connecting ??= this.connectWithBackoff().finally(() => (this.connecting = null));
+    const chain = await untilAborted(this.connecting, signal);
+    return chain.client;
+  }
+
+  private async connectWithBackoff(): Promise<SshChain> {
+    const { attempts, baseDelayMs, maxDelayMs } = this.options.reconnect;
+    const signal = this.lifetime.signal;
+    for (let attempt = 0; ; attempt++) {
+      this.setState(this.connects > 0 || attempt > 0 ? 'reconnecting' : 'connecting', attempt > 0 ? `attempt ${attempt + 1} of ${attempts + 1}` : null);
+      try {
+        const target = await this.options.resolveTarget(signal);
+        const chain = await openSshChain(target, this.options.tuning, signal);
+        this.adopt(chain);
+        return chain;
+      } catch (error) {
+        const failure = error instanceof GantryError ? error : new GantryError('ssh_failed', `SSH to ${this.label} failed: ${(error as Error).message}`);
+        if (signal.aborted) throw cancelled(signal);
+        if (!RETRYABLE.has(failure.code) || attempt >= attempts) {
+          this.setState('failed', failure.message);
+          throw failure;
+        }
+        await delay(Math.min(maxDelayMs, baseDelayMs * 2 ** attempt), signal);
+      }
+    }
+  }
+
+  private adopt(chain: SshChain): void {
+    this.chain = chain;
+    this.connects++;
+    this.setState('connected', null);
+    chain.client.on('error', (error: Error) => {
+      if (this.chain === chain) this.message = `Connection error: ${error.message}`;
+    });
+    chain.client.once('close', () => {
+      if (this.chain !== chain) return;
+      this.chain = null;
+      chain.close();
+      this.setState('idle', `The connection to ${this.label} dropped; Gantry reconnects on the next operation.`);
+    });
+  }
+
+  private lostError(): GantryError {
+    if (this.lifetime.signal.aborted) return cancelled(this.lifetime.signal);
+    return new GantryError('ssh_connection_lost', `The SSH connection to ${this.label} was lost while a command was running. The command may or may not have finished on the server. Gantry reconnects on the next operation.`);
+  }
+
+  private setState(state: ConnectionState, message: string | null): void {
+    if (this.state === state && this.message === message) return;
+    this.state = state;
+    this.message = message;
+    this.options.onState(state, message);
+  }
+}
+
+function execOn(client: Client, command: string): Promise<ClientChannel> {
+  return new Promise((resolve, reject) => {
+    try {
+      client.exec(command, (error, channel) => (error ? reject(error) : resolve(channel)));
+    } catch (error) {
+      reject(error as Error);
+    }
+  });
+}
+
+function untilAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(cancelled(signal));
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(cancelled(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error as Error);
+      },
+    );
+  });
+}
+
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(cancelled(signal));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
