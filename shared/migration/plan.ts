@@ -1,0 +1,210 @@
+/**
+ * `planMigration`: the dry run. From the chain, both environments' resources and the target's
+ * facts it computes, per resource, the mode (clone or promote), the exact spec the engine will
+ * create, the steps it will run, the diff and the pre-checks — and touches nothing. The engine
+ * executes a plan as given; re-planning is how anything in it changes.
+ */
+import { z } from 'zod';
+import { GantryError } from '../ipc/result';
+import { redactSecrets } from '../redact';
+import type { ResourceSpec } from '../spec/resource-spec';
+import { maskSpec } from '../spec/secrets';
+import { validateChainMove, type ChainDirection } from './chain';
+import { resolveResources, type MissingDependency } from './dependencies';
+import { buildDesiredSpec, renameHostname, type DesiredSpec, type RewiredValue } from './desired-spec';
+import { diffResource, type ResourceDiff } from './diff';
+import { environmentSlug, targetScopedName, translateName, type RenameContext } from './naming';
+import { planInput, type EnvironmentResource, type PlanInputDraft } from './plan-input';
+import { checkActiveMigration, checkDependencies, checkDisk, checkDrift, checkEmptyEnv, checkPorts, checkServer, checkVolumes, type Precheck } from './prechecks';
+import { buildReferenceMap, rewireText, type InstanceIdentity } from './rewire';
+import { cronEntryFor, type CronEntry } from './schedules';
+import { stepsFor } from './plan-steps';
+import type { MigrationStep } from './steps';
+
+/** One resource of a plan: how it gets to the target and what it will be there. */
+export interface PlannedResource {
+  resourceId: string;
+  name: string;
+  kind: EnvironmentResource['kind'];
+  /** Clone when the target has no instance of the resource, promote otherwise. */
+  mode: 'clone' | 'promote';
+  /** True when it joined the plan because a selected resource depends on it. */
+  addedAsDependency: boolean;
+  source: InstanceIdentity;
+  /** The target instance: the existing one (promote) or the one to create (clone). */
+  target: InstanceIdentity;
+  /** Exactly what the engine creates. Holds secrets in clear: use `maskPlan` before showing or storing. */
+  desiredSpec: ResourceSpec;
+  volumesToCreate: string[];
+  /** Crontab lines to add on the target server. */
+  scheduledTasks: CronEntry[];
+  /** Resource links to create in the target environment. */
+  linksToCreate: { toResourceId: string; toContainerName: string }[];
+  tags: string[];
+}
+
+/** The dry-run result: what will happen, what changes, and whether anything stands in the way. */
+export interface MigrationPlan {
+  source: { id: string; name: string };
+  target: { id: string; name: string; production: boolean };
+  server: { id: string; name: string };
+  direction: ChainDirection;
+  /** In execution order: dependencies first. */
+  resources: PlannedResource[];
+  steps: MigrationStep[];
+  diff: { resources: ResourceDiff[]; unified: string };
+  missingDependencies: MissingDependency[];
+  prechecks: Precheck[];
+  /** True when any pre-check blocks: the engine refuses to run the plan. */
+  blocking: boolean;
+}
+
+/** How a plan gets fresh ids for cloned instances; injectable so tests (and replays) are deterministic. */
+export interface PlanOptions {
+  newUuid?: () => string;
+}
+
+/**
+ * Plans a migration (dry run). Throws a `GantryError` when the request itself is wrong (invalid
+ * input, a move against the chain, an unknown resource, an unreadable schedule); everything the
+ * operator can fix on the servers is reported as a pre-check instead.
+ */
+export function planMigration(draft: PlanInputDraft, options: PlanOptions = {}): MigrationPlan {
+  const parsed = planInput.safeParse(draft);
+  if (!parsed.success) throw new GantryError('invalid_plan', `The migration request is incomplete or malformed: ${z.prettifyError(parsed.error)}`);
+  const input = parsed.data;
+  const newUuid = options.newUuid ?? (() => globalThis.crypto.randomUUID());
+  const move = validateChainMove(input);
+  const sourceSlug = environmentSlug(move.source);
+  const targetSlug = environmentSlug(move.target);
+  const targetById = new Map(input.targetResources.map((resource) => [resource.resourceId, resource]));
+
+  const resolved = resolveResources({ ...input, sourceName: move.source.name, sourceSlug });
+
+  const renameFor = (source: EnvironmentResource, targetUuid: string): RenameContext => ({ sourceSlug, targetSlug, sourceUuid: source.uuid, targetUuid });
+  const identityOf = (resource: EnvironmentResource): InstanceIdentity => ({ uuid: resource.uuid, containerName: resource.containerName, hostnames: resource.hostnames });
+
+  // Target identities first: every resource's rewiring needs all of them.
+  const targets = new Map<string, { instance: EnvironmentResource | null; identity: InstanceIdentity; rename: RenameContext }>();
+  for (const source of resolved.ordered) {
+    const existing = targetById.get(source.resourceId) ?? null;
+    if (existing) {
+      targets.set(source.resourceId, { instance: existing, identity: identityOf(existing), rename: renameFor(source, existing.uuid) });
+      continue;
+    }
+    const rename = renameFor(source, newUuid());
+    const containerName = targetScopedName(source.containerName, rename);
+    const sourceIdentity = identityOf(source);
+    const partial = { uuid: rename.targetUuid, containerName, hostnames: [] };
+    targets.set(source.resourceId, { instance: null, identity: { ...partial, hostnames: source.hostnames.map((hostname) => renameHostname(hostname, sourceIdentity, partial, rename)) }, rename });
+  }
+
+  const references = buildReferenceMap(
+    input.sourceResources.flatMap((source) => {
+      const planned = targets.get(source.resourceId);
+      const existing = targetById.get(source.resourceId);
+      const target = planned?.identity ?? (existing ? identityOf(existing) : null);
+      if (!target) return [];
+      const rename = planned?.rename ?? renameFor(source, target.uuid);
+      return [{ source: identityOf(source), target, renameHostname: (hostname: string) => translateName(hostname, rename) ?? hostname }];
+    }),
+  );
+
+  const resources: PlannedResource[] = [];
+  const diffs: ResourceDiff[] = [];
+  const nameOf = (resourceId: string) => input.sourceResources.find((resource) => resource.resourceId === resourceId)?.name ?? resourceId;
+  for (const source of resolved.ordered) {
+    const planned = targets.get(source.resourceId);
+    if (!planned) continue;
+    const mode = planned.instance ? 'promote' : 'clone';
+    const desired = buildDesiredSpec({
+      source,
+      target: planned.instance,
+      targetIdentity: planned.identity,
+      rename: planned.rename,
+      references,
+      domain: input.target.domain,
+      portOverrides: input.portOverrides[source.resourceId] ?? {},
+    });
+    const scheduledTasks = schedulesFor(source, planned.instance, planned.identity, references, desired);
+    const existingLinks = new Set(planned.instance?.links ?? []);
+    const linksToCreate = source.links
+      .filter((id) => !existingLinks.has(id))
+      .flatMap((id) => {
+        const linked = targets.get(id)?.identity ?? (targetById.get(id) ? identityOf(targetById.get(id) as EnvironmentResource) : null);
+        return linked ? [{ toResourceId: id, toContainerName: linked.containerName }] : [];
+      });
+    resources.push({
+      resourceId: source.resourceId,
+      name: source.name,
+      kind: source.kind,
+      mode,
+      addedAsDependency: resolved.addedAsDependencies.includes(source.resourceId),
+      source: identityOf(source),
+      target: planned.identity,
+      desiredSpec: desired.spec,
+      volumesToCreate: desired.volumesToCreate,
+      scheduledTasks,
+      linksToCreate,
+      tags: mode === 'clone' ? [...source.tags] : [...(planned.instance?.tags ?? [])],
+    });
+    diffs.push(
+      diffResource({
+        resourceId: source.resourceId,
+        name: source.name,
+        mode,
+        baseline: planned.instance?.spec ?? source.spec,
+        desired,
+        fileName: `${targetSlug}/${source.name}`,
+        linksCreated: linksToCreate.map((link) => ({ ...link, toName: nameOf(link.toResourceId) })),
+      }),
+    );
+  }
+
+  const context = { serverName: input.target.server.name, targetName: move.target.name, facts: input.target.facts };
+  const forChecks = resources.map((resource) => ({ ...resource, containerName: resource.target.containerName, env: resource.desiredSpec.env, ports: resource.desiredSpec.ports }));
+  const serverCheck = checkServer(context);
+  const prechecks: Precheck[] = [
+    serverCheck,
+    ...(serverCheck.severity === 'ok' ? [checkActiveMigration(context), checkDisk(context), ...checkPorts(context, forChecks), ...checkVolumes(context, forChecks), ...checkDrift(context, forChecks)] : []),
+    ...checkDependencies(context, resolved.missing),
+    ...checkEmptyEnv(context, forChecks),
+  ];
+
+  return {
+    source: { id: move.source.id, name: move.source.name },
+    target: { id: move.target.id, name: move.target.name, production: move.target.production },
+    server: input.target.server,
+    direction: move.direction,
+    resources,
+    steps: stepsFor(resources, input.target.facts),
+    diff: { resources: diffs, unified: diffs.map((diff) => diff.unified).join('') },
+    missingDependencies: resolved.missing,
+    prechecks,
+    blocking: prechecks.some((check) => check.severity === 'blocking'),
+  };
+}
+
+/** Scheduled tasks for the target: all of them on a clone; on a promote, those the target does not have yet. */
+function schedulesFor(source: EnvironmentResource, target: EnvironmentResource | null, identity: InstanceIdentity, references: Parameters<typeof rewireText>[1], desired: DesiredSpec): CronEntry[] {
+  const existing = new Set((target?.scheduledTasks ?? []).map((task) => task.name));
+  return source.scheduledTasks
+    .filter((task) => !existing.has(task.name))
+    .map((task) => {
+      const { text, rewrites } = rewireText(task.command, references);
+      if (rewrites.length > 0) desired.rewired.push({ site: 'schedule', key: task.name, before: task.command, after: text, references: rewrites } satisfies RewiredValue);
+      return cronEntryFor({ ...task, command: text }, { resourceId: source.resourceId, resourceName: source.name, containerName: identity.containerName });
+    });
+}
+
+/** A copy of the plan safe to show or store: secrets in desired specs and scheduled tasks masked (the diff already is). */
+export function maskPlan(plan: MigrationPlan): MigrationPlan {
+  return {
+    ...plan,
+    resources: plan.resources.map((resource) => ({
+      ...resource,
+      desiredSpec: maskSpec(resource.desiredSpec),
+      scheduledTasks: resource.scheduledTasks.map((entry) => ({ ...entry, command: redactSecrets(entry.command), line: redactSecrets(entry.line) })),
+    })),
+  };
+}
