@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { jobEvent, jobSummary } from './jobs';
 import { connectionState, connectionTestStep, fingerprint, hostKeyCheck, serverInput, serverView, sshConfigHost } from '../servers/server-schemas';
+import { containerView, environmentView, inventoryGraph, inventoryRequests, projectSummary, resourceView } from '../inventory/model';
 
 const empty = z.object({}).strict();
 
@@ -90,6 +91,46 @@ export const requestChannels = {
     response: z.object({ path: z.string(), hosts: z.array(sshConfigHost) }),
   },
 
+  // ── inventory ────────────────────────────────────────────────────────
+  'projects:list': {
+    request: empty,
+    response: z.object({ projects: z.array(projectSummary) }),
+  },
+  /** Creates a project with its initial chain (first to last; production, if any, last). */
+  'projects:create': {
+    request: inventoryRequests.createProject,
+    response: z.object({ project: projectSummary }),
+  },
+  /** Adds an environment: at the end, or just before production when it is not production itself. */
+  'environments:add': {
+    request: inventoryRequests.addEnvironment,
+    response: z.object({ environment: environmentView }),
+  },
+  /** Puts the chain in a new order; every environment listed once, production last. */
+  'environments:reorder': {
+    request: inventoryRequests.reorderEnvironments,
+    response: z.object({ environments: z.array(environmentView) }),
+  },
+  /** Binds an environment to a server (null unbinds) and sets its network, domain and production flag. */
+  'environments:bind': {
+    request: inventoryRequests.bindEnvironment,
+    response: z.object({ environment: environmentView }),
+  },
+  /** Adopts an existing container into a project and environment, recording its spec hash. */
+  'resources:adopt': {
+    request: inventoryRequests.adoptResource,
+    response: z.object({ resource: resourceView, container: containerView }),
+  },
+  /** Starts a discovery job over the servers of one project (or all); results feed `inventory:graph`. */
+  'inventory:discover': {
+    request: inventoryRequests.discover,
+    response: z.object({ jobId: z.string() }),
+  },
+  /** Everything the environment graph shows, with each resource's status per environment. */
+  'inventory:graph': {
+    request: inventoryRequests.graph,
+    response: inventoryGraph,
+  },
 } as const;
 
 /** Everything the main side pushes to the renderer. */

@@ -1,0 +1,101 @@
+/**
+ * The inventory channels: projects and their chains, adoption of existing containers, discovery
+ * (a job) and the graph. Handlers validate through the store and throw GantryError for
+ * anything the operator can fix.
+ */
+import { GantryError } from '@shared/ipc/result';
+import type { Router } from '../ipc/router';
+import type { JobRegistry } from '../jobs/registry';
+import type { SecretStore } from '../keychain/secret-store';
+import type { GantryDatabase } from '../store/open-database';
+import { discoveredContainers, discoverServers, inspectContainer, type HostProvider } from './discovery';
+import { buildInventoryGraph, containerView, DiscoverySnapshots } from './inventory-graph';
+import { InventoryStore } from './inventory-store';
+import { loadSpecSealer, type SpecSealer } from './spec-hash';
+
+/** What the inventory area needs from the engine. */
+export interface InventoryDeps {
+  db: GantryDatabase;
+  jobs: JobRegistry;
+  /** Holds the key that fingerprints secrets in stored specs. */
+  secrets: SecretStore;
+  /** The pooled connection of a server (the servers area). */
+  hosts: HostProvider;
+}
+
+/** The inventory area: its store and the last discovery of each server. */
+export interface InventoryArea {
+  store: InventoryStore;
+  snapshots: DiscoverySnapshots;
+  /** The sealer of this installation (its key is read from the keychain on first use). */
+  sealer(): SpecSealer;
+}
+
+/** Builds the inventory area and registers its channels. */
+export function registerInventoryHandlers(router: Router, deps: InventoryDeps): InventoryArea {
+  const store = new InventoryStore(deps.db);
+  const snapshots = new DiscoverySnapshots();
+  let sealer: SpecSealer | null = null;
+  const area: InventoryArea = {
+    store,
+    snapshots,
+    sealer: () => (sealer ??= loadSpecSealer(deps.secrets)),
+  };
+
+  router.handle('projects:list', () => ({ projects: store.listProjects() }));
+  router.handle('projects:create', ({ name, environments }) => ({ project: store.createProject(name, environments) }));
+  router.handle('environments:add', (request) => ({ environment: store.addEnvironment(request) }));
+  router.handle('environments:reorder', ({ projectId, order }) => ({ environments: store.reorderEnvironments(projectId, order) }));
+  router.handle('environments:bind', (request) => ({ environment: store.bindEnvironment(request) }));
+
+  router.handle('resources:adopt', async ({ environmentId, container, resource }) => {
+    const environment = store.environment(environmentId);
+    if (!environment.serverId) throw new GantryError('not_bound', `Environment "${environment.name}" is not bound to a server yet. Bind it first, then adopt its containers.`);
+    const host = await deps.hosts(environment.serverId);
+    const [found] = discoveredContainers(await inspectContainer(host, container), area.sealer());
+    if (!found) throw new GantryError('not_found', `There is no container "${container}" on ${host.label}.`);
+
+    const claimedBy = store.instances(environment.projectId).find((instance) => instance.environmentId === environmentId && instance.containerId === found.containerId);
+    const target = 'resourceId' in resource ? store.resource(environment.projectId, resource.resourceId) : null;
+    if (claimedBy && claimedBy.resourceId !== target?.id) {
+      throw new GantryError('conflict', `Container "${found.containerName}" already belongs to another resource in "${environment.name}".`);
+    }
+    if (target && store.instances(environment.projectId).some((instance) => instance.resourceId === target.id && instance.environmentId === environmentId && instance.containerId !== found.containerId)) {
+      throw new GantryError('conflict', `Resource "${target.name}" already has a container in "${environment.name}". Each resource has one container per environment.`);
+    }
+    const adopted = target ?? store.createResource(environment.projectId, resource as Exclude<typeof resource, { resourceId: string }>);
+    store.recordInstance({
+      resourceId: adopted.id,
+      environmentId,
+      serverId: environment.serverId,
+      containerName: found.containerName,
+      containerId: found.containerId,
+      sealed: { spec: found.spec, hash: found.specHash },
+      event: 'adopted',
+    });
+    return { resource: store.resource(environment.projectId, adopted.id), container: containerView(found) };
+  });
+
+  router.handle('inventory:discover', ({ projectId }) => {
+    const projectIds = projectId ? [store.project(projectId).id] : store.listProjects().map((project) => project.id);
+    const serverIds = [...new Set(projectIds.flatMap((id) => store.environments(id).flatMap((environment) => (environment.serverId ? [environment.serverId] : []))))];
+    const jobId = deps.jobs.start('discovery', `Discover containers on ${serverIds.length} server(s)`, async (job) => {
+      const seal = area.sealer();
+      let finished = 0;
+      const results = await discoverServers(serverIds, deps.hosts, seal, {
+        signal: job.signal,
+        onServer: (result) => {
+          snapshots.set(result);
+          finished += 1;
+          job.log(result.reachable ? 'info' : 'warn', result.reachable ? `${result.containers.length} container(s) on server ${result.serverId}` : `Server ${result.serverId}: ${result.error}`);
+          job.progress((finished / Math.max(1, serverIds.length)) * 100);
+        },
+      });
+      return { servers: results.map(({ serverId, reachable, error, containers }) => ({ serverId, reachable, error, containers: containers.length })) };
+    });
+    return { jobId };
+  });
+
+  router.handle('inventory:graph', ({ projectId }) => buildInventoryGraph(store, snapshots, projectId));
+  return area;
+}
