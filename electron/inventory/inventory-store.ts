@@ -41,8 +41,8 @@ export class InventoryStore {
         id: projects.id,
         name: projects.name,
         createdAt: projects.createdAt,
-        environmentCount: sql<number>`(SELECT COUNT(*) FROM ${environments} WHERE ${environments.projectId} = ${projects.id})`,
-        resourceCount: sql<number>`(SELECT COUNT(*) FROM ${resources} WHERE ${resources.projectId} = ${projects.id})`,
+        environmentCount: sql<number>`(SELECT COUNT(*) FROM environments e WHERE e.project_id = "projects"."id")`,
+        resourceCount: sql<number>`(SELECT COUNT(*) FROM resources r WHERE r.project_id = "projects"."id")`,
       })
       .from(projects)
       .orderBy(asc(projects.name))
