@@ -199,12 +199,10 @@ function schedulesFor(source: EnvironmentResource, target: EnvironmentResource |
 
 /** A copy of the plan safe to show or store: secrets in desired specs and scheduled tasks masked (the diff already is). */
 export function maskPlan(plan: MigrationPlan): MigrationPlan {
+  const maskEntry = (entry: CronEntry): CronEntry => ({ ...entry, command: redactSecrets(entry.command), line: redactSecrets(entry.line) });
   return {
     ...plan,
-    resources: plan.resources.map((resource) => ({
-      ...resource,
-      desiredSpec: maskSpec(resource.desiredSpec),
-      scheduledTasks: resource.scheduledTasks.map((entry) => ({ ...entry, command: redactSecrets(entry.command), line: redactSecrets(entry.line) })),
-    })),
+    resources: plan.resources.map((resource) => ({ ...resource, desiredSpec: maskSpec(resource.desiredSpec), scheduledTasks: resource.scheduledTasks.map(maskEntry) })),
+    steps: plan.steps.map((step) => (step.kind === 'install-schedules' ? { ...step, params: { entries: step.params.entries.map(maskEntry) } } : step)),
   };
 }
