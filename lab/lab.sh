@@ -2,15 +2,19 @@
 # Gantry lab: three real servers (dev, uat, prod) on this machine, each with its own network
 # namespace, sshd and dockerd. Usage: lab/lab.sh <command>; see lab/README.md.
 set -euo pipefail
+# LAB_TRACE=1 traces every command with a timestamp (to find where time goes).
+if [[ -n ${LAB_TRACE:-} ]]; then PS4='+ ${EPOCHREALTIME} '; set -x; fi
 LAB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 export LAB_DIR
 source "$LAB_DIR/lib/common.sh"
 source "$LAB_DIR/lib/images.sh"
+source "$LAB_DIR/lib/disks.sh"
 source "$LAB_DIR/lib/deps.sh"
 source "$LAB_DIR/lib/credentials.sh"
 source "$LAB_DIR/lib/servers.sh"
 source "$LAB_DIR/lib/faults.sh"
 source "$LAB_DIR/lib/env.sh"
+load_recipes
 
 usage() {
   cat >&2 <<'USAGE'

@@ -28,7 +28,7 @@ env_json() {
   local k servers="{}" s images
   k=$(keys_dir)
   [[ -f $k/id_ed25519 ]] || die "no lab state in $LAB_STATE (run: bash lab/lab.sh up)"
-  images=$(lab_image_list | awk '{print $1}' | jq -R . | jq -sc .)
+  images=$(for name in "${LAB_RECIPES[@]}"; do printf "%s\n" ${R_TAGS[$name]}; done | jq -R . | jq -sc .)
   for s in "${LAB_SERVERS[@]}"; do
     local running=false
     [[ -n $(server_init_pid "$s") ]] && running=true

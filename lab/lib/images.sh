@@ -11,38 +11,39 @@ LAB_BUILDER_VERSION=4
 # Package layers are built this many at a time (downloads happen once, up front).
 LAB_BUILD_JOBS="${GANTRY_LAB_BUILD_JOBS:-3}"
 
-# All recipes, parents before children. `base` is the debootstrap root of every image.
-lab_recipes() {
-  local name
-  echo base
-  for name in python postgres mariadb redis clickhouse caddy pebble webapp-1 webapp-2; do
-    [[ -d $LAB_IMAGES_DIR/$name ]] && echo "$name"
+# Recipes are read once into these arrays (subshells would otherwise re-hash them every call).
+declare -a LAB_RECIPES=()
+declare -A R_TAGS=() R_PARENT=() R_KIND=() R_PACKAGES=() R_HASH=()
+
+load_recipes() {
+  local name own
+  # Parents before children; `base` is the debootstrap root of every image.
+  LAB_RECIPES=(base python postgres mariadb redis clickhouse caddy pebble webapp-1 webapp-2)
+  for name in "${LAB_RECIPES[@]}"; do
+    [[ -f $LAB_IMAGES_DIR/$name/recipe ]] || die "missing recipe $LAB_IMAGES_DIR/$name/recipe"
+    local TAGS="" PARENT="" KIND="" PACKAGES=""
+    # shellcheck disable=SC1090
+    source "$LAB_IMAGES_DIR/$name/recipe"
+    R_TAGS[$name]=$TAGS R_PARENT[$name]=$PARENT R_KIND[$name]=$KIND R_PACKAGES[$name]=$PACKAGES
+    own=$(cd "$LAB_IMAGES_DIR/$name" && find . -type f -print0 | LC_ALL=C sort -z |
+      xargs -0 sha256sum | sha256sum | cut -c1-64)
+    # A layer's hash covers its parent's, so changing base rebuilds everything above it.
+    local parent_hash=""
+    [[ -n $PARENT ]] && parent_hash=${R_HASH[$PARENT]}
+    R_HASH[$name]=$(printf '%s\n' "v$LAB_BUILDER_VERSION" "$own" "$parent_hash" | sha256sum | cut -c1-16)
   done
 }
 
-recipe_var() { # recipe_var NAME VAR: reads one variable from a recipe file
-  (
-    TAGS="" PARENT="" KIND="" PACKAGES=""
-    # shellcheck disable=SC1090
-    source "$LAB_IMAGES_DIR/$1/recipe"
-    printf '%s' "${!2}"
-  )
+lab_recipes() { printf '%s\n' "${LAB_RECIPES[@]}"; }
+recipe_var() { # recipe_var NAME VAR
+  case "$2" in
+    TAGS) printf '%s' "${R_TAGS[$1]}" ;;
+    PARENT) printf '%s' "${R_PARENT[$1]}" ;;
+    KIND) printf '%s' "${R_KIND[$1]}" ;;
+    PACKAGES) printf '%s' "${R_PACKAGES[$1]}" ;;
+  esac
 }
-
-declare -A _recipe_hash_memo=()
-recipe_hash() {
-  local name=$1 parent own
-  if [[ -n ${_recipe_hash_memo[$name]:-} ]]; then echo "${_recipe_hash_memo[$name]}"; return; fi
-  parent=$(recipe_var "$name" PARENT)
-  own=$(cd "$LAB_IMAGES_DIR/$name" && find . -type f -print0 | LC_ALL=C sort -z |
-    xargs -0 sha256sum | sha256sum | cut -c1-64)
-  local parent_hash=""
-  [[ -n $parent ]] && parent_hash=$(recipe_hash "$parent")
-  local h
-  h=$(printf '%s\n' "v$LAB_BUILDER_VERSION" "$own" "$parent_hash" | sha256sum | cut -c1-16)
-  _recipe_hash_memo[$name]=$h
-  echo "$h"
-}
+recipe_hash() { printf '%s\n' "${R_HASH[$1]}"; }
 
 layer_file() { echo "$LAB_CACHE/layers/$1-$(recipe_hash "$1").tar"; }
 config_file() { echo "$LAB_CACHE/configs/$1-$(recipe_hash "$1").json"; }
@@ -250,67 +251,84 @@ prune_image_cache() {
   for name in $(lab_recipes); do
     keep+=("$name-$(recipe_hash "$name")")
   done
-  for f in "$LAB_CACHE"/layers/*.tar "$LAB_CACHE"/configs/*.json "$LAB_CACHE"/rootfs/*; do
+  keep+=("$(basename "$(golden_disk_file)" .img)")
+  for f in "$LAB_CACHE"/layers/*.tar "$LAB_CACHE"/configs/*.json "$LAB_CACHE"/rootfs/* "$LAB_CACHE"/disks/*.img; do
     [[ -e $f ]] || continue
     local stem
     stem=$(basename "$f")
     stem=${stem%.tar}
     stem=${stem%.json}
+    stem=${stem%.img}
     [[ " ${keep[*]} " == *" $stem "* ]] && continue
     log "pruning stale cache entry $(basename "$f")"
     rm -rf "$f" "$f.diffid"
   done
 }
 
-# Every tag the lab provides, one per line: "tag image-id recipe".
+# Every tag the lab provides, one per line: "tag image-id recipe" (after build_images).
+LAB_IMAGE_LIST=""
 lab_image_list() {
-  local name tag
-  for name in $(lab_recipes); do
-    for tag in $(recipe_var "$name" TAGS); do
-      echo "$tag $(image_id "$name") $name"
+  if [[ -z $LAB_IMAGE_LIST ]]; then
+    local name tag
+    for name in "${LAB_RECIPES[@]}"; do
+      for tag in ${R_TAGS[$name]}; do
+        LAB_IMAGE_LIST+="$tag $(image_id "$name") $name"$'\n'
+      done
     done
-  done
+  fi
+  printf '%s' "$LAB_IMAGE_LIST"
 }
 
-# Writes a docker-save archive with every lab image (each layer once) to stdout.
-stream_image_archive() {
-  local stage name layer manifest="[]" tags
-  stage=$(mktemp -d "$LAB_CACHE/tmp/archive.XXXXXX")
-  for name in $(lab_recipes); do
+# Lays out a docker-save archive in folder STAGE for the given recipes (default: every tagged
+# one). Layers are symlinks to the cache (each layer once); stream it with `tar -C STAGE -ch .`.
+# Symlinks, not hard links: linking changes a file's ctime and tar would see "file changed".
+stage_image_archive() {
+  local stage=$1 name layer manifest="[]" tags names
+  shift
+  names=("$@")
+  ((${#names[@]})) || mapfile -t names < <(lab_recipes)
+  rm -rf "$stage"
+  mkdir -p "$stage"
+  for name in "${names[@]}"; do
     tags=$(recipe_var "$name" TAGS)
     [[ -n $tags ]] || continue
-    local cfg layers="[]"
+    local cfg layers="[]" id
     cfg="$(sha256sum "$(config_file "$name")" | cut -c1-64).json"
-    ln -f "$(config_file "$name")" "$stage/$cfg"
+    ln -sf "$(config_file "$name")" "$stage/$cfg"
     for layer in $(recipe_chain "$name"); do
-      local id
       id=$(<"$(layer_file "$layer").diffid")
       mkdir -p "$stage/$id"
-      [[ -e $stage/$id/layer.tar ]] || ln -f "$(layer_file "$layer")" "$stage/$id/layer.tar"
+      ln -sf "$(layer_file "$layer")" "$stage/$id/layer.tar"
       layers=$(jq -c --arg l "$id/layer.tar" '. + [$l]' <<<"$layers")
     done
     manifest=$(jq -c --arg c "$cfg" --argjson l "$layers" --arg t "$tags" \
       '. + [{Config: $c, RepoTags: ($t | split(" ")), Layers: $l}]' <<<"$manifest")
   done
   printf '%s' "$manifest" >"$stage/manifest.json"
-  tar -C "$stage" -c .
-  rm -rf "$stage"
 }
 
-# Makes sure every lab image is in SERVER's engine with the expected ID; loads the archive if not.
+# Recipes whose image is missing from SERVER's engine or has another ID than the cache's.
+missing_server_images() {
+  local server=$1 tag id name actual
+  while read -r tag id name; do
+    actual=$(server_docker "$server" image inspect --format '{{.Id}}' "$tag" 2>/dev/null || true)
+    [[ $actual == "$id" ]] || echo "$name"
+  done < <(lab_image_list) | sort -u
+}
+
+# Makes sure every lab image is in SERVER's engine with the expected ID. A disk copied from the
+# prepared disk already has them; a kept disk may lack new or changed images: load just those.
 ensure_server_images() {
-  local server=$1 tag id name missing=0 actual
-  while read -r tag id name; do
-    actual=$(server_docker "$server" image inspect --format '{{.Id}}' "$tag" 2>/dev/null || true)
-    [[ $actual == "$id" ]] || { missing=1; break; }
-  done < <(lab_image_list)
-  ((missing)) || return 0
-  log "$server: loading images"
-  stream_image_archive | server_docker "$server" load -q >/dev/null || die "$server: docker load failed"
-  while read -r tag id name; do
-    actual=$(server_docker "$server" image inspect --format '{{.Id}}' "$tag" 2>/dev/null || true)
-    [[ $actual == "$id" ]] || die "$server: image $tag has id '$actual' after load, expected $id"
-  done < <(lab_image_list)
+  local server=$1 missing stage
+  mapfile -t missing < <(missing_server_images "$server")
+  ((${#missing[@]})) || return 0
+  log "$server: loading images: ${missing[*]}"
+  stage="$LAB_CACHE/tmp/stage-$server"
+  stage_image_archive "$stage" "${missing[@]}"
+  tar -C "$stage" -ch . | server_docker "$server" load -q >/dev/null || die "$server: docker load failed"
+  rm -rf "$stage"
+  mapfile -t missing < <(missing_server_images "$server")
+  ((${#missing[@]} == 0)) || die "$server: images still missing or different after load: ${missing[*]}"
 }
 
 lab_images() {

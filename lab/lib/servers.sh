@@ -40,15 +40,6 @@ setup_network() {
   done
 }
 
-ensure_disk() {
-  local img
-  img="$(server_dir "$1")/disk.img"
-  [[ -f $img ]] && return 0
-  truncate -s "$LAB_DISK_SIZE" "$img.new"
-  mkfs.ext4 -q -F -m 0 -L "gantry-$1" "$img.new"
-  mv "$img.new" "$img"
-}
-
 start_server_namespace() {
   local s=$1 dir pid
   dir=$(server_dir "$s")
@@ -132,6 +123,10 @@ lab_up() {
   lab_require_tools
   ensure_credentials
   build_images
+  lab_image_list >/dev/null  # computed once here, not in every server's subshell
+  for s in "${LAB_SERVERS[@]}"; do
+    [[ -f $(server_dir "$s")/disk.img ]] || { build_golden_disk; break; }
+  done
   setup_network
   for s in "${LAB_SERVERS[@]}"; do
     (bring_up_server "$s") &
