@@ -79,6 +79,8 @@ export const targetFacts = z.object({
   publishedPorts: z.array(publishedPort),
   /** Named volumes that already exist on the target. */
   volumes: z.array(z.string()).default([]),
+  /** Names of all containers on the target, running or not (Gantry's or anyone's). */
+  containerNames: z.array(z.string()).default([]),
   /**
    * Per target resource: the hash of its spec as it runs now, and as Gantry last recorded it
    * (null when Gantry never recorded it). A difference means someone changed it by hand.
@@ -126,3 +128,11 @@ export const planInput = z.object({
 export type PlanInputDraft = z.input<typeof planInput>;
 /** The planner's input after parsing. */
 export type PlanInput = z.output<typeof planInput>;
+
+/**
+ * The part of a plan request the operator chooses (the rest — chain, inventories, facts — the
+ * engine gathers): the fields an IPC `migrations:plan` request can carry.
+ */
+export const planChoices = planInput.pick({ sourceEnvId: true, targetEnvId: true, purpose: true, resourceIds: true, includeMissingDependencies: true, portOverrides: true });
+/** What the operator chooses when asking for a plan. */
+export type PlanChoices = z.input<typeof planChoices>;

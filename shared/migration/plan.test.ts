@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { GantryError } from '../ipc/result';
 import { MASK } from '../spec/secrets';
+import { migrationStep } from './steps';
 import { maskPlan, planMigration, type MigrationPlan, type PlannedResource } from './plan';
-import { DEV_DB_PASSWORD, UAT_DB_PASSWORD, devToUat, healthyFacts, sequentialUuids, uatDb } from './test-fixtures';
+import { DEV_DB_PASSWORD, UAT_DB_PASSWORD, devToUat, devWeb, healthyFacts, sequentialUuids, uatDb } from './test-fixtures';
 
 function resource(plan: MigrationPlan, resourceId: string): PlannedResource {
   const found = plan.resources.find((entry) => entry.resourceId === resourceId);
@@ -129,6 +130,23 @@ describe('planMigration: clone', () => {
   it('links web to the existing uat-db', () => {
     expect(web.linksToCreate).toEqual([{ toResourceId: 'db', toContainerName: 'uat-db' }]);
     expect(plan.diff.resources[0]?.linksCreated).toEqual([{ toResourceId: 'db', toName: 'db', toContainerName: 'uat-db' }]);
+  });
+});
+
+describe('planMigration: steps', () => {
+  it('gives the engine valid steps with unique ids, each resource after what it depends on', () => {
+    const plan = planMigration(devToUat({ includeMissingDependencies: true }), { newUuid: sequentialUuids() });
+    const steps = migrationStep.array().parse(plan.steps);
+    expect(new Set(steps.map((step) => step.id)).size).toBe(steps.length);
+    expect(steps.findIndex((step) => step.id === 'wait-healthy:db2')).toBeLessThan(steps.findIndex((step) => step.id === 'transfer-image:web'));
+  });
+
+  it('rewires a resource that names itself (APP_URL) to its own new name', () => {
+    const input = cloneWebInput();
+    const web = devWeb();
+    web.spec.env = { APP_URL: 'http://dev-web:3000' };
+    input.sourceResources = [web, ...input.sourceResources.filter((entry) => entry.resourceId !== 'web')];
+    expect(resource(planMigration(input, { newUuid: sequentialUuids() }), 'web').desiredSpec.env.APP_URL).toBe('http://uat-web:3000');
   });
 });
 

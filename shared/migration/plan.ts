@@ -15,7 +15,7 @@ import { buildDesiredSpec, renameHostname, type DesiredSpec, type RewiredValue }
 import { diffResource, type ResourceDiff } from './diff';
 import { environmentSlug, targetScopedName, translateName, type RenameContext } from './naming';
 import { planInput, type EnvironmentResource, type PlanInputDraft } from './plan-input';
-import { checkActiveMigration, checkDependencies, checkDisk, checkDrift, checkEmptyEnv, checkPorts, checkServer, checkVolumes, type Precheck } from './prechecks';
+import { checkActiveMigration, checkContainerNames, checkDependencies, checkDisk, checkDrift, checkEmptyEnv, checkPorts, checkServer, checkVolumes, type Precheck } from './prechecks';
 import { buildReferenceMap, rewireText, type InstanceIdentity } from './rewire';
 import { cronEntryFor, type CronEntry } from './schedules';
 import { stepsFor } from './plan-steps';
@@ -166,7 +166,16 @@ export function planMigration(draft: PlanInputDraft, options: PlanOptions = {}):
   const serverCheck = checkServer(context);
   const prechecks: Precheck[] = [
     serverCheck,
-    ...(serverCheck.severity === 'ok' ? [checkActiveMigration(context), checkDisk(context), ...checkPorts(context, forChecks), ...checkVolumes(context, forChecks), ...checkDrift(context, forChecks)] : []),
+    ...(serverCheck.severity === 'ok'
+      ? [
+          checkActiveMigration(context),
+          checkDisk(context),
+          ...checkPorts(context, forChecks),
+          ...checkVolumes(context, forChecks),
+          ...checkContainerNames(context, forChecks),
+          ...checkDrift(context, forChecks),
+        ]
+      : []),
     ...checkDependencies(context, resolved.missing),
     ...checkEmptyEnv(context, forChecks),
   ];

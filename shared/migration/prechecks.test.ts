@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planMigration } from './plan';
-import { checkActiveMigration, checkDisk, checkDrift, checkEmptyEnv, checkPorts, checkServer, checkVolumes, nextFreePort, type PlannedForChecks } from './prechecks';
+import { checkActiveMigration, checkContainerNames, checkDisk, checkDrift, checkEmptyEnv, checkPorts, checkServer, checkVolumes, nextFreePort, type PlannedForChecks } from './prechecks';
 import { devToUat, healthyFacts, sequentialUuids } from './test-fixtures';
 
 const GiB = 1024 ** 3;
@@ -83,6 +83,13 @@ describe('pre-checks', () => {
     const [check] = checkVolumes(context({ volumes: ['uat-api-data'] }), [planned({ volumesToCreate: ['uat-api-data'] })]);
     expect(check?.severity).toBe('blocking');
     expect(check?.message).toContain('The volume uat-api-data for api already exists on uat-server');
+  });
+
+  it("blocks a clone whose container name someone else's container already has", () => {
+    const [check] = checkContainerNames(context({ containerNames: ['uat-api'] }), [planned()]);
+    expect(check?.severity).toBe('blocking');
+    expect(check?.message).toBe('A container named uat-api already exists on uat-server, but it is not api of uat. Rename or remove it there (docker rename / docker rm) before cloning api.');
+    expect(checkContainerNames(context({ containerNames: ['uat-api'] }), [planned({ mode: 'promote' })])[0]?.severity).toBe('ok');
   });
 });
 

@@ -16,7 +16,7 @@ export type PrecheckSeverity = 'ok' | 'warning' | 'blocking';
 export interface Precheck {
   /** Stable per check and subject, e.g. `ports:web:8080/tcp`. */
   id: string;
-  check: 'server' | 'disk' | 'ports' | 'drift' | 'empty-env' | 'active-migration' | 'dependencies' | 'volumes';
+  check: 'server' | 'disk' | 'ports' | 'drift' | 'empty-env' | 'active-migration' | 'dependencies' | 'volumes' | 'names';
   severity: PrecheckSeverity;
   message: string;
   resourceId?: string;
@@ -176,6 +176,20 @@ export function checkVolumes(context: CheckContext, planned: readonly PlannedFor
     severity: 'blocking',
     resourceId: resource.resourceId,
     message: `The volume ${name} for ${resource.name} already exists on ${context.serverName}; a new volume must start empty. Check what it holds and remove it there (docker volume rm ${name}) before migrating.`,
+  }));
+}
+
+/** A clone's container name must be free on the target: Docker refuses a second container of that name. */
+export function checkContainerNames(context: CheckContext, planned: readonly PlannedForChecks[]): Precheck[] {
+  const existing = new Set(context.facts.containerNames);
+  const clashes = planned.filter((resource) => resource.mode === 'clone' && existing.has(resource.containerName));
+  if (clashes.length === 0) return [{ id: 'names', check: 'names', severity: 'ok', message: `The new container names are free on ${context.serverName}.` }];
+  return clashes.map((resource) => ({
+    id: `names:${resource.resourceId}`,
+    check: 'names',
+    severity: 'blocking',
+    resourceId: resource.resourceId,
+    message: `A container named ${resource.containerName} already exists on ${context.serverName}, but it is not ${resource.name} of ${context.targetName}. Rename or remove it there (docker rename / docker rm) before cloning ${resource.name}.`,
   }));
 }
 

@@ -160,6 +160,7 @@ export function healthyFacts(overrides: Partial<TargetFacts> = {}): TargetFacts 
     disk: { totalBytes: 50 * 1024 ** 3, freeBytes: 25 * 1024 ** 3 },
     publishedPorts: [{ hostPort: 8080, protocol: 'tcp', hostIp: '', holder: 'uat-web' }],
     volumes: ['uat-web-uploads', 'uat-db-data'],
+    containerNames: ['uat-web', 'uat-db'],
     specHashes: [
       { resourceId: 'web', liveSpecHash: 'h-web', recordedSpecHash: 'h-web' },
       { resourceId: 'db', liveSpecHash: 'h-db', recordedSpecHash: 'h-db' },
