@@ -16,7 +16,7 @@ import { diffResource, type ResourceDiff } from './diff';
 import { environmentSlug, targetScopedName, translateName, type RenameContext } from './naming';
 import { planInput, type EnvironmentResource, type PlanInputDraft } from './plan-input';
 import { checkActiveMigration, checkContainerNames, checkDependencies, checkDisk, checkDrift, checkEmptyEnv, checkPorts, checkServer, checkVolumes, type Precheck } from './prechecks';
-import { buildReferenceMap, rewireText, type InstanceIdentity } from './rewire';
+import { buildReferenceMap, rewireText, type InstanceIdentity, type ReferenceMap } from './rewire';
 import { cronEntryFor, type CronEntry } from './schedules';
 import { stepsFor } from './plan-steps';
 import type { MigrationStep } from './steps';
@@ -99,11 +99,16 @@ export function planMigration(draft: PlanInputDraft, options: PlanOptions = {}):
     targets.set(source.resourceId, { instance: null, identity: { ...partial, hostnames: source.hostnames.map((hostname) => renameHostname(hostname, sourceIdentity, partial, rename)) }, rename });
   }
 
+  /** What stands for a resource in the target: the planned instance, or the one already there. */
+  const counterpart = (resourceId: string): InstanceIdentity | null => {
+    const existing = targetById.get(resourceId);
+    return targets.get(resourceId)?.identity ?? (existing ? identityOf(existing) : null);
+  };
+
   const references = buildReferenceMap(
     input.sourceResources.flatMap((source) => {
       const planned = targets.get(source.resourceId);
-      const existing = targetById.get(source.resourceId);
-      const target = planned?.identity ?? (existing ? identityOf(existing) : null);
+      const target = counterpart(source.resourceId);
       if (!target) return [];
       const rename = planned?.rename ?? renameFor(source, target.uuid);
       return [{ source: identityOf(source), target, renameHostname: (hostname: string) => translateName(hostname, rename) ?? hostname }];
@@ -131,7 +136,7 @@ export function planMigration(draft: PlanInputDraft, options: PlanOptions = {}):
     const linksToCreate = source.links
       .filter((id) => !existingLinks.has(id))
       .flatMap((id) => {
-        const linked = targets.get(id)?.identity ?? (targetById.get(id) ? identityOf(targetById.get(id) as EnvironmentResource) : null);
+        const linked = counterpart(id);
         return linked ? [{ toResourceId: id, toContainerName: linked.containerName }] : [];
       });
     resources.push({
@@ -195,7 +200,7 @@ export function planMigration(draft: PlanInputDraft, options: PlanOptions = {}):
 }
 
 /** Scheduled tasks for the target: all of them on a clone; on a promote, those the target does not have yet. */
-function schedulesFor(source: EnvironmentResource, target: EnvironmentResource | null, identity: InstanceIdentity, references: Parameters<typeof rewireText>[1], desired: DesiredSpec): CronEntry[] {
+function schedulesFor(source: EnvironmentResource, target: EnvironmentResource | null, identity: InstanceIdentity, references: ReferenceMap, desired: DesiredSpec): CronEntry[] {
   const existing = new Set((target?.scheduledTasks ?? []).map((task) => task.name));
   return source.scheduledTasks
     .filter((task) => !existing.has(task.name))
