@@ -56,7 +56,7 @@ export class MigrationJournal {
       .values({ migrationId, seq, stepId, title, status: 'running', intentJson: JSON.stringify(intent), startedAt: this.now() })
       .onConflictDoUpdate({
         target: [migrationSteps.migrationId, migrationSteps.seq],
-        set: { status: 'running', intentJson: JSON.stringify(intent), startedAt: this.now(), endedAt: null, error: null },
+        set: { status: 'running', intentJson: JSON.stringify(intent), resultJson: null, startedAt: this.now(), endedAt: null, error: null },
       })
       .run();
   }
@@ -67,7 +67,7 @@ export class MigrationJournal {
       .update(migrationSteps)
       .set({
         status,
-        ...(detail.result !== undefined ? { resultJson: JSON.stringify(detail.result) } : {}),
+        ...(detail.result !== undefined ? { resultJson: JSON.stringify({ ...this.partialResult(migrationId, seq), ...detail.result }) } : {}),
         ...(detail.error !== undefined ? { error: redactSecrets(detail.error) } : {}),
         endedAt: this.now(),
       })
@@ -75,9 +75,26 @@ export class MigrationJournal {
       .run();
   }
 
+  /** Merges partial results into a running step's record (what it has done so far). */
+  checkpointStep(migrationId: string, seq: number, partial: Record<string, unknown>): void {
+    const where = and(eq(migrationSteps.migrationId, migrationId), eq(migrationSteps.seq, seq));
+    const row = this.db.select({ resultJson: migrationSteps.resultJson }).from(migrationSteps).where(where).get();
+    const merged = { ...(row?.resultJson ? (JSON.parse(row.resultJson) as Record<string, unknown>) : {}), ...partial };
+    this.db.update(migrationSteps).set({ resultJson: JSON.stringify(merged) }).where(where).run();
+  }
+
   /** The steps of a migration in order. */
   steps(migrationId: string): StepRow[] {
     return this.db.select().from(migrationSteps).where(eq(migrationSteps.migrationId, migrationId)).orderBy(asc(migrationSteps.seq)).all();
+  }
+
+  private partialResult(migrationId: string, seq: number): Record<string, unknown> {
+    const row = this.db
+      .select({ resultJson: migrationSteps.resultJson })
+      .from(migrationSteps)
+      .where(and(eq(migrationSteps.migrationId, migrationId), eq(migrationSteps.seq, seq)))
+      .get();
+    return row?.resultJson ? (JSON.parse(row.resultJson) as Record<string, unknown>) : {};
   }
 
   /** Appends a log line (secrets masked). */

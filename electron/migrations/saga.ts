@@ -23,7 +23,10 @@ export interface SagaStep<C> {
 }
 
 /** What a running step may report through. */
-export type StepJob = Pick<JobContext, 'signal' | 'log' | 'progress' | 'throwIfCancelled'>;
+export type StepJob = Pick<JobContext, 'signal' | 'log' | 'progress' | 'throwIfCancelled'> & {
+  /** Journals what the step has done so far, so an undo after a crash mid-step knows it. */
+  checkpoint(partial: Record<string, unknown>): void;
+};
 
 /** How a saga ended. */
 export type SagaOutcome =
@@ -58,6 +61,7 @@ export async function runSaga<C>(options: {
           job.log(level, message);
         },
         throwIfCancelled: job.throwIfCancelled,
+        checkpoint: (partial) => journal.checkpointStep(migrationId, seq, partial),
       };
       const result = (await step.run(context, stepJob)) ?? {};
       journal.finishStep(migrationId, seq, 'done', { result });
