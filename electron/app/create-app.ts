@@ -3,6 +3,8 @@ import { Router } from '../ipc/router';
 import { JobRegistry } from '../jobs/registry';
 import { registerJobHandlers } from '../jobs/handlers';
 import { registerInventoryHandlers } from '../inventory/handlers';
+import { MigrationEngine } from '../migrations/engine';
+import { registerMigrationHandlers } from '../migrations/handlers';
 import { registerSettingsHandlers } from '../settings/handlers';
 import { createOsKeychain, type SecretStore } from '../keychain/secret-store';
 import { registerServerHandlers } from '../servers/handlers';
@@ -33,6 +35,10 @@ export interface GantryApp {
   readonly logger: Logger;
   /** Servers: records, keychain secrets and the pooled SSH connections (`servers.connections.get(id)`). */
   readonly servers: ServersArea;
+  /** The migration engine. */
+  readonly migrations: MigrationEngine;
+  /** Settles when migrations a previous engine left half-done have been undone (see `recoverInterrupted`). */
+  readonly recovery: Promise<string[]>;
   /** Cancels running jobs and closes connections and the database. */
   close(): Promise<void>;
 }
@@ -63,10 +69,17 @@ export function createApp(options: AppOptions): GantryApp {
   registerSettingsHandlers(router, db);
   const servers = createServersArea({ db, events, logger, secrets: options.secretStore ?? createOsKeychain(), ...options.servers });
   registerServerHandlers(router, servers, jobs);
-  registerInventoryHandlers(router, { db, jobs, secrets: options.secretStore ?? createOsKeychain(), hosts: (serverId) => servers.connections.get(serverId) });
+  const inventory = registerInventoryHandlers(router, { db, jobs, secrets: options.secretStore ?? createOsKeychain(), hosts: (serverId) => servers.connections.get(serverId) });
+  const hosts = (serverId: string) => servers.connections.get(serverId);
+  const migrations = new MigrationEngine({ db, jobs, events, logger, inventory, hosts });
+  registerMigrationHandlers(router, migrations, { jobs, hosts });
 
   router.assertComplete();
   logger.info('Gantry engine started', { dataDir: options.dataDir, version: options.version });
+  const recovery = migrations.recoverInterrupted().catch((error: unknown) => {
+    logger.error('Could not recover interrupted migrations', { error });
+    return [];
+  });
 
   return {
     router,
@@ -75,6 +88,8 @@ export function createApp(options: AppOptions): GantryApp {
     db,
     logger,
     servers,
+    migrations,
+    recovery,
     async close() {
       await jobs.cancelAll();
       await servers.close();

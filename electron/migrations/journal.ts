@@ -49,6 +49,11 @@ export class MigrationJournal {
       .run();
   }
 
+  /** Remembers which job runs a migration (for cancel). */
+  setJob(id: string, jobId: string): void {
+    this.db.update(migrations).set({ jobId }).where(eq(migrations.id, id)).run();
+  }
+
   /** Writes a step as running, with what it is about to do, before it does it. */
   beginStep(migrationId: string, seq: number, stepId: string, title: string, intent: Record<string, unknown>): void {
     this.db

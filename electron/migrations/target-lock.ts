@@ -14,7 +14,8 @@ export interface TargetLock {
   release(): Promise<void>;
 }
 
-const LOCK_DIR = '/tmp/gantry-locks';
+/** Where target locks live on a server (world-writable, sticky: any operator's user can take one). */
+export const LOCK_DIR = '/tmp/gantry-locks';
 
 /**
  * Takes the migration lock of one environment on the target server itself, so two Gantry

@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { jobEvent, jobSummary } from './jobs';
 import { connectionState, connectionTestStep, fingerprint, hostKeyCheck, serverInput, serverView, sshConfigHost } from '../servers/server-schemas';
+import { migrationDetail, migrationFilter, migrationSummary, planRequest, planView, runOptions } from '../migration/views';
 import { containerView, environmentView, inventoryGraph, inventoryRequests, projectSummary, resourceView } from '../inventory/model';
 
 const empty = z.object({}).strict();
@@ -131,12 +132,44 @@ export const requestChannels = {
     request: inventoryRequests.graph,
     response: inventoryGraph,
   },
+
+  // ── migrations ───────────────────────────────────────────────────────
+  /** The dry run: plan, diff and pre-checks for moving resources to the next environment. Touches nothing. */
+  'migrations:plan': {
+    request: planRequest,
+    response: planView,
+  },
+  /** Runs a plan shown by `migrations:plan` (exactly that plan); returns at once, progress comes on `job:event`. */
+  'migrations:start': {
+    request: z.object({ planId: z.string().min(1).max(100), options: runOptions.default({ waitForReady: true, healthTimeoutSec: 300 }) }).strict(),
+    response: z.object({ migrationId: z.string(), jobId: z.string() }),
+  },
+  'migrations:list': {
+    request: migrationFilter,
+    response: z.object({ migrations: z.array(migrationSummary) }),
+  },
+  'migrations:get': {
+    request: z.object({ migrationId: z.string().min(1).max(100) }).strict(),
+    response: migrationDetail,
+  },
+  /** Cancels a running migration: it stops at the next step boundary and undoes what it did. */
+  'migrations:cancel': {
+    request: z.object({ migrationId: z.string().min(1).max(100) }).strict(),
+    response: z.object({ migration: migrationSummary }),
+  },
+  /** Rolls a completed migration back: restores the target's snapshots (a new migration of kind rollback). */
+  'migrations:rollback': {
+    request: z.object({ migrationId: z.string().min(1).max(100), options: runOptions.default({ waitForReady: true, healthTimeoutSec: 300 }) }).strict(),
+    response: z.object({ migrationId: z.string(), jobId: z.string() }),
+  },
 } as const;
 
 /** Everything the main side pushes to the renderer. */
 export const eventChannels = {
   'job:event': jobEvent,
   'servers:status': z.object({ serverId: z.string(), state: connectionState, message: z.string().nullable() }),
+  /** A migration changed status (started, finished, failed, cancelled, rolled back). */
+  'migrations:changed': z.object({ migration: migrationSummary }),
 } as const;
 
 /** The name of a request channel. */

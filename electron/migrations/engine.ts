@@ -1,0 +1,326 @@
+/**
+ * The migration engine: plans (dry runs), runs plans as journaled sagas under the target's lock,
+ * cancels, and recovers migrations a dead engine left half-done. Everything acts on the servers
+ * over SSH; the source environment is only ever read.
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname, userInfo } from 'node:os';
+import { GantryError } from '@shared/ipc/result';
+import { maskPlan, planMigration, type MigrationPlan, type PlannedResource } from '@shared/migration/plan';
+import type { MigrationStatus } from '@shared/migration/status';
+import { gantryLabels } from '@shared/spec/resource-spec';
+import type { EventHub } from '../app/events';
+import type { Logger } from '../app/logger';
+import type { InventoryArea } from '../inventory/handlers';
+import type { InstanceRow } from '../inventory/inventory-store';
+import type { JobRegistry } from '../jobs/registry';
+import type { GantryDatabase } from '../store/open-database';
+import { gatherPlanInput, lockKeyOf } from './gather';
+import { MigrationJournal } from './journal';
+import { MigrationRecords } from './records';
+import type { RemoteHost } from './remote-host';
+import { compensate, recordOf, runSaga, type SagaStep } from './saga';
+import { keptName, sagaStepFor, type ExecutionContext } from './step-runners';
+import { acquireTargetLock } from './target-lock';
+import { MigrationViews } from './views';
+
+/** How long a plan shown to the operator may be started. */
+const PLAN_TTL_MS = 15 * 60 * 1000;
+
+/** What the engine is built from. */
+export interface MigrationEngineDeps {
+  db: GantryDatabase;
+  jobs: JobRegistry;
+  events: EventHub;
+  logger: Logger;
+  inventory: InventoryArea;
+  hosts: (serverId: string) => RemoteHost;
+  /** Identifies this engine process in the journal (a restart gets a new one). */
+  engineInstance?: string;
+}
+
+interface CachedPlan {
+  plan: MigrationPlan;
+  projectId: string;
+  sourceServerId: string;
+  targetServerId: string;
+  expiresAt: number;
+}
+
+/** Options of one run. */
+export interface RunOptions {
+  waitForReady: boolean;
+  healthTimeoutSec: number;
+}
+
+/** The migration engine of one Gantry process. */
+export class MigrationEngine {
+  readonly journal: MigrationJournal;
+  readonly views: MigrationViews;
+  private readonly records: MigrationRecords;
+  private readonly plans = new Map<string, CachedPlan>();
+  private readonly engineInstance: string;
+  /** This engine process's id in the journal. */
+  get instanceId(): string {
+    return this.engineInstance;
+  }
+  private readonly operator = { operator: safeUser(), machine: hostname() };
+
+  constructor(private readonly deps: MigrationEngineDeps) {
+    this.journal = new MigrationJournal(deps.db);
+    this.records = new MigrationRecords(deps.db, deps.inventory.store, deps.inventory.sealer);
+    this.views = new MigrationViews(deps.db, this.journal, deps.inventory.store);
+    this.engineInstance = deps.engineInstance ?? randomUUID();
+  }
+
+  /** The dry run: gathers live facts and plans. Touches nothing on any server. */
+  async plan(request: Parameters<typeof gatherPlanInput>[1], signal: AbortSignal = new AbortController().signal): Promise<{ planId: string; expiresAt: number; plan: MigrationPlan }> {
+    const gathered = await gatherPlanInput({ inventory: this.deps.inventory.store, hosts: this.deps.hosts, sealer: this.deps.inventory.sealer }, request, signal);
+    const plan = planMigration(gathered.input);
+    const planId = randomUUID();
+    const expiresAt = Date.now() + PLAN_TTL_MS;
+    for (const [id, cached] of this.plans) if (cached.expiresAt < Date.now()) this.plans.delete(id);
+    this.plans.set(planId, { plan, projectId: request.projectId, sourceServerId: gathered.source.serverId, targetServerId: gathered.target.serverId, expiresAt });
+    return { planId, expiresAt, plan: maskPlan(plan) };
+  }
+
+  /** Starts a planned migration; returns at once. The plan runs exactly as it was shown. */
+  start(planId: string, options: RunOptions): { migrationId: string; jobId: string } {
+    const cached = this.plans.get(planId);
+    if (!cached || cached.expiresAt < Date.now()) throw new GantryError('plan_expired', 'This plan is no longer available (plans are kept 15 minutes). Run the dry run again.');
+    if (cached.plan.blocking) {
+      const reasons = cached.plan.prechecks.filter((check) => check.severity === 'blocking').map((check) => check.message);
+      throw new GantryError('blocked', `The pre-checks block this migration: ${reasons.join(' ')}`);
+    }
+    this.plans.delete(planId);
+    const { plan } = cached;
+    const migrationId = randomUUID();
+    this.journal.create({
+      id: migrationId,
+      kind: 'migrate',
+      projectId: cached.projectId,
+      sourceEnvironmentId: plan.source.id,
+      targetEnvironmentId: plan.target.id,
+      status: 'running',
+      planJson: JSON.stringify({ ...maskPlan(plan), sourceServerId: cached.sourceServerId }),
+      optionsJson: JSON.stringify(options),
+      rollbackOf: null,
+      jobId: null,
+      engineInstance: this.engineInstance,
+    });
+    const title = `${plan.resources.map((resource) => resource.name).join(', ')}: ${plan.source.name} → ${plan.target.name}`;
+    const jobId = this.deps.jobs.start('migration', title, (job) =>
+      this.execute({
+        migrationId,
+        projectId: cached.projectId,
+        targetEnvironment: plan.target,
+        source: this.deps.hosts(cached.sourceServerId),
+        target: this.deps.hosts(cached.targetServerId),
+        targetServerId: cached.targetServerId,
+        resources: plan.resources,
+        steps: plan.steps.map(sagaStepFor),
+        options,
+        job,
+        event: 'migrated',
+      }),
+    );
+    this.journal.setJob(migrationId, jobId);
+    this.changed(migrationId);
+    return { migrationId, jobId };
+  }
+
+  /** Runs steps under the target lock and settles the migration's status. */
+  async execute(run: {
+    migrationId: string;
+    projectId: string;
+    targetEnvironment: { id: string; name: string };
+    source: RemoteHost;
+    target: RemoteHost;
+    targetServerId: string;
+    resources: PlannedResource[];
+    steps: SagaStep<ExecutionContext>[];
+    options: RunOptions;
+    job: Parameters<Parameters<JobRegistry['start']>[2]>[0];
+    event: 'migrated' | 'rolled_back';
+    afterSuccess?: () => void;
+  }): Promise<{ status: MigrationStatus }> {
+    const { migrationId, job } = run;
+    const log = (level: 'info' | 'warn' | 'error', message: string) => {
+      this.journal.log(migrationId, level, message);
+      job.log(level, message);
+    };
+    let lock;
+    try {
+      lock = await acquireTargetLock(run.target, {
+        environmentKey: lockKeyOf(run.targetEnvironment),
+        holder: { migrationId, ...this.operator, since: new Date().toISOString() },
+        signal: job.signal,
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      log('error', message);
+      this.settle(migrationId, job.signal.aborted ? 'cancelled' : 'failed', message, error instanceof GantryError ? error.code : 'lock_failed');
+      throw error;
+    }
+    log('info', `Holding the migration lock of ${run.targetEnvironment.name} on ${run.target.label}`);
+    const context = this.contextFor(run);
+    try {
+      const outcome = await runSaga({ migrationId, steps: run.steps, context, journal: this.journal, job });
+      if (outcome.status !== 'completed') {
+        const undone = outcome.compensated
+          ? `Everything it did on ${run.target.label} was undone.`
+          : `These steps could not be undone and need your attention: ${outcome.undoFailures.join('; ')}.`;
+        this.settle(migrationId, outcome.status, `${outcome.error.message} ${undone}`, outcome.error.code);
+        throw outcome.error;
+      }
+      await this.removeKeptContainers(run.target, run.resources, migrationId, log);
+      run.afterSuccess?.();
+      const status: MigrationStatus = context.warnings.length > 0 ? 'completed_with_warning' : 'completed';
+      this.settle(migrationId, status, context.warnings.length > 0 ? `Completed, but: ${context.warnings.join('; ')}` : 'Completed.', null);
+      return { status };
+    } finally {
+      await lock.release();
+    }
+  }
+
+  /** Cancels a running migration (it undoes what it did at the next step boundary). */
+  cancel(migrationId: string): void {
+    const row = this.journal.get(migrationId);
+    if (!row) throw new GantryError('not_found', `There is no migration ${migrationId}.`);
+    if (row.status !== 'running' || !row.jobId) throw new GantryError('not_cancellable', `Migration ${migrationId.slice(0, 8)} is ${row.status}; only a running migration can be cancelled.`);
+    if (row.engineInstance !== this.engineInstance) throw new GantryError('not_cancellable', 'This migration is run by another Gantry process; cancel it there.');
+    this.deps.jobs.cancel(row.jobId, 'Cancelled by the operator');
+  }
+
+  /**
+   * Finds migrations a previous engine process left running (it crashed or was killed) and undoes
+   * their journaled steps on the target, newest first. Each ends `interrupted` with an explanation.
+   */
+  async recoverInterrupted(): Promise<string[]> {
+    const recovered: string[] = [];
+    for (const row of this.journal.interrupted(this.engineInstance)) {
+      const plan = JSON.parse(row.planJson) as MigrationPlan;
+      const target = this.deps.hosts(plan.server.id);
+      const byId = new Map(plan.steps.map((step) => [step.id, sagaStepFor(step)]));
+      const context = this.contextFor({
+        migrationId: row.id,
+        projectId: row.projectId ?? '',
+        targetEnvironment: plan.target,
+        source: target,
+        target,
+        targetServerId: plan.server.id,
+        resources: plan.resources,
+        options: { waitForReady: false, healthTimeoutSec: 5 },
+      });
+      const ran = this.journal
+        .steps(row.id)
+        .filter((step) => step.status === 'running' || step.status === 'done')
+        .flatMap((step) => {
+          const saga = byId.get(step.stepId);
+          return saga ? [{ seq: step.seq, step: saga, record: recordOf(step) }] : [];
+        });
+      this.journal.log(row.id, 'warn', `The engine that ran this migration stopped mid-way. Undoing its ${ran.length} journaled step(s) on ${target.label}.`);
+      let failures: string[];
+      try {
+        failures = await compensate(row.id, ran, context, this.journal);
+      } catch (error) {
+        failures = [(error as Error).message];
+      }
+      const message =
+        failures.length === 0
+          ? `Interrupted: the engine stopped mid-way; on restart Gantry undid the ${ran.length} step(s) it had journaled, so ${plan.target.name} is as it was before.`
+          : `Interrupted: the engine stopped mid-way and these steps could not be undone automatically: ${failures.join('; ')}. Check ${target.label}.`;
+      this.settle(row.id, 'interrupted', message, failures.length === 0 ? 'interrupted' : 'interrupted_needs_attention');
+      recovered.push(row.id);
+    }
+    return recovered;
+  }
+
+  /** The execution context the step runners share. */
+  contextFor(run: {
+    migrationId: string;
+    projectId: string;
+    targetEnvironment: { id: string; name: string };
+    source: RemoteHost;
+    target: RemoteHost;
+    targetServerId: string;
+    resources: PlannedResource[];
+    options: RunOptions;
+    event?: 'migrated' | 'rolled_back';
+  }): ExecutionContext {
+    const resources = new Map(run.resources.map((resource) => [resource.resourceId, resource]));
+    return {
+      migrationId: run.migrationId,
+      source: run.source,
+      target: run.target,
+      resources,
+      labelsFor: (resource) => ({
+        [gantryLabels.resource]: resource.resourceId,
+        [gantryLabels.environment]: run.targetEnvironment.name,
+        [gantryLabels.project]: run.projectId,
+        [gantryLabels.configHash]: this.deps.inventory.sealer().seal(resource.desiredSpec).hash,
+      }),
+      waitForReady: run.options.waitForReady,
+      healthTimeoutMs: run.options.healthTimeoutSec * 1000,
+      warnings: [],
+      local: {
+        recordResource: (resourceId, containerName) =>
+          this.records.record({
+            host: run.target,
+            resourceId,
+            environmentId: run.targetEnvironment.id,
+            serverId: run.targetServerId,
+            containerName,
+            event: run.event ?? 'migrated',
+            promotedFromHash: resources.get(resourceId) ? this.deps.inventory.sealer().seal(resources.get(resourceId)!.desiredSpec).hash : null,
+          }),
+        undoRecordResource: async (resourceId, result) => this.records.undo(resourceId, run.targetEnvironment.id, result),
+        linkResources: async () => ({}),
+        undoLinkResources: async () => {},
+      },
+    };
+  }
+
+  private async removeKeptContainers(target: RemoteHost, resources: PlannedResource[], migrationId: string, log: (level: 'info' | 'warn', message: string) => void): Promise<void> {
+    for (const resource of resources) {
+      if (resource.mode !== 'promote') continue;
+      const kept = keptName(resource.target.containerName, migrationId);
+      const removed = await target.exec(`docker rm -f '${kept}' >/dev/null 2>&1`, {});
+      if (removed.code === 0) log('info', `Removed the previous ${resource.target.containerName} (its snapshot stays on ${target.label} for rollback)`);
+    }
+  }
+
+  /** Drops an instance record (a rollback retired its container); returns it for undo. */
+  forgetInstance(resourceId: string, environmentId: string): InstanceRow | null {
+    const previous = this.records.current(resourceId, environmentId);
+    this.records.forget(resourceId, environmentId);
+    return previous;
+  }
+
+  /** Puts back an instance record `forgetInstance` dropped. */
+  restoreInstance(previous: unknown): void {
+    if (previous && typeof previous === 'object') this.records.undo((previous as InstanceRow).resourceId, (previous as InstanceRow).environmentId, { previous: previous as InstanceRow, historyId: null });
+  }
+
+  /** Sets a migration's final status and tells the UI. */
+  settle(migrationId: string, status: MigrationStatus, message: string, errorCode: string | null): void {
+    this.journal.setStatus(migrationId, status, { message, errorCode });
+    this.journal.log(migrationId, status.startsWith('completed') ? 'info' : 'error', message);
+    this.deps.logger.info(`Migration ${migrationId} ${status}`, { message });
+    this.changed(migrationId);
+  }
+
+  /** Emits `migrations:changed` for one migration. */
+  changed(migrationId: string): void {
+    const summary = this.views.summary(migrationId);
+    if (summary) this.deps.events.emit('migrations:changed', { migration: summary });
+  }
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * Rollback of a completed migration: a new migration (kind `rollback`) that puts the target back
+ * as the snapshots recorded it. A promoted resource is recreated from its snapshot (kept on the
+ * target server) with its old image re-tagged; a cloned resource is retired (its container
+ * removed; its volumes are kept, so no data is lost). It runs as a saga like any migration:
+ * if it fails, what it did is undone and the target keeps the migrated version.
+ */
+import { randomUUID } from 'node:crypto';
+import { GantryError } from '@shared/ipc/result';
+import type { MigrationPlan, PlannedResource } from '@shared/migration/plan';
+import type { MigrationStep } from '@shared/migration/steps';
+import { specFromInspect } from '@shared/spec/spec-from-inspect';
+import type { JobRegistry } from '../jobs/registry';
+import type { MigrationEngine, RunOptions } from './engine';
+import { recordOf, type SagaStep } from './saga';
+import { shellQuote, type RemoteHost } from './remote-host';
+import { readSnapshot, type SnapshotRef } from './snapshots';
+import { keptName, sagaStepFor, type ExecutionContext } from './step-runners';
+
+/** Starts the rollback of `migrationId`; returns at once with the rollback's own ids. */
+export function startRollback(
+  engine: MigrationEngine,
+  deps: { hosts: (serverId: string) => RemoteHost; jobs: JobRegistry },
+  migrationId: string,
+  options: RunOptions,
+): { migrationId: string; jobId: string } {
+  const original = engine.journal.get(migrationId);
+  if (!original) throw new GantryError('not_found', `There is no migration ${migrationId}.`);
+  if (original.kind !== 'migrate') throw new GantryError('not_rollbackable', 'A rollback cannot itself be rolled back: migrate again instead.');
+  if (original.status !== 'completed' && original.status !== 'completed_with_warning') {
+    throw new GantryError('not_rollbackable', `Only a completed migration can be rolled back; this one is ${original.status}.`);
+  }
+  const plan = JSON.parse(original.planJson) as MigrationPlan;
+  const newer = engine.views
+    .list({ environmentId: original.targetEnvironmentId, limit: 1000 })
+    .find(
+      (other) =>
+        other.id !== original.id &&
+        other.createdAt > original.createdAt &&
+        other.targetEnvironmentId === original.targetEnvironmentId &&
+        ['running', 'completed', 'completed_with_warning'].includes(other.status) &&
+        other.resources.some((resource) => plan.resources.some((mine) => mine.resourceId === resource.resourceId)),
+    );
+  if (newer) {
+    throw new GantryError('not_rollbackable', `A newer migration (${newer.id.slice(0, 8)}, ${newer.status}) changed the same resources in ${plan.target.name} since. Roll that one back first.`);
+  }
+
+  const steps = engine.journal.steps(migrationId);
+  const rollbackId = randomUUID();
+  const target = deps.hosts(plan.server.id);
+  engine.journal.create({
+    id: rollbackId,
+    kind: 'rollback',
+    projectId: original.projectId,
+    sourceEnvironmentId: null,
+    targetEnvironmentId: original.targetEnvironmentId,
+    status: 'running',
+    planJson: JSON.stringify({ ...plan, steps: [] }),
+    optionsJson: JSON.stringify(options),
+    rollbackOf: migrationId,
+    jobId: null,
+    engineInstance: engine.instanceId,
+  });
+  const jobId = deps.jobs.start('rollback', `Roll back ${plan.resources.map((resource) => resource.name).join(', ')} in ${plan.target.name}`, async (job) => {
+    const resources: PlannedResource[] = [];
+    const sagaSteps: SagaStep<ExecutionContext>[] = [];
+    for (const resource of plan.resources) {
+      const replaced = steps.find((step) => step.stepId === `replace-container:${resource.resourceId}`);
+      if (resource.mode === 'promote') {
+        const snapshot = replaced ? (recordOf(replaced).result?.snapshot as SnapshotRef | undefined) : undefined;
+        if (!snapshot) throw new GantryError('snapshot_missing', `Migration ${migrationId.slice(0, 8)} kept no snapshot of ${resource.name}; it cannot be rolled back.`);
+        const spec = specFromInspect(await readSnapshot(target, snapshot, job.signal));
+        const restored: PlannedResource = { ...resource, desiredSpec: spec, volumesToCreate: [], scheduledTasks: [], linksToCreate: [] };
+        resources.push(restored);
+        const restoreSteps: MigrationStep[] = [
+          { id: `transfer-image:${resource.resourceId}`, kind: 'transfer-image', title: `Put image ${spec.image.ref} back for ${resource.name}`, resourceId: resource.resourceId, undo: null, params: { imageRef: spec.image.ref, imageId: snapshot.imageId } },
+          { id: `replace-container:${resource.resourceId}`, kind: 'replace-container', title: `Restore ${resource.target.containerName} from its snapshot`, resourceId: resource.resourceId, undo: null, params: { containerName: resource.target.containerName, previousSpecHash: null } },
+          { id: `wait-healthy:${resource.resourceId}`, kind: 'wait-healthy', title: `Wait for ${resource.target.containerName} to be healthy`, resourceId: resource.resourceId, undo: null, params: { containerName: resource.target.containerName, timeoutMs: options.healthTimeoutSec * 1000 } },
+          { id: `record-resource:${resource.resourceId}`, kind: 'record-resource', title: `Record ${resource.target.containerName}`, resourceId: resource.resourceId, undo: null, params: { containerName: resource.target.containerName, tags: resource.tags } },
+        ];
+        sagaSteps.push(...restoreSteps.map(sagaStepFor));
+      } else {
+        resources.push({ ...resource, mode: 'promote' });
+        sagaSteps.push(retireClone(resource, original.targetEnvironmentId, engine));
+      }
+    }
+    return engine.execute({
+      migrationId: rollbackId,
+      projectId: original.projectId ?? '',
+      targetEnvironment: plan.target,
+      source: target,
+      target,
+      targetServerId: plan.server.id,
+      resources,
+      steps: sagaSteps,
+      options,
+      job,
+      event: 'rolled_back',
+      afterSuccess: () => {
+        engine.journal.setStatus(migrationId, 'rolled_back', { message: `Rolled back by ${rollbackId.slice(0, 8)}.` });
+        engine.changed(migrationId);
+      },
+    });
+  });
+  engine.journal.setJob(rollbackId, jobId);
+  engine.changed(rollbackId);
+  return { migrationId: rollbackId, jobId };
+}
+
+/** Sets a cloned container aside (removed when the rollback completes) and forgets its record. */
+function retireClone(resource: PlannedResource, environmentId: string, engine: MigrationEngine): SagaStep<ExecutionContext> {
+  const name = resource.target.containerName;
+  return {
+    id: `retire-container:${resource.resourceId}`,
+    title: `Remove ${name} (its volumes are kept)`,
+    intent: { containerName: name },
+    async run(context, job) {
+      const kept = keptName(name, context.migrationId);
+      job.checkpoint({ stopping: true });
+      const result = await context.target.exec(`docker stop ${shellQuote(name)} >/dev/null && docker rename ${shellQuote(name)} ${shellQuote(kept)}`, { signal: job.signal });
+      if (result.code !== 0) throw new GantryError('docker_error', `Could not stop ${name} on ${context.target.label}: ${result.stderr.trim()}`);
+      const previous = engine.forgetInstance(resource.resourceId, environmentId);
+      return { previous };
+    },
+    async undo(context, record) {
+      const kept = keptName(name, context.migrationId);
+      const exists = await context.target.exec(`docker inspect ${shellQuote(kept)} >/dev/null 2>&1`, {});
+      if (exists.code === 0) await context.target.exec(`docker rename ${shellQuote(kept)} ${shellQuote(name)} && docker start ${shellQuote(name)} >/dev/null`, {});
+      engine.restoreInstance(record.result?.previous ?? null);
+    },
+  };
+}
