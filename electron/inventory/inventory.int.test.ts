@@ -144,6 +144,9 @@ describe('discovery, adoption and status across dev, uat and prod', () => {
     expect(graph.cells.map((cell) => cell.status)).toEqual(['in_sync', 'in_sync', 'in_sync']);
     expect(graph.discovery.every((discovery) => !discovery.unadopted.some((c) => c.containerName === `${PREFIX}shop-web`))).toBe(true);
     expect(JSON.stringify(graph)).not.toMatch(/int-token|int-s3cret/);
+    const stored = JSON.stringify(app.db.$client.prepare('SELECT * FROM spec_history').all()) + JSON.stringify(app.db.$client.prepare('SELECT * FROM instances').all());
+    expect(stored).toContain('APP_MODE');
+    expect(stored).not.toMatch(/int-token|int-s3cret/);
 
     // Someone changes uat by hand: same name, new env.
     await sh('uat', `docker rm -f ${PREFIX}shop-web >/dev/null && ${runWeb('shop-web', { mode: 'uat-hotfix' })}`);
@@ -160,6 +163,23 @@ describe('discovery, adoption and status across dev, uat and prod', () => {
     await discover(project.id);
     graph = await call('inventory:graph', { projectId: project.id });
     expect(graph.cells.find((cell) => cell.environmentId === chain[2]!.id)?.status).toBe('absent');
+  });
+
+  it('shows uat behind when dev runs a newer image', async () => {
+    await sh('dev', runWeb('behind-web', { image: 'gantry-lab/webapp:2', port: 18181 }));
+    await sh('uat', runWeb('behind-web', { image: 'gantry-lab/webapp:1', port: 18181 }));
+    const { project } = await call('projects:create', { name: 'Behind (inventory test)', environments: [{ name: 'dev' }, { name: 'uat' }] });
+    const chain = (await call('inventory:graph', { projectId: project.id })).environments;
+    await call('environments:bind', { environmentId: chain[0]!.id, serverId: serverIds.dev! });
+    await call('environments:bind', { environmentId: chain[1]!.id, serverId: serverIds.uat! });
+    const { resource } = await call('resources:adopt', { environmentId: chain[0]!.id, container: `${PREFIX}behind-web`, resource: { name: 'web', kind: 'application' } });
+    await call('resources:adopt', { environmentId: chain[1]!.id, container: `${PREFIX}behind-web`, resource: { resourceId: resource.id } });
+    await discover(project.id);
+    const graph = await call('inventory:graph', { projectId: project.id });
+    expect(graph.cells.map((cell) => [cell.status, cell.reason])).toEqual([
+      ['in_sync', expect.any(String)],
+      ['behind', 'Upstream runs a newer image.'],
+    ]);
   });
 
   it('shows an environment whose server cannot be reached as unreachable', async () => {
