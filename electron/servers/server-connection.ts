@@ -53,6 +53,7 @@ export interface ConnectionStats {
 const RETRYABLE = new Set(['ssh_unreachable', 'ssh_timeout', 'ssh_connection_lost']);
 const DEFAULT_MAX_OUTPUT = 32 * 1024 * 1024;
 const STDERR_LIMIT = 64 * 1024;
+const OPEN_RETRIES = 6;
 
 /** A pooled connection to one server; get it from `ServerConnections.get(serverId)`. */
 export class ServerConnection implements RemoteHost {
@@ -84,9 +85,12 @@ export class ServerConnection implements RemoteHost {
       let failure: GantryError | null = null;
       const onAbort = () => {
         failure = cancelled(signal!);
-        channel.close();
+        stop(channel);
+        // Settle now: the channel (and its slot) is released when the server confirms the close.
+        reject(failure);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal?.aborted) onAbort();
       const collect = (into: Buffer[]) => (chunk: Buffer) => {
         size += chunk.length;
         if (size > limit && !failure) {
@@ -120,8 +124,12 @@ export class ServerConnection implements RemoteHost {
     });
     channel.on('exit', (code: number | null) => (exit = code));
     const done = new Promise<{ code: number; stderr: string }>((resolve, reject) => {
-      const onAbort = () => channel.close();
+      const onAbort = () => {
+        stop(channel);
+        reject(cancelled(signal!));
+      };
       signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal?.aborted) onAbort();
       channel.once('close', () => {
         release();
         signal?.removeEventListener('abort', onAbort);
@@ -132,7 +140,7 @@ export class ServerConnection implements RemoteHost {
     });
     // Callers that only care about the streams must not crash the process with an unhandled rejection.
     done.catch(() => {});
-    return { stdin: channel, stdout: channel, done, kill: () => channel.close() };
+    return { stdin: channel, stdout: channel, done, kill: () => stop(channel) };
   }
 
   /** A dockerode client driven over this connection (pass `abortSignal` in each call's options). */
@@ -187,6 +195,12 @@ export class ServerConnection implements RemoteHost {
         } catch (error) {
           // The connection died between the check and the request: reconnect once and retry.
           if (attempt === 0 && this.chain?.client !== client) continue;
+          // sshd frees a session only once it has reaped the session's process, a moment after
+          // the channel closed; under churn a new channel can briefly meet MaxSessions. Retry.
+          if (/open failed/i.test((error as Error).message) && attempt < OPEN_RETRIES) {
+            await delay(25 * 2 ** attempt, signal ?? this.lifetime.signal);
+            continue;
+          }
           throw new GantryError('ssh_channel_refused', `${this.label} refused to open a channel: ${(error as Error).message}. The server may limit sessions per connection (MaxSessions).`);
         }
       }
@@ -252,6 +266,23 @@ export class ServerConnection implements RemoteHost {
     this.message = message;
     this.options.onState(state, message);
   }
+}
+
+/**
+ * Ends a remote command: closing the channel alone lets it run on until it next touches its
+ * output, so it is also sent SIGKILL (OpenSSH delivers `signal` requests to the session's
+ * process group — except for root logins, which run without privilege separation and ignore
+ * them). ssh2's `channel.signal()` stays silent once stdin is closed, which `exec` does at
+ * once, so the request goes through ssh2's protocol object while the channel is open.
+ */
+function stop(channel: ClientChannel): void {
+  const internal = channel as unknown as { outgoing?: { id: number; state: string }; _client?: { _protocol?: { signal(id: number, name: string): void } } };
+  try {
+    if (internal.outgoing && (internal.outgoing.state === 'open' || internal.outgoing.state === 'eof')) internal._client?._protocol?.signal(internal.outgoing.id, 'KILL');
+  } catch {
+    // The channel may already be closing.
+  }
+  channel.close();
 }
 
 function execOn(client: Client, command: string): Promise<ClientChannel> {

@@ -232,6 +232,9 @@ function handshakeError(error: Error & { level?: string; code?: string }, target
     return new GantryError('ssh_agent_unavailable', `Could not use the ssh-agent at ${target.credentials.agentPath} for ${label}: ${error.message}. Start ssh-agent and add your key with ssh-add.`);
   }
   if (error.code) return socketError(error as NodeJS.ErrnoException, target.host, target.port, label);
+  if (/lost before handshake/i.test(error.message)) {
+    return new GantryError('ssh_connection_lost', `${label} closed the connection before the SSH handshake. The server may limit new connections (MaxStartups) or be starting up; try again.`);
+  }
   return new GantryError('ssh_failed', `SSH to ${label} failed: ${error.message}`);
 }
 
