@@ -1,0 +1,198 @@
+import { useMemo, useState, type KeyboardEvent } from 'react';
+import type { Precheck } from '@shared/migration/prechecks';
+import type { RequestOf, ResponseOf } from '@shared/ipc/contract';
+import { Dialog, DialogFooter } from '../../components/Dialog';
+import { invoke } from '../../lib/api';
+import type { MigrateWizardStart } from './dialogs';
+import { useMigrationDialogs } from './dialogs';
+import { useMigrations } from './store';
+import { useWizardData } from './use-wizard-data';
+import { canContinue, movableResources, nextEnvironment, stepsFor, wizardStepTitles } from './wizard-model';
+import { OptionsStep, PrechecksStep, ResourcesStep, ReviewStep, SourceStep, ConfirmStep } from './WizardSteps';
+import { PlanReview } from './PlanReview';
+
+type PlanView = ResponseOf<'migrations:plan'>;
+
+/**
+ * The migrate wizard: source (when not given), target and resources, pre-checks, review, options,
+ * confirm. Enter moves on, Escape closes; a blocking pre-check stops it and says why. "Dry run"
+ * shows the whole plan without applying anything.
+ */
+export function MigrateWizard({ start }: { start: MigrateWizardStart }) {
+  const close = useMigrationDialogs((state) => state.close);
+  const openMigration = useMigrations((state) => state.openMigration);
+  const sourcePreset = Boolean(start.projectId && start.sourceEnvironmentId);
+  const steps = stepsFor(sourcePreset);
+
+  const [projectId, setProjectId] = useState<string | null>(start.projectId ?? null);
+  const [sourceId, setSourceId] = useState<string | null>(start.sourceEnvironmentId ?? null);
+  const { projects, graph, error: dataError } = useWizardData(projectId);
+  const [selected, setSelected] = useState<string[]>(start.resourceIds ?? []);
+  const [includeMissingDependencies, setIncludeMissing] = useState(false);
+  const [portOverrides, setPortOverrides] = useState<Record<string, Record<string, number>>>({});
+  const [planView, setPlanView] = useState<PlanView | null>(null);
+  const [planning, setPlanning] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [waitForReady, setWaitForReady] = useState(true);
+  const [healthTimeoutSec, setHealthTimeout] = useState(300);
+  const [stepIndex, setStepIndex] = useState(0);
+  const [dryRun, setDryRun] = useState(false);
+  const [starting, setStarting] = useState(false);
+
+  const step = steps[stepIndex]!;
+  const environments = useMemo(() => (graph ? [...graph.environments].sort((a, b) => a.position - b.position) : []), [graph]);
+  const target = sourceId ? nextEnvironment(environments, sourceId) : null;
+  const movable = useMemo(() => (graph && sourceId && target ? movableResources(graph.resources, graph.cells, sourceId, target.id) : []), [graph, sourceId, target]);
+  const chosen = selected.filter((id) => movable.some((resource) => resource.resourceId === id));
+  const plan = planView?.plan ?? null;
+  const gate = canContinue(step, { projectId, sourceId, targetId: target?.id ?? null, selected: chosen, plan, planning, healthTimeoutSec });
+
+  /** Any change to what is planned throws the old plan away: the engine runs exactly the plan shown. */
+  function invalidate() {
+    setPlanView(null);
+    setDryRun(false);
+  }
+
+  async function makePlan(overrides = portOverrides): Promise<PlanView | null> {
+    if (!projectId || !sourceId || !target) return null;
+    setPlanning(true);
+    setError(null);
+    const request: RequestOf<'migrations:plan'> = { projectId, sourceEnvId: sourceId, targetEnvId: target.id, resourceIds: chosen, includeMissingDependencies, portOverrides: overrides };
+    const result = await invoke('migrations:plan', request);
+    setPlanning(false);
+    if (!result.ok) {
+      setError(result.error.message);
+      return null;
+    }
+    setPlanView(result.value);
+    return result.value;
+  }
+
+  async function next() {
+    if (!gate.ok || starting) return;
+    if (step === 'confirm') return void startMigration();
+    const following = steps[stepIndex + 1]!;
+    if (following === 'prechecks' && !plan) {
+      setStepIndex(stepIndex + 1);
+      await makePlan();
+      return;
+    }
+    setStepIndex(stepIndex + 1);
+  }
+
+  async function showDryRun() {
+    if (!plan && !(await makePlan())) return;
+    setDryRun(true);
+  }
+
+  async function applyPortSuggestion(check: Precheck) {
+    if (!check.suggestion || !check.resourceId) return;
+    const overrides = { ...portOverrides, [check.resourceId]: { ...portOverrides[check.resourceId], [check.suggestion.portKey]: check.suggestion.hostPort } };
+    setPortOverrides(overrides);
+    invalidate();
+    await makePlan(overrides);
+  }
+
+  async function startMigration() {
+    if (!planView) return;
+    setStarting(true);
+    setError(null);
+    const result = await invoke('migrations:start', { planId: planView.planId, options: { waitForReady, healthTimeoutSec } });
+    setStarting(false);
+    if (!result.ok) {
+      setError(`${result.error.message}${result.error.code === 'plan_expired' || result.error.code === 'not_found' ? ' Go back to the pre-checks to plan again.' : ''}`);
+      return;
+    }
+    close();
+    openMigration(result.value.migrationId);
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
+    const element = event.target as HTMLElement;
+    if (event.key !== 'Enter' || event.shiftKey || ['BUTTON', 'TEXTAREA', 'SELECT', 'A', 'SUMMARY'].includes(element.tagName)) return;
+    event.preventDefault();
+    if (dryRun) return;
+    void next();
+  }
+
+  const body = dryRun && plan ? <PlanReview plan={plan} /> : renderStep();
+
+  function renderStep() {
+    switch (step) {
+      case 'source':
+        return <SourceStep projects={projects} projectId={projectId} environments={environments} sourceId={sourceId} onProject={(id) => (setProjectId(id), setSourceId(null), setSelected([]), invalidate())} onSource={(id) => (setSourceId(id), setSelected([]), invalidate())} />;
+      case 'resources':
+        return (
+          <ResourcesStep
+            sourceName={environments.find((environment) => environment.id === sourceId)?.name ?? null}
+            target={target}
+            loading={!graph}
+            movable={movable}
+            selected={chosen}
+            onToggle={(id) => (setSelected(chosen.includes(id) ? chosen.filter((each) => each !== id) : [...chosen, id]), invalidate())}
+            includeMissingDependencies={includeMissingDependencies}
+            onIncludeMissing={(value) => (setIncludeMissing(value), invalidate())}
+          />
+        );
+      case 'prechecks':
+        return <PrechecksStep plan={plan} planning={planning} onReplan={() => void makePlan()} onUsePort={(check) => void applyPortSuggestion(check)} />;
+      case 'review':
+        return plan ? <ReviewStep plan={plan} /> : null;
+      case 'options':
+        return <OptionsStep waitForReady={waitForReady} onWaitForReady={setWaitForReady} healthTimeoutSec={healthTimeoutSec} onHealthTimeout={setHealthTimeout} />;
+      case 'confirm':
+        return plan ? <ConfirmStep plan={plan} waitForReady={waitForReady} healthTimeoutSec={healthTimeoutSec} expiresAt={planView!.expiresAt} /> : null;
+    }
+  }
+
+  return (
+    <Dialog open onClose={close} wide title={dryRun ? 'Dry run: the full plan' : `Migrate — ${wizardStepTitles[step]}`} description={target && sourceId ? `${environments.find((e) => e.id === sourceId)?.name ?? ''} → ${target.name}` : 'Move resources to the next environment of their chain.'}>
+      <div className="wizard" data-testid="migrate-wizard" data-step={dryRun ? 'dry-run' : step} onKeyDown={onKeyDown}>
+        <ol className="wizard-steps" aria-label="Wizard steps">
+          {steps.map((each, index) => (
+            <li key={each} className={index === stepIndex ? 'current' : index < stepIndex ? 'done' : ''} aria-current={index === stepIndex ? 'step' : undefined}>
+              {index < stepIndex && !dryRun ? (
+                <button type="button" className="link" onClick={() => setStepIndex(index)}>
+                  {index + 1}. {wizardStepTitles[each]}
+                </button>
+              ) : (
+                <span>
+                  {index + 1}. {wizardStepTitles[each]}
+                </span>
+              )}
+            </li>
+          ))}
+        </ol>
+        {dataError ? <p role="alert" className="banner error">{dataError}</p> : null}
+        <div className="wizard-body">{body}</div>
+        {error ? <p role="alert" className="banner error">{error}</p> : null}
+      </div>
+      <DialogFooter status={!dryRun && !gate.ok ? <span data-testid="wizard-blocked">{gate.reason}</span> : null}>
+        {dryRun ? (
+          <button type="button" className="secondary" onClick={() => setDryRun(false)}>
+            Back to the wizard
+          </button>
+        ) : (
+          <>
+            <button type="button" className="secondary" onClick={close}>
+              Cancel
+            </button>
+            {step !== 'source' ? (
+              <button type="button" className="secondary" disabled={planning || chosen.length === 0 || !target} onClick={() => void showDryRun()}>
+                Dry run
+              </button>
+            ) : null}
+            {stepIndex > 0 ? (
+              <button type="button" className="secondary" onClick={() => setStepIndex(stepIndex - 1)}>
+                Back
+              </button>
+            ) : null}
+            <button type="button" disabled={!gate.ok || starting} onClick={() => void next()}>
+              {step === 'confirm' ? (starting ? 'Starting…' : 'Start migration') : 'Continue'}
+            </button>
+          </>
+        )}
+      </DialogFooter>
+    </Dialog>
+  );
+}

@@ -1,0 +1,148 @@
+import type { EnvironmentView, ProjectSummary } from '@shared/inventory/model';
+import type { MigrationPlan } from '@shared/migration/plan';
+import type { Precheck } from '@shared/migration/prechecks';
+import { formatTime } from './migration-format';
+import { PlanChanges } from './PlanReview';
+import { PrecheckList } from './PrecheckList';
+import { badgeOfMode, type MovableResource } from './wizard-model';
+
+/** Step 1 when opened from the Migrations page: which project and which environment to migrate from. */
+export function SourceStep({ projects, projectId, environments, sourceId, onProject, onSource }: { projects: ProjectSummary[] | null; projectId: string | null; environments: EnvironmentView[]; sourceId: string | null; onProject: (id: string) => void; onSource: (id: string) => void }) {
+  if (projects && projects.length === 0) {
+    return <p className="muted">There are no projects yet. Create one in Environments (a chain such as dev → uat → production bound to your servers), adopt its containers, then come back here.</p>;
+  }
+  const sources = environments.slice(0, -1);
+  return (
+    <div className="form-grid">
+      <label htmlFor="wizard-project">Project</label>
+      <select id="wizard-project" autoFocus value={projectId ?? ''} onChange={(event) => onProject(event.target.value)}>
+        <option value="" disabled>
+          {projects ? 'Choose a project' : 'Loading…'}
+        </option>
+        {(projects ?? []).map((project) => (
+          <option key={project.id} value={project.id}>
+            {project.name}
+          </option>
+        ))}
+      </select>
+      <label htmlFor="wizard-source">Migrate from</label>
+      <select id="wizard-source" value={sourceId ?? ''} disabled={!projectId} onChange={(event) => onSource(event.target.value)}>
+        <option value="" disabled>
+          {projectId && environments.length < 2 ? 'This project needs at least two environments' : 'Choose an environment'}
+        </option>
+        {sources.map((environment) => (
+          <option key={environment.id} value={environment.id}>
+            {environment.name}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** The target (only the next environment of the chain is offered) and the resources to move, each marked New or Update. */
+export function ResourcesStep(props: {
+  sourceName: string | null;
+  target: EnvironmentView | null;
+  loading: boolean;
+  movable: MovableResource[];
+  selected: string[];
+  onToggle: (resourceId: string) => void;
+  includeMissingDependencies: boolean;
+  onIncludeMissing: (value: boolean) => void;
+}) {
+  if (props.loading) return <p className="muted">Loading the environments…</p>;
+  if (!props.target) return <p className="muted">{props.sourceName ?? 'This environment'} is the last environment of its chain; there is nowhere to migrate to. Roll back from History instead.</p>;
+  return (
+    <div className="resources-step">
+      <p>
+        Target: <strong data-testid="wizard-target">{props.target.name}</strong>
+        {props.target.production ? <span className="badge badge-production">production</span> : null}
+        <span className="muted"> — the next environment after {props.sourceName}; a migration never skips one. {props.target.serverName ? `Server: ${props.target.serverName}.` : 'Not bound to a server yet.'}</span>
+      </p>
+      {props.movable.length === 0 ? (
+        <p className="muted">Nothing runs in {props.sourceName} yet. Adopt its containers in Environments (or run discovery), then migrate them.</p>
+      ) : (
+        <fieldset className="resource-choices">
+          <legend>Resources to move</legend>
+          {props.movable.map((resource, index) => (
+            <label key={resource.resourceId} className="resource-choice">
+              <input type="checkbox" autoFocus={index === 0} checked={props.selected.includes(resource.resourceId)} onChange={() => props.onToggle(resource.resourceId)} />
+              <span className="resource-name">{resource.name}</span>
+              <span className="muted">{resource.kind}</span>
+              <span className={`badge badge-${resource.badge.toLowerCase()}`} title={resource.badge === 'New' ? `Cloned: ${props.target!.name} has no instance yet` : `Promoted: replaces the instance in ${props.target!.name}, keeping its env vars and domain`}>
+                {resource.badge}
+              </span>
+            </label>
+          ))}
+        </fieldset>
+      )}
+      <label className="inline-check">
+        <input type="checkbox" checked={props.includeMissingDependencies} onChange={(event) => props.onIncludeMissing(event.target.checked)} />
+        Also clone what these resources depend on when {props.target.name} lacks it
+      </label>
+    </div>
+  );
+}
+
+/** The pre-check results of the plan: blocking ones stop the wizard and say what to do. */
+export function PrechecksStep({ plan, planning, onReplan, onUsePort }: { plan: MigrationPlan | null; planning: boolean; onReplan: () => void; onUsePort: (check: Precheck) => void }) {
+  if (planning || !plan) return <p className="muted" data-testid="planning">{planning ? 'Checking the target server and planning…' : 'No plan yet.'}</p>;
+  return (
+    <div>
+      <div className="row">
+        <p className="grow">
+          {plan.resources.map((resource) => (
+            <span key={resource.resourceId} className="plan-resource">
+              {resource.name} <span className={`badge badge-${badgeOfMode(resource.mode).toLowerCase()}`}>{badgeOfMode(resource.mode)}</span>
+            </span>
+          ))}
+        </p>
+        <button type="button" className="secondary" onClick={onReplan}>
+          Check again
+        </button>
+      </div>
+      <PrecheckList prechecks={plan.prechecks} onUsePort={onUsePort} />
+    </div>
+  );
+}
+
+/** What changes, colour-coded, with the normalized specs side by side. */
+export function ReviewStep({ plan }: { plan: MigrationPlan }) {
+  return <PlanChanges plan={plan} />;
+}
+
+/** How the engine waits for the new containers. */
+export function OptionsStep({ waitForReady, onWaitForReady, healthTimeoutSec, onHealthTimeout }: { waitForReady: boolean; onWaitForReady: (value: boolean) => void; healthTimeoutSec: number; onHealthTimeout: (value: number) => void }) {
+  return (
+    <div className="form-grid">
+      <label htmlFor="wizard-wait">Wait for ready</label>
+      <label className="inline-check">
+        <input id="wizard-wait" type="checkbox" autoFocus checked={waitForReady} onChange={(event) => onWaitForReady(event.target.checked)} />
+        Call a resource done only once its container runs and its health check passes
+      </label>
+      <label htmlFor="wizard-timeout">Health timeout (s)</label>
+      <input id="wizard-timeout" type="number" min={5} max={3600} step={1} value={Number.isNaN(healthTimeoutSec) ? '' : healthTimeoutSec} onChange={(event) => onHealthTimeout(event.target.valueAsNumber)} />
+      <span className="field-hint">5–3600 seconds per resource. Past it, the migration fails and what it did is undone.</span>
+    </div>
+  );
+}
+
+/** The last look before anything is applied. */
+export function ConfirmStep({ plan, waitForReady, healthTimeoutSec, expiresAt }: { plan: MigrationPlan; waitForReady: boolean; healthTimeoutSec: number; expiresAt: number }) {
+  const warnings = plan.prechecks.filter((check) => check.severity === 'warning').length;
+  return (
+    <div className="confirm-step">
+      <p>
+        Gantry will move {plan.resources.map((resource) => `${resource.name} (${badgeOfMode(resource.mode) === 'New' ? 'new' : 'update'})`).join(', ')} from <strong>{plan.source.name}</strong> to <strong>{plan.target.name}</strong> on {plan.server.name}, in {plan.steps.length} steps.
+      </p>
+      <ul className="plain-list">
+        <li>{waitForReady ? `Waits up to ${healthTimeoutSec} s per resource for it to be ready.` : 'Does not wait for health checks.'}</li>
+        <li>If a step fails or you cancel, the steps that ran are undone. A completed migration can be rolled back.</li>
+        {warnings > 0 ? <li className="warn-text">{warnings} pre-check warning{warnings > 1 ? 's' : ''}: read them before you start.</li> : null}
+        <li className="muted">This plan is valid until {formatTime(expiresAt)}.</li>
+      </ul>
+      <p className="muted">Press Enter or “Start migration” to begin.</p>
+    </div>
+  );
+}

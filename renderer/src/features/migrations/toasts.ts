@@ -1,0 +1,44 @@
+/**
+ * Notices when a migration ends: an in-app toast always, and a desktop notification in the
+ * Electron app when the operator has allowed them. Each migration ending is told once.
+ */
+import { create } from 'zustand';
+import type { MigrationSummary } from '@shared/migration/views';
+import { bridgeKind } from '../../lib/api';
+import { finishNotice } from './migration-format';
+
+/** One toast on screen. */
+export interface Toast {
+  key: string;
+  migrationId: string;
+  title: string;
+  body: string;
+  tone: 'ok' | 'bad';
+}
+
+interface ToastsState {
+  toasts: Toast[];
+  push(toast: Toast): void;
+  dismiss(key: string): void;
+}
+
+/** Toasts on screen, newest last. */
+export const useToasts = create<ToastsState>((set) => ({
+  toasts: [],
+  push: (toast) => set((state) => (state.toasts.some((each) => each.key === toast.key) ? state : { toasts: [...state.toasts, toast].slice(-4) })),
+  dismiss: (key) => set((state) => ({ toasts: state.toasts.filter((each) => each.key !== key) })),
+}));
+
+const told = new Set<string>();
+
+/** Tells the operator that `migration` ended, once per migration and status; does nothing for other statuses. */
+export function notifyFinished(migration: MigrationSummary): void {
+  const notice = finishNotice(migration);
+  const key = `${migration.id}:${migration.status}`;
+  if (!notice || told.has(key)) return;
+  told.add(key);
+  useToasts.getState().push({ key, migrationId: migration.id, ...notice });
+  if (bridgeKind() === 'electron' && typeof Notification !== 'undefined' && Notification.permission === 'granted') {
+    new Notification(notice.title, { body: notice.body });
+  }
+}
