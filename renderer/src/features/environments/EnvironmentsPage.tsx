@@ -1,13 +1,82 @@
+import { useEffect } from 'react';
 import { EmptyState } from '../../components/EmptyState';
+import { useJobs } from '../jobs/store';
+import { AdoptDialog } from './AdoptDialog';
+import { EnvironmentGraph } from './EnvironmentGraph';
+import { AddEnvironmentDialog, NewProjectDialog } from './ProjectDialogs';
+import { useEnvironments, useEnvironmentsLoad } from './store';
+import './environments.css';
 
-/** The Environments section. */
+/** The Environments section: a project's chain, its resources and their status in each environment. */
 export function EnvironmentsPage() {
+  useEnvironmentsLoad();
+  const projects = useEnvironments((state) => state.projects);
+  const projectId = useEnvironments((state) => state.projectId);
+  const graph = useEnvironments((state) => state.graph);
+  const loaded = useEnvironments((state) => state.loaded);
+  const error = useEnvironments((state) => state.error);
+  const dialog = useEnvironments((state) => state.dialog);
+  const open = useEnvironments((state) => state.open);
+  const select = useEnvironments((state) => state.select);
+  const discover = useEnvironments((state) => state.discover);
+  const refreshGraph = useEnvironments((state) => state.refreshGraph);
+  const jobId = useEnvironments((state) => state.discoveryJobId);
+  const job = useJobs((state) => (jobId ? state.jobs[jobId] : undefined));
+  const jobState = job?.state;
+
+  // A finished discovery changes every status: reload the graph once it ends.
+  useEffect(() => {
+    if (jobState && jobState !== 'running') void refreshGraph();
+  }, [jobState, refreshGraph]);
+
+  const bound = graph?.environments.some((environment) => environment.serverId) ?? false;
   return (
-    <section className="page" aria-labelledby="environments-title">
-      <h1 id="environments-title">Environments</h1>
-      <EmptyState title="No environments yet">
-        <p>Environments are your chain — dev → uat → production — each bound to a server. Start by adding a server under Servers, then create a project and its environments here.</p>
-      </EmptyState>
+    <section className="page" aria-labelledby="environments-title" data-environments-loaded={loaded ? 'true' : 'false'}>
+      <div className="page-header">
+        <h1 id="environments-title">Environments</h1>
+        <div className="row">
+          {projects.length ? (
+            <select aria-label="Project" value={projectId ?? ''} onChange={(event) => void select(event.target.value)}>
+              {projects.map((project) => (
+                <option key={project.id} value={project.id}>
+                  {project.name}
+                </option>
+              ))}
+            </select>
+          ) : null}
+          <button type="button" className="secondary" onClick={() => open({ kind: 'new-project' })}>
+            New project
+          </button>
+          {graph ? (
+            <>
+              <button type="button" className="secondary" onClick={() => open({ kind: 'add-environment' })}>
+                Add environment
+              </button>
+              <button type="button" onClick={() => void discover()} disabled={!bound || job?.state === 'running'} title={bound ? undefined : 'Bind an environment to a server first'}>
+                {job?.state === 'running' ? `Discovering… ${Math.round(job.percent)}%` : 'Discover containers'}
+              </button>
+            </>
+          ) : null}
+        </div>
+      </div>
+      {error ? (
+        <p role="alert" className="banner error" data-testid="environments-error">
+          {error}
+        </p>
+      ) : null}
+      {job?.state === 'failed' ? <p className="banner error">Discovery failed: {job.error}</p> : null}
+      {loaded && projects.length === 0 ? (
+        <EmptyState title="No environments yet" action={<button type="button" onClick={() => open({ kind: 'new-project' })}>Create a project</button>}>
+          <p>Environments are your chain — dev → uat → production — each bound to a server. Start by adding a server under Servers, then create a project and its environments here.</p>
+        </EmptyState>
+      ) : null}
+      {graph ? <EnvironmentGraph graph={graph} /> : null}
+      {graph && graph.resources.length === 0 ? (
+        <p className="env-meta">No resources yet: bind each environment to a server, discover its containers, then adopt them.</p>
+      ) : null}
+      {dialog.kind === 'new-project' ? <NewProjectDialog /> : null}
+      {dialog.kind === 'add-environment' ? <AddEnvironmentDialog /> : null}
+      {dialog.kind === 'adopt' ? <AdoptDialog environmentId={dialog.environmentId} containerName={dialog.containerName} /> : null}
     </section>
   );
 }

@@ -1,0 +1,156 @@
+import { useState } from 'react';
+import type { EnvironmentView, GraphCell, InventoryGraph } from '@shared/inventory/model';
+import { invoke } from '../../lib/api';
+import { StatusBadge } from './StatusBadge';
+import { useEnvironments } from './store';
+
+/** The chain as columns (dev → uat → production) and each resource as a row, with its status per environment. */
+export function EnvironmentGraph({ graph }: { graph: InventoryGraph }) {
+  const columns = `minmax(9rem, 12rem) repeat(${graph.environments.length}, minmax(12rem, 1fr))`;
+  const cellOf = (resourceId: string, environmentId: string) => graph.cells.find((cell) => cell.resourceId === resourceId && cell.environmentId === environmentId);
+  return (
+    <div className="inventory-grid" style={{ gridTemplateColumns: columns }} role="table" aria-label="Environment graph">
+      <div role="row" style={{ display: 'contents' }}>
+        <div className="corner" role="columnheader">
+          Resources
+        </div>
+        {graph.environments.map((environment, index) => (
+          <EnvironmentHead key={environment.id} environment={environment} graph={graph} index={index} />
+        ))}
+      </div>
+      {graph.resources.map((resource) => (
+        <div role="row" key={resource.id} style={{ display: 'contents' }} aria-label={resource.name}>
+          <div className="resource-name" role="rowheader">
+            <div>{resource.name}</div>
+            <div className="resource-kind">
+              {resource.kind}
+              {resource.databaseType ? ` · ${resource.databaseType}` : ''}
+              {resource.tags.length ? ` · ${resource.tags.join(', ')}` : ''}
+            </div>
+          </div>
+          {graph.environments.map((environment) => (
+            <Cell key={environment.id} cell={cellOf(resource.id, environment.id)} environment={environment} />
+          ))}
+        </div>
+      ))}
+      <div role="row" style={{ display: 'contents' }} aria-label="Not adopted yet">
+        <div className="corner" role="rowheader">
+          Not adopted yet
+        </div>
+        {graph.environments.map((environment) => (
+          <Unadopted key={environment.id} graph={graph} environment={environment} />
+        ))}
+      </div>
+    </div>
+  );
+}
+
+function EnvironmentHead({ environment, graph, index }: { environment: EnvironmentView; graph: InventoryGraph; index: number }) {
+  const servers = useEnvironments((state) => state.servers);
+  const change = useEnvironments((state) => state.change);
+  const setError = (error: string | null) => useEnvironments.setState({ error });
+  const discovery = graph.discovery.find((item) => item.environmentId === environment.id);
+  const order = graph.environments.map((item) => item.id);
+
+  async function move(by: -1 | 1) {
+    const next = [...order];
+    const [moved] = next.splice(index, 1);
+    next.splice(index + by, 0, moved!);
+    setError(await change(() => invoke('environments:reorder', { projectId: graph.project.id, order: next })));
+  }
+
+  async function bind(serverId: string) {
+    setError(await change(() => invoke('environments:bind', { environmentId: environment.id, serverId: serverId || null })));
+  }
+
+  return (
+    <div className="env-column-head" role="columnheader" aria-label={environment.name} data-production={environment.production ? 'true' : 'false'} data-testid="environment">
+      <div className="env-name">
+        {index > 0 ? <span className="env-arrow" aria-hidden="true">→</span> : null}
+        <span data-testid="environment-name">{environment.name}</span>
+        {environment.production ? <span className="badge-production">production</span> : null}
+      </div>
+      <label className="env-meta">
+        Server{' '}
+        <select value={environment.serverId ?? ''} onChange={(event) => void bind(event.target.value)} aria-label={`Server of ${environment.name}`}>
+          <option value="">Not bound</option>
+          {servers.map((server) => (
+            <option key={server.id} value={server.id}>
+              {server.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <div className="env-meta">
+        network <code>{environment.network}</code>
+        {environment.domain ? (
+          <>
+            {' '}
+            · <code>{environment.domain}</code>
+          </>
+        ) : null}
+      </div>
+      {discovery?.reachable === false ? (
+        <div className="env-meta warn-text" data-testid="discovery-error">
+          Unreachable: {discovery.error}
+        </div>
+      ) : discovery?.discoveredAt ? (
+        <div className="env-meta">Discovered {new Date(discovery.discoveredAt).toLocaleTimeString()}</div>
+      ) : null}
+      <div className="row">
+        <button type="button" className="secondary small-button" disabled={index === 0} onClick={() => void move(-1)} aria-label={`Move ${environment.name} earlier`}>
+          ←
+        </button>
+        <button type="button" className="secondary small-button" disabled={index === graph.environments.length - 1} onClick={() => void move(1)} aria-label={`Move ${environment.name} later`}>
+          →
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function Cell({ cell, environment }: { cell: GraphCell | undefined; environment: EnvironmentView }) {
+  if (!cell) return <div className="inventory-cell" role="cell" />;
+  return (
+    <div className="inventory-cell" role="cell" aria-label={`${environment.name}`} data-testid="inventory-cell" data-environment={environment.name}>
+      <StatusBadge status={cell.status} reason={cell.reason} />
+      {cell.also.length ? <div className="reason">also: {cell.also.map((status) => status.replace('_', ' ')).join(', ')}</div> : null}
+      {cell.container ? (
+        <div className="container-name" title={cell.container.imageRef}>
+          {cell.container.containerName} · {cell.container.imageRef}
+        </div>
+      ) : null}
+      <div className="reason">{cell.reason}</div>
+    </div>
+  );
+}
+
+function Unadopted({ graph, environment }: { graph: InventoryGraph; environment: EnvironmentView }) {
+  const open = useEnvironments((state) => state.open);
+  const [expanded, setExpanded] = useState(false);
+  const containers = graph.discovery.find((item) => item.environmentId === environment.id)?.unadopted ?? [];
+  const shown = expanded ? containers : containers.slice(0, 6);
+  return (
+    <div className="unadopted" role="cell" data-testid="unadopted" data-environment={environment.name}>
+      {containers.length === 0 ? <span className="env-meta">—</span> : null}
+      {shown.map((container) => (
+        <div className="unadopted-item" key={container.containerId}>
+          <code title={`${container.imageRef} · ${container.state}`}>{container.containerName}</code>
+          <button
+            type="button"
+            className="small-button"
+            onClick={() => open({ kind: 'adopt', environmentId: environment.id, containerName: container.containerName })}
+            aria-label={`Adopt ${container.containerName} in ${environment.name}`}
+          >
+            Adopt
+          </button>
+        </div>
+      ))}
+      {containers.length > shown.length ? (
+        <button type="button" className="secondary small-button" onClick={() => setExpanded(true)}>
+          Show all {containers.length}
+        </button>
+      ) : null}
+    </div>
+  );
+}
