@@ -29,8 +29,9 @@ export async function testConnection(target: ConnectTarget, tuning: SshTuning, s
   const record = (id: ConnectionTestStep['id'], status: ConnectionTestStep['status'], message: string, ms: number | null, errorCode: string | null = null) =>
     steps.push({ id, title: TITLES[id], status, message, errorCode, ms });
   const skipRest = () => {
+    const waiting = steps.some((step) => step.status === 'needs-confirmation');
     for (const id of Object.keys(TITLES) as ConnectionTestStep['id'][]) {
-      if (!steps.some((step) => step.id === id)) record(id, 'skipped', 'Skipped: an earlier step failed.', null);
+      if (!steps.some((step) => step.id === id)) record(id, 'skipped', waiting ? 'Waiting for the host key to be confirmed.' : 'Skipped: an earlier step failed.', null);
     }
   };
   const first = target.via[0] ?? target;

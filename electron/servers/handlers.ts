@@ -39,7 +39,9 @@ export function registerServerHandlers(router: Router, area: ServersArea, jobs: 
   router.handle('servers:test', async ({ id, server, trustFingerprint }) => {
     if (!id && !server) throw new GantryError('invalid_request', 'Test a saved server (id) or the server being edited (server).');
     const existing = id ? registry.row(id) : null;
-    const pinned = trustFingerprint ?? existing?.hostKeyFingerprint ?? null;
+    // A draft at another address is another machine: its key is confirmed afresh, as saving would.
+    const moved = Boolean(server && existing && (server.host !== existing.host || server.port !== existing.port));
+    const pinned = trustFingerprint ?? (moved ? null : existing?.hostKeyFingerprint) ?? null;
     const target = server ? registry.draftTarget(server, id ?? null, pinned) : registry.resolveTarget(id!);
     if (trustFingerprint) target.pinnedFingerprint = trustFingerprint;
     const signal = AbortSignal.timeout(TEST_TIMEOUT_MS);
@@ -50,7 +52,7 @@ export function registerServerHandlers(router: Router, area: ServersArea, jobs: 
       hostKey = {
         ...result.hostKey,
         status: pinned === null ? 'new' : pinned === result.hostKey.fingerprint ? 'match' : 'changed',
-        pinnedFingerprint: existing?.hostKeyFingerprint ?? null,
+        pinnedFingerprint: moved ? null : (existing?.hostKeyFingerprint ?? null),
         knownHosts: known.map((entry) => ({ fingerprint: entry.fingerprint, algorithm: entry.algorithm, file: entry.file, line: entry.line })),
       };
     }

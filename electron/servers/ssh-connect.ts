@@ -5,7 +5,10 @@
  */
 import { connect as tcpConnect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { Client, utils, type ConnectConfig } from 'ssh2';
+import ssh2, { type Client, type ConnectConfig } from 'ssh2';
+
+// ssh2 is CommonJS: the bundled ESM main process can only take its default export.
+const { Client: SshClient, utils } = ssh2;
 import { GantryError } from '@shared/ipc/result';
 import { algorithmOf, fingerprintOf } from './host-keys';
 
@@ -149,7 +152,7 @@ function forwardTo(jump: Client, hop: ConnectTarget, signal: AbortSignal, jumpLa
 function handshake(target: ConnectTarget, sock: Duplex, tuning: SshTuning, signal: AbortSignal, label: string): Promise<{ client: Client; hostKey: PresentedHostKey }> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(cancelled(signal));
-    const client = new Client();
+    const client = new SshClient();
     let presented: PresentedHostKey | null = null;
     let settled = false;
     const finish = (error: Error | null) => {

@@ -1,0 +1,121 @@
+/**
+ * Servers in the real UI against the real engine (browser mode), the lab's real sshd and dockerd,
+ * and the real OS keychain. Run under `bash .ci/with-keyring.sh npx playwright test e2e/servers.spec.ts`
+ * with the lab up (`bash lab/lab.sh up`).
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test, expect, openApp } from './fixtures';
+import { ServersPage } from './pages/servers';
+
+interface Lab {
+  keys: { plain: string; passphrase: { path: string; passphrase: string } };
+  sshConfig: string;
+  servers: Record<'dev' | 'uat' | 'prod', { host: string; hostKey: { fingerprint: string }; users: { deploy: { password: string } } }>;
+}
+
+let lab: Lab;
+
+test.beforeAll(() => {
+  // `status` exits 0 only when the whole lab is healthy; otherwise bring it up (idempotent).
+  try {
+    execFileSync('bash', ['lab/lab.sh', 'status'], { stdio: 'ignore', timeout: 60_000 });
+  } catch {
+    execFileSync('bash', ['lab/lab.sh', 'up'], { stdio: 'ignore', timeout: 300_000 });
+  }
+  lab = JSON.parse(execFileSync('bash', ['lab/lab.sh', 'env'], { encoding: 'utf8' })) as Lab;
+});
+
+test('add a lab server from ~/.ssh/config, confirm its host key, and see its probe', async ({ page, engine }) => {
+  const configFile = join(engine.dataDir, 'ssh_config');
+  writeFileSync(configFile, lab.sshConfig);
+  await openApp(page, engine);
+  const servers = new ServersPage(page);
+  await servers.open();
+
+  const dialog = await servers.importFromSshConfig(configFile, 'gantry-uat-deploy');
+  await expect(dialog.getByLabel('Host', { exact: true })).toHaveValue(lab.servers.uat.host);
+  await expect(dialog.getByLabel('User', { exact: true })).toHaveValue('deploy');
+  await expect(dialog.getByLabel('Key file', { exact: true })).toHaveValue(lab.keys.plain);
+
+  // The key file alone would do; use the passphrase-protected key to prove the keychain path.
+  await dialog.getByLabel('Key file', { exact: true }).fill(lab.keys.passphrase.path);
+  await dialog.getByLabel('Passphrase', { exact: true }).fill(lab.keys.passphrase.passphrase);
+  await dialog.getByLabel('Labels', { exact: true }).fill('uat, lab');
+  await dialog.getByRole('button', { name: 'Test connection' }).click();
+
+  // First contact: the fingerprint is shown for confirmation, nothing is trusted yet.
+  const confirm = servers.dialog(/Trust the host key/);
+  await expect(confirm.getByTestId('host-key-fingerprint')).toHaveText(lab.servers.uat.hostKey.fingerprint);
+  await page.screenshot({ path: 'e2e/artifacts/servers-host-key.png' });
+  await confirm.getByRole('button', { name: 'Trust and pin this key' }).click();
+
+  await expect(dialog.getByTestId('trusted-fingerprint')).toContainText(lab.servers.uat.hostKey.fingerprint);
+  await expect.poll(() => servers.testSteps(dialog)).toEqual({ tcp: 'ok', 'host-key': 'ok', auth: 'ok', exec: 'ok', docker: 'ok' });
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog).toBeHidden();
+
+  const card = servers.card('gantry-uat-deploy');
+  await expect(card.getByTestId('host-key')).toContainText(lab.servers.uat.hostKey.fingerprint);
+  await expect(card.getByTestId('probe-os')).toContainText('Debian');
+  await expect(card.getByTestId('probe-docker')).toContainText(/^20\.10/);
+  await expect(card.getByTestId('probe-disk')).toContainText(/GiB of .*GiB in \/var\/lib\/docker/);
+  await expect(card.getByTestId('probe-latency')).toContainText(/\d+(\.\d+)? ms/);
+  await expect(card.getByTestId('connection-state')).toHaveAttribute('data-state', 'connected');
+  await page.screenshot({ path: 'e2e/artifacts/servers.png' });
+
+  // The passphrase went to the keychain, not to the data folder.
+  const stored = ['gantry.db', 'gantry.db-wal', join('logs', 'gantry.log')].map((file) => {
+    try {
+      return readFileSync(join(engine.dataDir, file)).toString('latin1');
+    } catch {
+      return '';
+    }
+  });
+  for (const content of stored) expect(content).not.toContain(lab.keys.passphrase.passphrase);
+
+  // After a reload the server, its pin and its probe are still there.
+  await page.reload();
+  await servers.open();
+  await expect(servers.card('gantry-uat-deploy').getByTestId('probe-os')).toContainText('Debian');
+});
+
+test('a wrong password is reported on the login step, and a changed host key is refused until re-pinned', async ({ page, engine }) => {
+  await openApp(page, engine);
+  const servers = new ServersPage(page);
+  await servers.open();
+  await page.getByRole('button', { name: 'Add server' }).click();
+  const dialog = servers.dialog('Add server');
+  await dialog.getByLabel('Name', { exact: true }).fill('prod');
+  await dialog.getByLabel('Host', { exact: true }).fill(lab.servers.prod.host);
+  await dialog.getByLabel('User', { exact: true }).fill('deploy');
+  await dialog.getByLabel('Log in with', { exact: true }).selectOption('password');
+  await dialog.getByLabel('Password', { exact: true }).fill('definitely-wrong');
+  await dialog.getByRole('button', { name: 'Test connection' }).click();
+  await servers.dialog(/Trust the host key/).getByRole('button', { name: 'Trust and pin this key' }).click();
+  await expect(dialog.locator('[data-step="auth"]')).toHaveAttribute('data-status', 'failed');
+  await expect(dialog.locator('[data-step="auth"]')).toContainText('the password was not accepted');
+
+  await dialog.getByLabel('Password', { exact: true }).fill(lab.servers.prod.users.deploy.password);
+  await dialog.getByRole('button', { name: 'Test connection' }).click();
+  await expect.poll(() => servers.testSteps(dialog)).toEqual({ tcp: 'ok', 'host-key': 'ok', auth: 'ok', exec: 'ok', docker: 'ok' });
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(servers.card('prod').getByTestId('probe-docker')).toContainText(/^20\.10/);
+
+  // Point the saved server at another machine: its key no longer matches the pin.
+  await servers.card('prod').getByRole('button', { name: 'Edit' }).click();
+  const edit = servers.dialog('Edit prod');
+  await edit.getByLabel('Host', { exact: true }).fill(lab.servers.uat.host);
+  await edit.getByRole('button', { name: 'Test connection' }).click();
+  // A new address means the key must be confirmed again; decline, and nothing is trusted.
+  await servers.dialog(/Trust the host key/).getByRole('button', { name: 'Don’t trust' }).click();
+  await expect(edit.locator('[data-step="host-key"]')).toHaveAttribute('data-status', 'needs-confirmation');
+  await edit.getByRole('button', { name: 'Cancel' }).click();
+
+  await servers.card('prod').getByRole('button', { name: 'Re-pin host key' }).click();
+  const repin = servers.dialog(/Re-pin the host key/);
+  await expect(repin).toContainText('there is nothing to re-pin');
+  await expect(repin.getByRole('button', { name: 'Replace the pinned key' })).toBeDisabled();
+  await repin.getByRole('button', { name: 'Cancel' }).click();
+});
