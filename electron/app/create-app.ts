@@ -5,6 +5,7 @@ import { registerJobHandlers } from '../jobs/handlers';
 import { registerInventoryHandlers } from '../inventory/handlers';
 import { MigrationEngine } from '../migrations/engine';
 import { registerMigrationHandlers } from '../migrations/handlers';
+import { registerHistoryHandlers } from '../history/handlers';
 import { registerSettingsHandlers } from '../settings/handlers';
 import { createOsKeychain, type SecretStore } from '../keychain/secret-store';
 import { registerServerHandlers } from '../servers/handlers';
@@ -73,6 +74,7 @@ export function createApp(options: AppOptions): GantryApp {
   const hosts = (serverId: string) => servers.connections.get(serverId);
   const migrations = new MigrationEngine({ db, jobs, events, logger, inventory, hosts });
   registerMigrationHandlers(router, migrations, { jobs, hosts });
+  registerHistoryHandlers(router, db);
 
   router.assertComplete();
   logger.info('Gantry engine started', { dataDir: options.dataDir, version: options.version });

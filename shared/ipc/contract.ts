@@ -11,6 +11,7 @@ import { jobEvent, jobSummary } from './jobs';
 import { connectionState, connectionTestStep, fingerprint, hostKeyCheck, serverInput, serverView, sshConfigHost } from '../servers/server-schemas';
 import { migrationDetail, migrationFilter, migrationSummary, planRequest, planView, runOptions } from '../migration/views';
 import { containerView, environmentView, inventoryGraph, inventoryRequests, projectSummary, resourceView } from '../inventory/model';
+import { historyDiff, historyEntry, historyRequests } from '../history/views';
 
 const empty = z.object({}).strict();
 
@@ -161,6 +162,17 @@ export const requestChannels = {
   'migrations:rollback': {
     request: z.object({ migrationId: z.string().min(1).max(100), options: runOptions.default({ waitForReady: true, healthTimeoutSec: 300 }) }).strict(),
     response: z.object({ migrationId: z.string(), jobId: z.string() }),
+  },
+  // ── history ──────────────────────────────────────────────────────────
+  /** Every recorded spec of one resource in one environment, newest first, with the migration that recorded it. */
+  'history:timeline': {
+    request: historyRequests.timeline,
+    response: z.object({ entries: z.array(historyEntry) }),
+  },
+  /** The diff of two history entries of one resource (normalized specs, masked). */
+  'history:diff': {
+    request: historyRequests.diff,
+    response: historyDiff,
   },
 } as const;
 

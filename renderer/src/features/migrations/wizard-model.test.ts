@@ -5,13 +5,13 @@ import type { Precheck } from '@shared/migration/prechecks';
 import { canContinue, changeTone, groupPrechecks, movableResources, nextEnvironment, stepsFor } from './wizard-model';
 
 const env = (id: string, position: number, production = false): EnvironmentView => ({ id, projectId: 'p', name: id, position, production, serverId: null, serverName: null, network: 'n', domain: '' });
-const cell = (resourceId: string, environmentId: string, withContainer: boolean): GraphCell => ({
+const cell = (resourceId: string, environmentId: string, withContainer: boolean, recordedHash: string | null = null): GraphCell => ({
   resourceId,
   environmentId,
-  status: withContainer ? 'in_sync' : 'absent',
+  status: withContainer ? 'in_sync' : recordedHash ? null : 'absent',
   also: [],
   reason: '',
-  recordedHash: null,
+  recordedHash,
   container: withContainer ? ({ containerName: `${environmentId}-${resourceId}` } as GraphCell['container']) : null,
 });
 const check = (id: string, severity: Precheck['severity']): Precheck => ({ id, check: 'disk', severity, message: id });
@@ -31,11 +31,14 @@ describe('the migrate wizard', () => {
       { id: 'web', name: 'web', kind: 'application' },
       { id: 'db', name: 'db', kind: 'database' },
       { id: 'cache', name: 'cache', kind: 'service' },
+      { id: 'queue', name: 'queue', kind: 'service' },
     ];
-    const cells = [cell('web', 'dev', true), cell('web', 'uat', true), cell('db', 'dev', true), cell('db', 'uat', false), cell('cache', 'dev', false)];
+    // queue: adopted (recorded) but not discovered yet in this session.
+    const cells = [cell('web', 'dev', true), cell('web', 'uat', true), cell('db', 'dev', true), cell('db', 'uat', false), cell('cache', 'dev', false), cell('queue', 'dev', false, 'h1'), cell('queue', 'uat', false, 'h2')];
     expect(movableResources(resources, cells, 'dev', 'uat')).toEqual([
       { resourceId: 'web', name: 'web', kind: 'application', badge: 'Update' },
       { resourceId: 'db', name: 'db', kind: 'database', badge: 'New' },
+      { resourceId: 'queue', name: 'queue', kind: 'service', badge: 'Update' },
     ]);
   });
 

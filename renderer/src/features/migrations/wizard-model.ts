@@ -46,14 +46,18 @@ export interface MovableResource {
 }
 
 /**
- * Resources that run in the source environment, each marked "Update" when the target already has
- * a container of it and "New" otherwise (the plan confirms the mode per resource).
+ * Resources present in the source environment (seen by discovery or recorded by Gantry), each
+ * marked "Update" when the target already has an instance and "New" otherwise (the plan confirms
+ * the mode per resource).
  */
 export function movableResources(resources: readonly { id: string; name: string; kind: string }[], cells: readonly GraphCell[], sourceId: string, targetId: string): MovableResource[] {
-  const cellOf = (resourceId: string, environmentId: string) => cells.find((cell) => cell.resourceId === resourceId && cell.environmentId === environmentId);
+  const present = (resourceId: string, environmentId: string) => {
+    const cell = cells.find((each) => each.resourceId === resourceId && each.environmentId === environmentId);
+    return Boolean(cell && cell.status !== 'absent' && (cell.container || cell.recordedHash));
+  };
   return resources
-    .filter((resource) => cellOf(resource.id, sourceId)?.container)
-    .map((resource) => ({ resourceId: resource.id, name: resource.name, kind: resource.kind, badge: cellOf(resource.id, targetId)?.container ? 'Update' : 'New' }));
+    .filter((resource) => present(resource.id, sourceId))
+    .map((resource) => ({ resourceId: resource.id, name: resource.name, kind: resource.kind, badge: present(resource.id, targetId) ? 'Update' : 'New' }));
 }
 
 /** The badge of a planned resource, from the plan's own verdict. */
