@@ -1,0 +1,124 @@
+import { useEffect, useState } from 'react';
+import type { HistoryDiff, HistoryEntry } from '@shared/history/views';
+import { Dialog, DialogFooter } from '../../components/Dialog';
+import { invoke } from '../../lib/api';
+import { formatTime } from '../migrations/migration-format';
+import { SecretsNote } from '../migrations/PlanReview';
+import { SpecDiff } from '../migrations/SpecDiff';
+import { useMigrations } from '../migrations/store';
+
+const eventLabels: Record<string, string> = { adopted: 'Adopted', migrated: 'Migrated', rolled_back: 'Rolled back', accepted_drift: 'Accepted drift' };
+
+/** One resource's recorded specs in one environment: pick two to compare, or restore an earlier one. */
+export function ResourceTimeline({ resourceId, environmentId, title }: { resourceId: string; environmentId: string; title: string }) {
+  const openMigration = useMigrations((state) => state.openMigration);
+  const [entries, setEntries] = useState<HistoryEntry[] | null>(null);
+  const [picked, setPicked] = useState<number[]>([]);
+  const [diff, setDiff] = useState<HistoryDiff | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [restoring, setRestoring] = useState<HistoryEntry | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    let live = true;
+    void invoke('history:timeline', { resourceId, environmentId }).then((result) => {
+      if (!live) return;
+      if (result.ok) setEntries(result.value.entries);
+      else setError(result.error.message);
+    });
+    return () => {
+      live = false;
+    };
+  }, [resourceId, environmentId]);
+
+  function toggle(id: number) {
+    setDiff(null);
+    // Keep the two most recent picks: picking a third replaces the oldest pick.
+    setPicked((current) => (current.includes(id) ? current.filter((each) => each !== id) : [...current, id].slice(-2)));
+  }
+
+  async function compare() {
+    const [a, b] = picked;
+    if (a === undefined || b === undefined) return;
+    setError(null);
+    const result = await invoke('history:diff', { fromId: a, toId: b });
+    if (result.ok) setDiff(result.value);
+    else setError(result.error.message);
+  }
+
+  async function restore(entry: HistoryEntry) {
+    if (!entry.restoreByRollingBack) return;
+    setBusy(true);
+    const result = await invoke('migrations:rollback', { migrationId: entry.restoreByRollingBack, options: { waitForReady: true, healthTimeoutSec: 300 } });
+    setBusy(false);
+    setRestoring(null);
+    if (result.ok) openMigration(result.value.migrationId);
+    else setError(result.error.message);
+  }
+
+  if (!entries) return error ? <p role="alert" className="banner error">{error}</p> : <p className="muted">Loading the timeline…</p>;
+  if (entries.length === 0) return <p className="muted">Gantry has recorded nothing for {title} yet: adopt it or migrate it there first.</p>;
+  return (
+    <div className="timeline" data-testid="timeline" aria-label={`Timeline of ${title}`}>
+      <ol className="timeline-list">
+        {entries.map((entry, index) => (
+          <li key={entry.id} className="timeline-entry" data-testid="timeline-entry" data-event={entry.event}>
+            <label className="inline-check">
+              <input type="checkbox" checked={picked.includes(entry.id)} onChange={() => toggle(entry.id)} aria-label={`Compare the spec of ${formatTime(entry.at)}`} />
+              <span className="timeline-time">{formatTime(entry.at)}</span>
+            </label>
+            <span className="timeline-event">
+              {eventLabels[entry.event] ?? entry.event}
+              {index === 0 ? <span className="badge">current</span> : null}
+            </span>
+            <code className="timeline-hash" title={entry.specHash}>
+              {entry.specHash.slice(0, 12)}
+            </code>
+            <span>
+              {entry.migrationId ? (
+                <button type="button" className="link" onClick={() => openMigration(entry.migrationId!)}>
+                  migration
+                </button>
+              ) : null}
+            </span>
+            <span>
+              {entry.restoreByRollingBack ? (
+                <button type="button" className="secondary small" onClick={() => setRestoring(entry)}>
+                  Restore this snapshot
+                </button>
+              ) : null}
+            </span>
+          </li>
+        ))}
+      </ol>
+      <div className="row">
+        <button type="button" className="secondary" disabled={picked.length !== 2} onClick={() => void compare()}>
+          Compare the two picked
+        </button>
+        <span className="muted">{picked.length === 2 ? 'Older on the left.' : 'Pick two entries to compare.'}</span>
+      </div>
+      {error ? <p role="alert" className="banner error">{error}</p> : null}
+      {diff ? (
+        <div className="timeline-diff">
+          <p>
+            <code>{diff.from.specHash.slice(0, 12)}</code> ({formatTime(diff.from.at)}) → <code>{diff.to.specHash.slice(0, 12)}</code> ({formatTime(diff.to.at)})
+          </p>
+          <SecretsNote />
+          <SpecDiff unified={diff.unified} label="Diff of the two picked specs" />
+        </div>
+      ) : null}
+      {restoring ? (
+        <Dialog open onClose={() => setRestoring(null)} tone="danger" title="Restore this snapshot?" description={`${title} goes back to the spec recorded ${formatTime(restoring.at)} (hash ${restoring.specHash.slice(0, 12)}), by rolling back the migration that replaced it. The rollback is recorded as a migration of its own.`}>
+          <DialogFooter>
+            <button type="button" className="secondary" onClick={() => setRestoring(null)}>
+              Keep the current spec
+            </button>
+            <button type="button" className="danger" autoFocus disabled={busy} onClick={() => void restore(restoring)}>
+              Restore
+            </button>
+          </DialogFooter>
+        </Dialog>
+      ) : null}
+    </div>
+  );
+}
