@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test, expect, openApp } from './fixtures';
+import { test, expect, openApp, startEngine, stopEngine } from './fixtures';
 import { ServersPage } from './pages/servers';
 
 interface Lab {
@@ -118,4 +118,37 @@ test('a wrong password is reported on the login step, and a changed host key is 
   await expect(repin).toContainText('there is nothing to re-pin');
   await expect(repin.getByRole('button', { name: 'Replace the pinned key' })).toBeDisabled();
   await repin.getByRole('button', { name: 'Cancel' }).click();
+});
+
+test('without a usable keychain the password is refused, not written anywhere', async ({ page }) => {
+  // An engine whose session bus leads nowhere: no Secret Service, as on a bare server or a locked-down desktop.
+  const engine = await startEngine({ DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/gantry-test-bus' });
+  try {
+    await openApp(page, engine);
+    const servers = new ServersPage(page);
+    await servers.open();
+    await page.getByRole('button', { name: 'Add server' }).click();
+    const dialog = servers.dialog('Add server');
+    await dialog.getByLabel('Name', { exact: true }).fill('no-keychain');
+    await dialog.getByLabel('Host', { exact: true }).fill(lab.servers.prod.host);
+    await dialog.getByLabel('User', { exact: true }).fill('deploy');
+    await dialog.getByLabel('Log in with', { exact: true }).selectOption('password');
+    await dialog.getByLabel('Password', { exact: true }).fill(lab.servers.prod.users.deploy.password);
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await expect(dialog.getByRole('alert')).toContainText('The OS keychain is not usable');
+    await expect(dialog.getByRole('alert')).toContainText('did not store this secret');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(page.locator('.empty-state')).toBeVisible();
+    for (const file of ['gantry.db', 'gantry.db-wal', join('logs', 'gantry.log')]) {
+      let content = '';
+      try {
+        content = readFileSync(join(engine.dataDir, file)).toString('latin1');
+      } catch {
+        // A file that was never written holds no secret either.
+      }
+      expect(content).not.toContain(lab.servers.prod.users.deploy.password);
+    }
+  } finally {
+    await stopEngine(engine);
+  }
 });
