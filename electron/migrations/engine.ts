@@ -41,6 +41,8 @@ export interface MigrationEngineDeps {
 
 interface CachedPlan {
   plan: MigrationPlan;
+  /** Each resource's source spec hash when planned: the promotion baseline that tells "behind". */
+  sourceHashes: Record<string, string>;
   projectId: string;
   sourceServerId: string;
   targetServerId: string;
@@ -77,10 +79,13 @@ export class MigrationEngine {
   async plan(request: Parameters<typeof gatherPlanInput>[1], signal: AbortSignal = new AbortController().signal): Promise<{ planId: string; expiresAt: number; plan: MigrationPlan }> {
     const gathered = await gatherPlanInput({ inventory: this.deps.inventory.store, hosts: this.deps.hosts, sealer: this.deps.inventory.sealer }, request, signal);
     const plan = planMigration(gathered.input);
+    const sourceHashes = Object.fromEntries(
+      (gathered.input.sourceResources ?? []).map((resource) => [resource.resourceId, this.deps.inventory.sealer().seal(resource.spec).hash]),
+    );
     const planId = randomUUID();
     const expiresAt = Date.now() + PLAN_TTL_MS;
     for (const [id, cached] of this.plans) if (cached.expiresAt < Date.now()) this.plans.delete(id);
-    this.plans.set(planId, { plan, projectId: request.projectId, sourceServerId: gathered.source.serverId, targetServerId: gathered.target.serverId, expiresAt });
+    this.plans.set(planId, { plan, sourceHashes, projectId: request.projectId, sourceServerId: gathered.source.serverId, targetServerId: gathered.target.serverId, expiresAt });
     return { planId, expiresAt, plan: maskPlan(plan) };
   }
 
@@ -102,7 +107,7 @@ export class MigrationEngine {
       sourceEnvironmentId: plan.source.id,
       targetEnvironmentId: plan.target.id,
       status: 'running',
-      planJson: JSON.stringify({ ...maskPlan(plan), sourceServerId: cached.sourceServerId }),
+      planJson: JSON.stringify({ ...maskPlan(plan), sourceServerId: cached.sourceServerId, sourceHashes: cached.sourceHashes }),
       optionsJson: JSON.stringify(options),
       rollbackOf: null,
       jobId: null,
@@ -122,6 +127,7 @@ export class MigrationEngine {
         options,
         job,
         event: 'migrated',
+        promotedFrom: cached.sourceHashes,
       }),
     );
     this.journal.setJob(migrationId, jobId);
@@ -142,6 +148,8 @@ export class MigrationEngine {
     options: RunOptions;
     job: Parameters<Parameters<JobRegistry['start']>[2]>[0];
     event: 'migrated' | 'rolled_back';
+    /** The promotion baseline to record per resource (null: none). */
+    promotedFrom: Record<string, string | null>;
     afterSuccess?: () => void;
   }): Promise<{ status: MigrationStatus }> {
     const { migrationId, job } = run;
@@ -211,6 +219,7 @@ export class MigrationEngine {
         targetServerId: plan.server.id,
         resources: plan.resources,
         options: { waitForReady: false, healthTimeoutSec: 5 },
+        promotedFrom: {},
       });
       const ran = this.journal
         .steps(row.id)
@@ -247,6 +256,7 @@ export class MigrationEngine {
     resources: PlannedResource[];
     options: RunOptions;
     event?: 'migrated' | 'rolled_back';
+    promotedFrom: Record<string, string | null>;
   }): ExecutionContext {
     const resources = new Map(run.resources.map((resource) => [resource.resourceId, resource]));
     return {
@@ -272,7 +282,7 @@ export class MigrationEngine {
             serverId: run.targetServerId,
             containerName,
             event: run.event ?? 'migrated',
-            promotedFromHash: resources.get(resourceId) ? this.deps.inventory.sealer().seal(resources.get(resourceId)!.desiredSpec).hash : null,
+            promotedFromHash: run.promotedFrom[resourceId] ?? null,
           }),
         undoRecordResource: async (resourceId, result) => this.records.undo(resourceId, run.targetEnvironment.id, result),
         linkResources: async () => ({}),

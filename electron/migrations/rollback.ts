@@ -63,6 +63,12 @@ export function startRollback(
   });
   const jobId = deps.jobs.start('rollback', `Roll back ${plan.resources.map((resource) => resource.name).join(', ')} in ${plan.target.name}`, async (job) => {
     const resources: PlannedResource[] = [];
+    // After the rollback each instance is again as promoted before the migration.
+    const promotedFrom: Record<string, string | null> = {};
+    for (const step of steps.filter((each) => each.stepId.startsWith('record-resource:'))) {
+      const previous = recordOf(step).result?.previous as { resourceId: string; promotedFromHash: string | null } | null | undefined;
+      if (previous) promotedFrom[previous.resourceId] = previous.promotedFromHash;
+    }
     const sagaSteps: SagaStep<ExecutionContext>[] = [];
     for (const resource of plan.resources) {
       const replaced = steps.find((step) => step.stepId === `replace-container:${resource.resourceId}`);
@@ -96,6 +102,7 @@ export function startRollback(
       options,
       job,
       event: 'rolled_back',
+      promotedFrom,
       afterSuccess: () => {
         engine.journal.setStatus(migrationId, 'rolled_back', { message: `Rolled back by ${rollbackId.slice(0, 8)}.` });
         engine.changed(migrationId);

@@ -1,0 +1,251 @@
+/**
+ * The migration engine against the lab: real sshd and dockerd on dev, uat and prod. An app and
+ * its PostgreSQL are started on dev by hand, adopted, then cloned and promoted up the chain
+ * through the same IPC channels the UI uses, and rolled back. Faults use the lab's switches.
+ * Run inside a real keychain: bash .ci/with-keyring.sh npx vitest run --project integration electron/migrations
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { RequestChannel, RequestOf, ResponseOf } from '@shared/ipc/contract';
+import type { ErrorValue } from '@shared/ipc/result';
+import { createApp, type GantryApp } from '../app/create-app';
+import { createOsKeychain } from '../keychain/secret-store';
+import { labFault } from '../../lab/lab-client';
+
+const lab = inject('lab');
+const dataDir = mkdtempSync(join(tmpdir(), 'gantry-migrations-int-'));
+const secretStore = createOsKeychain('Gantry-test-migrations');
+let app: GantryApp;
+const serverIds: Record<string, string> = {};
+let projectId = '';
+const env: Record<string, string> = {};
+const resources: Record<string, string> = {};
+
+async function call<C extends RequestChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
+  const result = await app.router.dispatch(channel, request, { bridge: 'browser' });
+  if (!result.ok) throw new Error(`${channel} failed: ${result.error.code}: ${result.error.message}`);
+  return result.value as ResponseOf<C>;
+}
+
+async function callError<C extends RequestChannel>(channel: C, request: RequestOf<C>): Promise<ErrorValue> {
+  const result = await app.router.dispatch(channel, request, { bridge: 'browser' });
+  if (result.ok) throw new Error(`${channel} was expected to fail`);
+  return result.error;
+}
+
+async function sh(server: 'dev' | 'uat' | 'prod', command: string): Promise<string> {
+  const result = await app.servers.connections.get(serverIds[server]!).exec(command);
+  if (result.code !== 0) throw new Error(`${server}: ${command} failed: ${result.stderr}`);
+  return result.stdout.trim();
+}
+
+/** Names, ids and config hashes of every container on a server: what "nothing changed" compares. */
+async function containerState(server: 'dev' | 'uat'): Promise<string> {
+  return sh(server, `docker ps -a --format '{{.Names}} {{.ID}} {{.Image}} {{.Status}}' | sort; docker volume ls -q | sort; docker network ls --format '{{.Name}}' | sort`).then((text) =>
+    text.replace(/Up [^\n]*/g, 'Up'),
+  );
+}
+
+async function webHealth(server: 'dev' | 'uat', container: string): Promise<string> {
+  return sh(server, `docker exec ${container} python3 -c "import urllib.request;print(urllib.request.urlopen('http://127.0.0.1:8080/health').read().decode())" 2>&1 || true`);
+}
+
+async function envOf(server: 'dev' | 'uat', container: string): Promise<Record<string, string>> {
+  const lines = JSON.parse(await sh(server, `docker inspect --format '{{json .Config.Env}}' ${container}`)) as string[];
+  return Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+}
+
+async function labelsOf(server: 'dev' | 'uat', container: string): Promise<Record<string, string>> {
+  return JSON.parse(await sh(server, `docker inspect --format '{{json .Config.Labels}}' ${container}`)) as Record<string, string>;
+}
+
+async function discover(): Promise<void> {
+  const { jobId } = await call('inventory:discover', { projectId });
+  await app.jobs.finished(jobId);
+}
+
+async function plan(resourceIds: string[], from = 'dev', to = 'uat') {
+  return call('migrations:plan', { projectId, sourceEnvId: env[from]!, targetEnvId: env[to]!, resourceIds });
+}
+
+async function runToEnd(resourceIds: string[], options = { waitForReady: true, healthTimeoutSec: 120 }) {
+  const planned = await plan(resourceIds);
+  expect(planned.plan.blocking, JSON.stringify(planned.plan.prechecks)).toBe(false);
+  const { migrationId, jobId } = await call('migrations:start', { planId: planned.planId, options });
+  await app.jobs.finished(jobId);
+  return { planned, detail: await call('migrations:get', { migrationId }) };
+}
+
+const DB = 'postgres://app:dev-pw@dev-migit-db:5432/app';
+const cleanup = [
+  `docker rm -f $(docker ps -aq --filter name=migit) >/dev/null 2>&1`,
+  `docker volume rm $(docker volume ls -q --filter name=migit) >/dev/null 2>&1`,
+  `docker network rm $(docker network ls -q --filter name=migit) >/dev/null 2>&1`,
+  `rm -rf /tmp/gantry-locks`,
+  'true',
+].join('; ');
+
+function runWeb(version: 1 | 2): string {
+  return [
+    `docker run -d --name dev-migit-web --init --network migit-dev --restart unless-stopped`,
+    `-e DATABASE_URL=${DB} -e APP_MODE=dev -p 18280:8080`,
+    `--health-cmd "python3 -c \\"import urllib.request;urllib.request.urlopen('http://127.0.0.1:8080/health')\\"" --health-interval 2s --health-retries 20`,
+    `gantry-lab/webapp:${version}`,
+  ].join(' ');
+}
+
+beforeAll(async () => {
+  app = createApp({ dataDir, version: 'test', secretStore });
+  for (const name of ['dev', 'uat', 'prod'] as const) {
+    const server = lab.servers[name];
+    const { server: saved } = await call('servers:save', {
+      server: { name: `mig-${name}`, host: server.host, port: 22, username: 'root', auth: { method: 'key-file', keyPath: lab.keys.plain } },
+      pin: { fingerprint: server.hostKey.fingerprint, algorithm: server.hostKey.publicKey.split(' ')[0]! },
+    });
+    serverIds[name] = saved.id;
+    await sh(name, cleanup);
+  }
+  await sh('dev', 'docker network create migit-dev >/dev/null');
+  await sh(
+    'dev',
+    `docker run -d --name dev-migit-db --init --network migit-dev -e POSTGRES_USER=app -e POSTGRES_PASSWORD=dev-pw -e POSTGRES_DB=app -v dev-migit-db-data:/var/lib/postgresql/data --health-cmd 'pg_isready -U app -d app' --health-interval 2s --health-retries 30 gantry-lab/postgres:15`,
+  );
+  await sh('dev', runWeb(1));
+
+  const { project } = await call('projects:create', { name: 'Migration engine test', environments: [{ name: 'dev' }, { name: 'uat' }, { name: 'production', production: true }] });
+  projectId = project.id;
+  const chain = (await call('inventory:graph', { projectId })).environments;
+  for (const [environment, server] of chain.map((e, i) => [e, (['dev', 'uat', 'prod'] as const)[i]!] as const)) {
+    await call('environments:bind', { environmentId: environment.id, serverId: serverIds[server]! });
+    env[environment.name] = environment.id;
+  }
+  const db = await call('resources:adopt', { environmentId: env.dev!, container: 'dev-migit-db', resource: { name: 'db', kind: 'database', databaseType: 'postgresql' } });
+  resources.db = db.resource.id;
+  const web = await call('resources:adopt', { environmentId: env.dev!, container: 'dev-migit-web', resource: { name: 'web', kind: 'application', links: [db.resource.id] } });
+  resources.web = web.resource.id;
+});
+
+afterAll(async () => {
+  await labFault('dev', 'net-restore').catch(() => undefined);
+  for (const name of Object.keys(serverIds) as ('dev' | 'uat' | 'prod')[]) await sh(name, cleanup).catch(() => undefined);
+  secretStore.delete('inventory:spec-fingerprint-key');
+  await app?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('planning', () => {
+  it('is a dry run: containers, volumes and networks on dev and uat are identical before and after', async () => {
+    const before = [await containerState('dev'), await containerState('uat')];
+    const { plan: shown } = await plan([resources.web!, resources.db!]);
+    expect(shown.resources.map((r) => [r.name, r.mode])).toEqual([
+      ['db', 'clone'],
+      ['web', 'clone'],
+    ]);
+    expect(shown.diff.unified).toContain('uat-migit-db');
+    expect(JSON.stringify(shown)).not.toContain('dev-pw');
+    expect([await containerState('dev'), await containerState('uat')]).toEqual(before);
+  });
+
+  it('rejects dev → production at plan time, naming the environment to go through', async () => {
+    const error = await callError('migrations:plan', { projectId, sourceEnvId: env.dev!, targetEnvId: env.production!, resourceIds: [resources.web!] });
+    expect(error.message).toMatch(/uat/);
+    expect(error.message).toMatch(/production/);
+  });
+});
+
+describe('clone, promote, rollback', () => {
+  it('clones app + PostgreSQL dev → uat, rewired so the app reaches uat’s database', async () => {
+    const { detail } = await runToEnd([resources.web!, resources.db!]);
+    expect(detail.migration.status, detail.migration.message ?? '').toBe('completed');
+    const names = await sh('uat', `docker ps --format '{{.Names}}' | grep migit | sort`);
+    expect(names.split('\n')).toEqual(['uat-migit-db', 'uat-migit-web']);
+    expect((await envOf('uat', 'uat-migit-web')).DATABASE_URL).toBe('postgres://app:dev-pw@uat-migit-db:5432/app');
+    expect(await webHealth('uat', 'uat-migit-web')).toContain('"db": "reachable"');
+    expect(await sh('uat', 'docker volume ls -q | grep migit')).toBe('uat-migit-db-data');
+    // The container carries the hash Gantry recorded.
+    await discover();
+    const graph = await call('inventory:graph', { projectId });
+    const cell = graph.cells.find((c) => c.resourceId === resources.web && c.environmentId === env.uat);
+    expect(cell?.status).toBe('in_sync');
+    expect((await labelsOf('uat', 'uat-migit-web'))['gantry.config-hash']).toBe(cell?.container?.specHash);
+    // The source was never modified.
+    expect((await envOf('dev', 'dev-migit-web')).DATABASE_URL).toBe(DB);
+  });
+
+  it('promotes v2 to uat: uat runs v2, keeps its own env var and domain label; rollback brings v1 back with the previous hash', async () => {
+    // uat gets a var and a routing label of its own, by hand.
+    const uatEnv = await envOf('uat', 'uat-migit-web');
+    await sh('uat', 'docker rm -f uat-migit-web >/dev/null');
+    await sh(
+      'uat',
+      `docker run -d --name uat-migit-web --init --network migit-uat -e DATABASE_URL='${uatEnv.DATABASE_URL}' -e APP_MODE=dev -e UAT_ONLY=keep-me -p 18280:8080 -l 'traefik.http.routers.web.rule=Host(\`uat.example.test\`)' gantry-lab/webapp:1`,
+    );
+    await discover();
+    const changedByHand = (await call('inventory:graph', { projectId })).cells.find((c) => c.resourceId === resources.web && c.environmentId === env.uat);
+    expect(changedByHand?.status).toBe('drifted');
+    const v1Hash = changedByHand?.container?.specHash;
+
+    await sh('dev', 'docker rm -f dev-migit-web >/dev/null');
+    await sh('dev', runWeb(2));
+    const { planned, detail } = await runToEnd([resources.web!]);
+    expect(planned.plan.resources.map((r) => r.mode)).toEqual(['promote']);
+    expect(detail.migration.status, detail.migration.message ?? '').toMatch(/^completed/);
+    expect(await sh('uat', "docker inspect --format '{{.Config.Image}}' uat-migit-web")).toBe('gantry-lab/webapp:2');
+    const promotedEnv = await envOf('uat', 'uat-migit-web');
+    expect(promotedEnv.UAT_ONLY).toBe('keep-me');
+    expect(promotedEnv.DATABASE_URL).toBe(uatEnv.DATABASE_URL);
+    expect((await labelsOf('uat', 'uat-migit-web'))['traefik.http.routers.web.rule']).toBe('Host(`uat.example.test`)');
+    expect(await sh('uat', `docker ps -a --format '{{.Names}}' | grep -c gantry-old || true`)).toBe('0');
+
+    const rollback = await call('migrations:rollback', { migrationId: detail.migration.id, options: { waitForReady: true, healthTimeoutSec: 60 } });
+    await app.jobs.finished(rollback.jobId);
+    const rolledBack = await call('migrations:get', { migrationId: rollback.migrationId });
+    expect(rolledBack.migration.status, rolledBack.migration.message ?? '').toMatch(/^completed/);
+    expect(await sh('uat', "docker inspect --format '{{.Config.Image}}' uat-migit-web")).toBe('gantry-lab/webapp:1');
+    await discover();
+    const after = (await call('inventory:graph', { projectId })).cells.find((c) => c.resourceId === resources.web && c.environmentId === env.uat);
+    expect(after?.container?.specHash).toBe(v1Hash);
+    expect((await call('migrations:get', { migrationId: detail.migration.id })).migration.status).toBe('rolled_back');
+  });
+});
+
+describe('concurrency and faults', () => {
+  it('runs exactly one of two concurrent migrations into uat and tells the other why', async () => {
+    const [first, second] = await Promise.all([plan([resources.web!]), plan([resources.web!])]);
+    const a = await call('migrations:start', { planId: first.planId, options: { waitForReady: true, healthTimeoutSec: 60 } });
+    const b = await call('migrations:start', { planId: second.planId, options: { waitForReady: true, healthTimeoutSec: 60 } });
+    await Promise.all([app.jobs.finished(a.jobId), app.jobs.finished(b.jobId)]);
+    const statuses = await Promise.all([a, b].map(async ({ migrationId }) => (await call('migrations:get', { migrationId })).migration));
+    const winners = statuses.filter((m) => m.status.startsWith('completed'));
+    const losers = statuses.filter((m) => m.status === 'failed');
+    expect(winners).toHaveLength(1);
+    expect(losers).toHaveLength(1);
+    expect(losers[0]!.message).toMatch(/Another migration is already running into/);
+  });
+
+  it('cutting dev’s network during the image transfer leaves uat exactly as it was, and the journal says why', async () => {
+    // Put uat back on v1 and remove v2 from it, so the promote has to transfer the image.
+    const completed = (await call('migrations:list', { projectId, status: 'completed', limit: 1 })).migrations[0]!;
+    const rollback = await call('migrations:rollback', { migrationId: completed.id, options: { waitForReady: true, healthTimeoutSec: 60 } });
+    await app.jobs.finished(rollback.jobId);
+    await sh('uat', 'docker image rm gantry-lab/webapp:2 >/dev/null');
+    const before = await containerState('uat');
+    const planned = await plan([resources.web!]);
+    const { migrationId, jobId } = await call('migrations:start', { planId: planned.planId, options: { waitForReady: true, healthTimeoutSec: 60 } });
+    for (let i = 0; i < 200; i++) {
+      const detail = await call('migrations:get', { migrationId });
+      if (detail.steps.some((s) => s.stepId.startsWith('transfer-image') && s.status === 'running')) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await labFault('dev', 'net-cut');
+    const ended = await Promise.race([app.jobs.finished(jobId), new Promise((resolve) => setTimeout(() => resolve(null), 150_000))]);
+    await labFault('dev', 'net-restore');
+    const detail = await call('migrations:get', { migrationId });
+    expect(ended, JSON.stringify(detail.log, null, 1)).not.toBeNull();
+    expect(detail.migration.status).toBe('failed');
+    expect(detail.migration.message).toMatch(/undone/);
+    expect(await containerState('uat')).toEqual(before);
+  });
+});
