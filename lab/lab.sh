@@ -39,15 +39,15 @@ cmd=${1:-}
 [[ $# -gt 0 ]] && shift
 case "$cmd" in
   deps) lab_deps ;;
-  images) require_root; lab_images ;;
-  up) require_root; lab_up ;;
-  down) require_root; lab_down ;;
-  reset) require_root; lab_down; lab_reset_disks ;;
-  purge) require_root; lab_down; lab_purge ;;
+  images) require_root; lab_lock; lab_images ;;
+  up) require_root; lab_lock; lab_up ;;
+  down) require_root; lab_lock; lab_down ;;
+  reset) require_root; lab_lock; lab_down; lab_reset_disks ;;
+  purge) require_root; lab_lock; lab_down; lab_purge ;;
   status) require_root; lab_status ;;
   env) require_root; lab_env ;;
   ssh-config) require_root; lab_ssh_config ;;
-  fault) require_root; lab_fault "$@" ;;
+  fault) require_root; lab_lock; lab_fault "$@" ;;
   check-clean) bash "$LAB_DIR/check-clean.sh" ;;
   -h|--help|help) usage ;;
   *) usage; exit 2 ;;

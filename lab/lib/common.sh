@@ -1,14 +1,20 @@
 # Shared settings and helpers for lab.sh. Sourced, never run.
-# Every name the lab creates on the host starts with "gantry-lab" (namespaces, cgroups) or is
-# the single host interface "gantrylab0", so `down` and `check-clean.sh` can find them all.
+# Every name the lab creates on the host starts with $LAB_PREFIX ("gantry-lab": namespaces,
+# cgroups, lock) or is the single host interface $LAB_HOST_IFACE ("gantrylab0"), so `down` and
+# `check-clean.sh` can find them all. GANTRY_LAB_INSTANCE=<name> (up to 5 letters) runs a second,
+# independent lab next to the default one; give it its own GANTRY_LAB_SUBNET_PREFIX too.
 
 LAB_SERVERS=(dev uat prod)
+LAB_INSTANCE="${GANTRY_LAB_INSTANCE:-}"
+[[ $LAB_INSTANCE =~ ^[a-z0-9]{0,5}$ ]] || { echo "GANTRY_LAB_INSTANCE must be up to 5 of [a-z0-9]" >&2; exit 2; }
+LAB_PREFIX="gantry-lab${LAB_INSTANCE:+-$LAB_INSTANCE}"
 LAB_SUBNET_PREFIX="${GANTRY_LAB_SUBNET_PREFIX:-10.213.47}"
 LAB_SUBNET="$LAB_SUBNET_PREFIX.0/24"
 LAB_HOST_ADDRESS="$LAB_SUBNET_PREFIX.1"
-LAB_HOST_IFACE="gantrylab0"
-LAB_BRIDGE_NS="gantry-lab-br"
-LAB_STATE="${GANTRY_LAB_STATE:-/var/lib/gantry-lab}"
+LAB_HOST_IFACE="gantrylab${LAB_INSTANCE:-0}"
+LAB_BRIDGE_NS="$LAB_PREFIX-br"
+LAB_STATE="${GANTRY_LAB_STATE:-/var/lib/$LAB_PREFIX}"
+LAB_LOCK="/run/lock/$LAB_PREFIX.lock"
 LAB_CACHE="${GANTRY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/gantry}/lab"
 LAB_DISK_SIZE="${GANTRY_LAB_DISK_SIZE:-8G}"
 LAB_DEPLOY_UID=1500
@@ -26,7 +32,7 @@ server_ip() {
     *) die "unknown server '$1' (expected dev, uat or prod)" ;;
   esac
 }
-server_ns() { echo "gantry-lab-$1"; }
+server_ns() { echo "$LAB_PREFIX-$1"; }
 server_dir() { echo "$LAB_STATE/servers/$1"; }
 server_socket() { echo "$(server_dir "$1")/run/docker.sock"; }
 
@@ -72,3 +78,10 @@ wait_for() {
 require_root() { [[ $EUID -eq 0 ]] || die "the lab needs root (namespaces, loop devices, dockerd)"; }
 # The server's veth port on the lab bridge (inside $LAB_BRIDGE_NS); down = network cut.
 server_port() { echo "gl-$1"; }
+
+# Serialises commands that change the lab: test runs of several projects may call `up` at once.
+lab_lock() {
+  mkdir -p "$(dirname "$LAB_LOCK")"
+  exec 9>"$LAB_LOCK"
+  flock -w "${GANTRY_LAB_LOCK_WAIT:-900}" 9 || die "another lab.sh holds $LAB_LOCK"
+}

@@ -79,8 +79,19 @@ write_server_files() {
     for peer in "${LAB_SERVERS[@]}"; do echo "$(server_ip "$peer") $peer gantry-$peer"; done
   } >"$etc/hosts.new"
   echo "$s" >"$etc/hostname.new"
+  # No DNS server is reachable from the lab. Asking the host's lab address fails at once
+  # (ICMP port unreachable) instead of timing out for 10 s on the host's real resolver.
+  printf 'nameserver %s\noptions timeout:1 attempts:1\n' "$LAB_HOST_ADDRESS" >"$etc/resolv.conf.new"
   local f
-  for f in passwd group shadow hosts hostname; do mv "$etc/$f.new" "$etc/$f"; done
+  # A running server has these bind-mounted: rewrite in place (same inode), and only on change.
+  for f in passwd group shadow hosts hostname resolv.conf; do
+    if [[ ! -f $etc/$f ]]; then
+      mv "$etc/$f.new" "$etc/$f"
+    else
+      cmp -s "$etc/$f.new" "$etc/$f" || cat "$etc/$f.new" >"$etc/$f"
+      rm -f "$etc/$f.new"
+    fi
+  done
 
   client_authorized_keys >"$dir/root/.ssh/authorized_keys"
   cat "$(keys_dir)/peer_ed25519.pub" >>"$dir/root/.ssh/authorized_keys"

@@ -210,6 +210,14 @@ download_packages() {
   rm -rf "$tmp"
 }
 
+# The cache is shared by every lab instance on the machine: one builder at a time.
+lock_image_cache() {
+  mkdir -p "$LAB_CACHE"
+  exec 8>"$LAB_CACHE/.lock"
+  flock -w "${GANTRY_LAB_LOCK_WAIT:-900}" 8 || die "another lab.sh is building images in $LAB_CACHE"
+}
+unlock_image_cache() { exec 8>&-; }
+
 build_images() {
   local name kind todo=() packages="" failed=0
   mkdir -p "$LAB_CACHE/tmp" "$LAB_CACHE/layers" "$LAB_CACHE/configs"
@@ -282,8 +290,11 @@ lab_image_list() {
 # Lays out a docker-save archive in folder STAGE for the given recipes (default: every tagged
 # one). Layers are symlinks to the cache (each layer once); stream it with `tar -C STAGE -ch .`.
 # Symlinks, not hard links: linking changes a file's ctime and tar would see "file changed".
+# With SKIP_CHAINS set (newline-separated "diffid,diffid,..." prefixes the engine already has),
+# those layers are sent as empty files: `docker load` looks a layer up by chain ID before it
+# opens the file, so an image whose layers are all present loads in a moment.
 stage_image_archive() {
-  local stage=$1 name layer manifest="[]" tags names
+  local stage=$1 name layer manifest="[]" tags names chain
   shift
   names=("$@")
   ((${#names[@]})) || mapfile -t names < <(lab_recipes)
@@ -295,16 +306,32 @@ stage_image_archive() {
     local cfg layers="[]" id
     cfg="$(sha256sum "$(config_file "$name")" | cut -c1-64).json"
     ln -sf "$(config_file "$name")" "$stage/$cfg"
+    chain=""
     for layer in $(recipe_chain "$name"); do
       id=$(<"$(layer_file "$layer").diffid")
+      chain+="${chain:+,}sha256:$id"
       mkdir -p "$stage/$id"
-      ln -sf "$(layer_file "$layer")" "$stage/$id/layer.tar"
+      if [[ -n ${SKIP_CHAINS:-} ]] && grep -qxF "$chain" <<<"$SKIP_CHAINS"; then
+        [[ -e $stage/$id/layer.tar ]] || : >"$stage/$id/layer.tar"
+      else
+        ln -sf "$(layer_file "$layer")" "$stage/$id/layer.tar"
+      fi
       layers=$(jq -c --arg l "$id/layer.tar" '. + [$l]' <<<"$layers")
     done
     manifest=$(jq -c --arg c "$cfg" --argjson l "$layers" --arg t "$tags" \
       '. + [{Config: $c, RepoTags: ($t | split(" ")), Layers: $l}]' <<<"$manifest")
   done
   printf '%s' "$manifest" >"$stage/manifest.json"
+}
+
+# Every layer chain prefix present in SERVER's engine, one "diffid,diffid,..." per line.
+server_layer_chains() {
+  local ids
+  ids=$(server_docker "$1" images -aq | sort -u)
+  [[ -n $ids ]] || return 0
+  # shellcheck disable=SC2086
+  server_docker "$1" image inspect --format '{{json .RootFS.Layers}}' $ids |
+    jq -r '. as $l | range(1; length + 1) | $l[0:.] | join(",")' | sort -u
 }
 
 # Recipes whose image is missing from SERVER's engine or has another ID than the cache's.
@@ -323,9 +350,13 @@ ensure_server_images() {
   mapfile -t missing < <(missing_server_images "$server")
   ((${#missing[@]})) || return 0
   log "$server: loading images: ${missing[*]}"
-  stage="$LAB_CACHE/tmp/stage-$server"
-  stage_image_archive "$stage" "${missing[@]}"
-  tar -C "$stage" -ch . | server_docker "$server" load -q >/dev/null || die "$server: docker load failed"
+  stage="$LAB_STATE/tmp/stage-$server"
+  SKIP_CHAINS=$(server_layer_chains "$server") stage_image_archive "$stage" "${missing[@]}"
+  if ! tar -C "$stage" -ch . | server_docker "$server" load -q >/dev/null; then
+    log "$server: loading with known layers skipped failed; sending every layer"
+    stage_image_archive "$stage" "${missing[@]}"
+    tar -C "$stage" -ch . | server_docker "$server" load -q >/dev/null || die "$server: docker load failed"
+  fi
   rm -rf "$stage"
   mapfile -t missing < <(missing_server_images "$server")
   ((${#missing[@]} == 0)) || die "$server: images still missing or different after load: ${missing[*]}"
@@ -333,7 +364,9 @@ ensure_server_images() {
 
 lab_images() {
   local start=$SECONDS
+  lock_image_cache
   build_images
+  unlock_image_cache
   log "images ready in $((SECONDS - start)) s"
   lab_image_list
 }

@@ -48,7 +48,7 @@ start_server_namespace() {
   find "$dir/run" -mindepth 1 -delete
   setsid nsenter --net="/run/netns/$(server_ns "$s")" \
     unshare --mount --uts --ipc --pid --fork --kill-child --propagation private --mount-proc -- \
-    bash "$LAB_DIR/lib/server-init.sh" "$s" "$dir" </dev/null >>"$dir/log/init.log" 2>&1 &
+    bash "$LAB_DIR/lib/server-init.sh" "$s" "$dir" </dev/null >>"$dir/log/init.log" 2>&1 8>&- 9>&- &
   pid=$!
   echo "$pid" >"$dir/launcher.pid"
   wait_for 20 "$s namespace" test -f "$dir/run/gantry-lab.ready" ||
@@ -64,7 +64,8 @@ start_sshd() {
   local s=$1 dir
   dir=$(server_dir "$s")
   if ! sshd_running "$s"; then
-    in_server "$s" /usr/sbin/sshd -f "$dir/sshd_config" -E "$dir/log/sshd.log" ||
+    # Daemons must not inherit the lock descriptors (8, 9), or they would hold the locks forever.
+    in_server "$s" /usr/sbin/sshd -f "$dir/sshd_config" -E "$dir/log/sshd.log" 8>&- 9>&- ||
       die "$s: sshd did not start (log: $dir/log/sshd.log)"
   fi
   wait_for 10 "$s sshd" port_open "$(server_ip "$s")" 22 || die "$s: sshd is not listening"
@@ -82,8 +83,8 @@ start_dockerd() {
   if ! dockerd_running "$s"; then
     in_server "$s" sh -c 'setsid dockerd --data-root /var/lib/docker --exec-root /run/docker \
       --pidfile /run/docker.pid -H unix:///run/docker.sock --group docker \
-      --iptables=false --ip-masq=false --cgroup-parent "/gantry-lab-$1" --shutdown-timeout 3 \
-      --storage-driver overlay2 --log-level warn </dev/null >>"$2" 2>&1 &' _ "$s" "$dir/log/dockerd.log"
+      --iptables=false --ip-masq=false --cgroup-parent "/$3-$1" --shutdown-timeout 3 \
+      --storage-driver overlay2 --log-level warn </dev/null >>"$2" 2>&1 &' _ "$s" "$dir/log/dockerd.log" "$LAB_PREFIX" 8>&- 9>&-
   fi
   wait_for 40 "$s dockerd" docker_answers "$s" ||
     { tail -5 "$dir/log/dockerd.log" >&2; die "$s: dockerd did not answer (log: $dir/log/dockerd.log)"; }
@@ -101,11 +102,20 @@ clear_faults() {
   in_server "$s" rm -f /var/lib/docker/.gantry-lab-fill
 }
 
+# A server started by an older lab.sh may lack a bind mount added since: add what is missing.
+ensure_identity_mounts() {
+  local s=$1 f
+  for f in passwd group shadow hosts hostname resolv.conf; do
+    in_server "$s" mountpoint -q "/etc/$f" || in_server "$s" mount --bind "$(server_dir "$s")/etc/$f" "/etc/$f"
+  done
+}
+
 bring_up_server() {
   local s=$1
   write_server_files "$s"
   ensure_disk "$s"
   start_server_namespace "$s"
+  ensure_identity_mounts "$s"
   clear_faults "$s"
   start_dockerd "$s"
   start_sshd "$s"
@@ -122,11 +132,14 @@ lab_up() {
   local start=$SECONDS s pids=() failed=0
   lab_require_tools
   ensure_credentials
+  lock_image_cache
   build_images
   lab_image_list >/dev/null  # computed once here, not in every server's subshell
   for s in "${LAB_SERVERS[@]}"; do
     [[ -f $(server_dir "$s")/disk.img ]] || { build_golden_disk; break; }
   done
+  unlock_image_cache
+  mkdir -p "$LAB_STATE/tmp"
   setup_network
   for s in "${LAB_SERVERS[@]}"; do
     (bring_up_server "$s") &
@@ -145,7 +158,7 @@ lab_up() {
 # PIDs of every process in the lab's network namespaces, found by namespace inode (not by name).
 lab_namespace_pids() {
   local inodes=() ns p ino
-  for ns in "$LAB_BRIDGE_NS" "${LAB_SERVERS[@]/#/gantry-lab-}"; do
+  for ns in "$LAB_BRIDGE_NS" "${LAB_SERVERS[@]/#/$LAB_PREFIX-}"; do
     [[ -e /run/netns/$ns ]] && inodes+=("$(stat -L -c %i "/run/netns/$ns")")
   done
   ((${#inodes[@]})) || return 0
@@ -198,7 +211,7 @@ lab_down() {
 
 remove_lab_cgroups() {
   local d
-  for d in /sys/fs/cgroup/*/gantry-lab-* /sys/fs/cgroup/gantry-lab-*; do
+  for d in /sys/fs/cgroup/*/"$LAB_PREFIX"-* /sys/fs/cgroup/"$LAB_PREFIX"-*; do
     [[ -d $d ]] || continue
     find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
   done

@@ -8,12 +8,20 @@ GET /health  -> 200 {"db": "reachable"} when the database named by DATABASE_URL 
 import json
 import os
 import socket
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, urlparse
 
 VERSION = open(os.path.join(os.path.dirname(__file__), "VERSION")).read().strip()
 DEFAULT_PORTS = {"postgres": 5432, "postgresql": 5432, "mysql": 3306, "mariadb": 3306, "redis": 6379}
 TIMEOUT = float(os.environ.get("HEALTH_TIMEOUT", "3"))
+RESOLVER = ThreadPoolExecutor(max_workers=4)
+
+
+def resolve(host, port):
+    """getaddrinfo has no timeout of its own; a health check must answer in bounded time."""
+    infos = RESOLVER.submit(socket.getaddrinfo, host, port, 0, socket.SOCK_STREAM).result(timeout=TIMEOUT)
+    return infos[0][4][0]
 
 
 def check_database(url):
@@ -22,7 +30,11 @@ def check_database(url):
     host = parsed.hostname or "localhost"
     port = parsed.port or DEFAULT_PORTS.get(scheme, 0)
     result = {"host": host, "port": port, "scheme": scheme}
-    with socket.create_connection((host, port), timeout=TIMEOUT) as sock:
+    try:
+        address = resolve(host, port)
+    except Exception as error:
+        raise RuntimeError("cannot resolve %s: %s" % (host, error or "timed out"))
+    with socket.create_connection((address, port), timeout=TIMEOUT) as sock:
         result["tcp"] = True
         if scheme == "redis":
             if parsed.password:
