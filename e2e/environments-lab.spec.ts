@@ -1,0 +1,91 @@
+/**
+ * The environment graph against the lab's real servers: containers started by hand on dev, uat
+ * and prod are discovered and adopted from the UI, shown in sync, and a container changed outside
+ * Gantry shows as drifted. Needs the lab (`bash lab/lab.sh up`, which this test runs; it is
+ * idempotent) and a keychain (`bash .ci/with-keyring.sh npx playwright test`).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LabDetails } from '../lab/lab-client';
+import { connectEngine } from './engine-client';
+import { test, expect, openApp } from './fixtures';
+import { EnvironmentsPage } from './pages/environments';
+
+const SERVERS = ['dev', 'uat', 'prod'] as const;
+const CONTAINER = 'inv-e2e-web';
+
+test('hand-started containers are discovered, adopted, shown in sync, and drifted once changed by hand', async ({ page, engine }) => {
+  test.setTimeout(300_000);
+  execFileSync('bash', ['lab/lab.sh', 'up'], { stdio: 'ignore' });
+  const lab = JSON.parse(execFileSync('bash', ['lab/lab.sh', 'env'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as LabDetails;
+  const folder = mkdtempSync(join(tmpdir(), 'gantry-e2e-ssh-'));
+  const sshConfig = join(folder, 'ssh_config');
+  writeFileSync(sshConfig, lab.sshConfig);
+  const onServer = (server: (typeof SERVERS)[number], command: string) => execFileSync('ssh', ['-F', sshConfig, `gantry-${server}`, command], { encoding: 'utf8' });
+  const run = (mode: string) =>
+    `docker rm -f ${CONTAINER} >/dev/null 2>&1; docker run -d --name ${CONTAINER} --init -e APP_MODE=${mode} -e API_TOKEN=e2e-secret-token gantry-lab/webapp:1`;
+
+  const client = await connectEngine(engine);
+  try {
+    for (const server of SERVERS) {
+      onServer(server, run(server));
+      const details = lab.servers[server];
+      await client.invoke('servers:save', {
+        server: { name: `lab-${server}`, host: details.host, port: 22, username: 'root', auth: { method: 'key-file', keyPath: lab.keys.plain } },
+        pin: { fingerprint: details.hostKey.fingerprint, algorithm: details.hostKey.publicKey.split(' ')[0]! },
+      });
+    }
+
+    await openApp(page, engine);
+    const environments = new EnvironmentsPage(page);
+    await environments.open();
+    await environments.createProject('Shop', 'dev, uat, production');
+    for (const [environment, server] of [['dev', 'dev'], ['uat', 'uat'], ['production', 'prod']] as const) {
+      await environments.environment(environment).getByLabel(`Server of ${environment}`).selectOption({ label: `lab-${server}` });
+      await expect(environments.environment(environment).getByLabel(`Server of ${environment}`)).toHaveValue(/.+/);
+    }
+
+    await page.getByRole('button', { name: 'Discover containers' }).click();
+    await expect(page.getByRole('button', { name: 'Adopt inv-e2e-web in dev' })).toBeVisible({ timeout: 60_000 });
+
+    await page.getByRole('button', { name: 'Adopt inv-e2e-web in dev' }).click();
+    const adopt = environments.dialog('Adopt inv-e2e-web');
+    await adopt.getByLabel('Name').fill('web');
+    await adopt.getByRole('button', { name: 'Adopt' }).click();
+    await expect(adopt).toBeHidden();
+    for (const environment of ['uat', 'production']) {
+      await page.getByRole('button', { name: `Adopt inv-e2e-web in ${environment}` }).click();
+      await adopt.getByLabel('Resource').selectOption({ label: 'web' });
+      await adopt.getByRole('button', { name: 'Adopt' }).click();
+      await expect(adopt).toBeHidden();
+    }
+
+    const statusIn = (environment: string) => page.locator(`[data-testid="inventory-cell"][data-environment="${environment}"] [data-testid="resource-status"]`);
+    for (const environment of ['dev', 'uat', 'production']) await expect(statusIn(environment)).toHaveAttribute('data-status', 'in_sync');
+    await expect(page.locator('body')).not.toContainText('e2e-secret-token');
+
+    // Someone recreates the uat container by hand with a different setting.
+    onServer('uat', run('uat-hotfix'));
+    await page.getByRole('button', { name: 'Discover containers' }).click();
+    await expect(statusIn('uat')).toHaveAttribute('data-status', 'drifted', { timeout: 60_000 });
+    await expect(statusIn('dev')).toHaveAttribute('data-status', 'in_sync');
+    await expect(statusIn('production')).toHaveAttribute('data-status', 'in_sync');
+    await expect(page.locator('[data-testid="inventory-cell"][data-environment="uat"]')).toContainText('changed outside Gantry');
+    await page.screenshot({ path: 'e2e/artifacts/environments-graph.png' });
+  } catch (error) {
+    console.error(`engine output:\n${engine.output().slice(-4000)}`);
+    throw error;
+  } finally {
+    client.close();
+    for (const server of SERVERS) {
+      try {
+        onServer(server, `docker rm -f ${CONTAINER} >/dev/null 2>&1; true`);
+      } catch {
+        // The lab may be down; nothing of ours is left to remove then.
+      }
+    }
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
