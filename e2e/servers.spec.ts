@@ -81,7 +81,7 @@ test('add a lab server from ~/.ssh/config, confirm its host key, and see its pro
   await expect(servers.card('gantry-uat-deploy').getByTestId('probe-os')).toContainText('Debian');
 });
 
-test('a wrong password is reported on the login step, and a changed host key is refused until re-pinned', async ({ page, engine }) => {
+test('a wrong password is reported on the login step, and a server moved to another address needs its key confirmed again', async ({ page, engine }) => {
   await openApp(page, engine);
   const servers = new ServersPage(page);
   await servers.open();
@@ -103,7 +103,7 @@ test('a wrong password is reported on the login step, and a changed host key is 
   await dialog.getByRole('button', { name: 'Save' }).click();
   await expect(servers.card('prod').getByTestId('probe-docker')).toContainText(/^20\.10/);
 
-  // Point the saved server at another machine: its key no longer matches the pin.
+  // Point the saved server at another machine: the pin does not carry over to a new address.
   await servers.card('prod').getByRole('button', { name: 'Edit' }).click();
   const edit = servers.dialog('Edit prod');
   await edit.getByLabel('Host', { exact: true }).fill(lab.servers.uat.host);

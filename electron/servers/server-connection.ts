@@ -8,6 +8,8 @@ import type Dockerode from 'dockerode';
 import { GantryError } from '@shared/ipc/result';
 import type { ConnectionState } from '@shared/servers/server-schemas';
 import type { ExecResult, RemoteHost, RemoteProcess } from '../migrations/remote-host';
+import { abortableDelay } from '../jobs/registry';
+import { untilAborted } from './abortable';
 import { ChannelLimiter } from './channel-limiter';
 import { ChannelSocket, createDockerClient, DIAL_STDIO_COMMAND } from './docker-over-ssh';
 import { cancelled, openSshChain, type ConnectTarget, type PresentedHostKey, type SshChain, type SshTuning } from './ssh-connect';
@@ -198,7 +200,7 @@ export class ServerConnection implements RemoteHost {
           // sshd frees a session only once it has reaped the session's process, a moment after
           // the channel closed; under churn a new channel can briefly meet MaxSessions. Retry.
           if (/open failed/i.test((error as Error).message) && attempt < OPEN_RETRIES) {
-            await delay(25 * 2 ** attempt, signal ?? this.lifetime.signal);
+            await abortableDelay(25 * 2 ** attempt, signal ?? this.lifetime.signal);
             continue;
           }
           throw new GantryError('ssh_channel_refused', `${this.label} refused to open a channel: ${(error as Error).message}. The server may limit sessions per connection (MaxSessions).`);
@@ -235,7 +237,7 @@ export class ServerConnection implements RemoteHost {
           this.setState('failed', failure.message);
           throw failure;
         }
-        await delay(Math.min(maxDelayMs, baseDelayMs * 2 ** attempt), signal);
+        await abortableDelay(Math.min(maxDelayMs, baseDelayMs * 2 ** attempt), signal);
       }
     }
   }
@@ -292,38 +294,5 @@ function execOn(client: Client, command: string): Promise<ClientChannel> {
     } catch (error) {
       reject(error as Error);
     }
-  });
-}
-
-function untilAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(cancelled(signal));
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(cancelled(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error as Error);
-      },
-    );
-  });
-}
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(cancelled(signal));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
   });
 }

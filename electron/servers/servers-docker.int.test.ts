@@ -147,7 +147,9 @@ describe('the pool when sshd goes away', () => {
     const id = await labServer('uat', 'root');
     const docker = engine.app.servers.connections.get(id).docker();
     const name = `gantry-probe-caddy-${process.pid}`;
-    const caddy = await docker.createContainer({ name, Image: 'gantry-lab/caddy:2', HostConfig: { PortBindings: { '80/tcp': [{ HostPort: '18080' }] } } });
+    // A port of its own, so a parallel run on the shared lab cannot collide with it.
+    const hostPort = 20000 + (process.pid % 20000);
+    const caddy = await docker.createContainer({ name, Image: 'gantry-lab/caddy:2', HostConfig: { PortBindings: { '80/tcp': [{ HostPort: String(hostPort) }] } } });
     try {
       await caddy.start();
       const { jobId } = await engine.call('servers:probe', { id });
@@ -160,7 +162,7 @@ describe('the pool when sshd goes away', () => {
       expect(probe.dockerRootDir).toBe('/var/lib/docker');
       expect(probe.dockerFreeBytes).toBeGreaterThan(0);
       expect(probe.dockerTotalBytes).toBeLessThan(20 * 1024 ** 3); // the lab's own per-server disk, not the host's
-      expect(probe.publishedPorts).toContainEqual({ port: 18080, protocol: 'tcp', container: name });
+      expect(probe.publishedPorts).toContainEqual({ port: hostPort, protocol: 'tcp', container: name });
       expect(probe.reverseProxy).toBe('caddy');
       expect(probe.latencyMs).toBeGreaterThan(0);
       expect(probe.problems).toEqual([]);
