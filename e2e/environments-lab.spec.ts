@@ -74,6 +74,10 @@ test('hand-started containers are discovered, adopted, shown in sync, and drifte
     await expect(statusIn('production')).toHaveAttribute('data-status', 'in_sync');
     await expect(page.locator('[data-testid="inventory-cell"][data-environment="uat"]')).toContainText('changed outside Gantry');
     await page.screenshot({ path: 'e2e/artifacts/environments-graph.png' });
+
+    // The operator accepts the change: uat is in sync again with the new baseline.
+    await page.locator('[data-testid="inventory-cell"][data-environment="uat"]').getByRole('button', { name: 'Accept current spec' }).click();
+    await expect(statusIn('uat')).toHaveAttribute('data-status', 'in_sync');
   } catch (error) {
     console.error(`engine output:\n${engine.output().slice(-4000)}`);
     throw error;

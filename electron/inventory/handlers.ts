@@ -73,7 +73,31 @@ export function registerInventoryHandlers(router: Router, deps: InventoryDeps): 
       sealed: { spec: found.spec, hash: found.specHash },
       event: 'adopted',
     });
+    snapshots.updateContainer(environment.serverId, found);
     return { resource: store.resource(environment.projectId, adopted.id), container: containerView(found) };
+  });
+
+  router.handle('resources:accept-drift', async ({ resourceId, environmentId }) => {
+    const environment = store.environment(environmentId);
+    const resource = store.resource(environment.projectId, resourceId);
+    const instance = store.instances(environment.projectId).find((row) => row.resourceId === resourceId && row.environmentId === environmentId);
+    if (!instance) throw new GantryError('not_found', `"${resource.name}" has no container in "${environment.name}" yet. Adopt one first.`);
+    if (!environment.serverId) throw new GantryError('not_bound', `Environment "${environment.name}" is not bound to a server.`);
+    const host = await deps.hosts(environment.serverId);
+    const [found] = discoveredContainers(await inspectContainer(host, instance.containerName), area.sealer());
+    if (!found) throw new GantryError('not_found', `There is no container "${instance.containerName}" on ${host.label} any more.`);
+    store.recordInstance({
+      resourceId,
+      environmentId,
+      serverId: environment.serverId,
+      containerName: found.containerName,
+      containerId: found.containerId,
+      sealed: { spec: found.spec, hash: found.specHash },
+      event: 'accepted_drift',
+      promotedFromHash: instance.promotedFromHash,
+    });
+    snapshots.updateContainer(environment.serverId, found);
+    return { container: containerView(found) };
   });
 
   router.handle('inventory:discover', ({ projectId }) => {

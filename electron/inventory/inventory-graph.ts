@@ -18,6 +18,14 @@ export class DiscoverySnapshots {
     this.byServer.set(result.serverId, result);
   }
 
+  /** Puts a freshly inspected container into its server's last result (after adopt or accept), if there is one. */
+  updateContainer(serverId: string, container: DiscoveredContainer): void {
+    const snapshot = this.byServer.get(serverId);
+    if (!snapshot?.reachable) return;
+    const others = snapshot.containers.filter((item) => item.containerId !== container.containerId && item.containerName !== container.containerName);
+    this.byServer.set(serverId, { ...snapshot, containers: [...others, container] });
+  }
+
   /** The last result of a server, if discovery has run for it. */
   get(serverId: string): ServerDiscovery | undefined {
     return this.byServer.get(serverId);

@@ -158,6 +158,12 @@ describe('discovery, adoption and status across dev, uat and prod', () => {
     expect(byEnvironment.dev?.status).toBe('in_sync');
     expect(byEnvironment.production?.status).toBe('in_sync');
 
+    // The operator accepts the change: it becomes the new baseline, and history keeps both.
+    await call('resources:accept-drift', { resourceId: resource.id, environmentId: chain[1]!.id });
+    graph = await call('inventory:graph', { projectId: project.id });
+    expect(graph.cells.find((cell) => cell.environmentId === chain[1]!.id)?.status).toBe('in_sync');
+    expect(app.db.$client.prepare('SELECT event FROM spec_history WHERE environment_id = ? ORDER BY id').all(chain[1]!.id)).toEqual([{ event: 'adopted' }, { event: 'accepted_drift' }]);
+
     // Removed by hand: absent.
     await sh('prod', `docker rm -f ${PREFIX}shop-web`);
     await discover(project.id);

@@ -158,6 +158,7 @@ export const inventoryRequests = {
       ]),
     })
     .strict(),
+  acceptDrift: z.object({ resourceId: id, environmentId: id }).strict(),
   discover: z.object({ projectId: id.optional() }).strict(),
   graph: z.object({ projectId: id }).strict(),
 } as const;

@@ -123,6 +123,11 @@ export const requestChannels = {
     request: inventoryRequests.adoptResource,
     response: z.object({ resource: resourceView, container: containerView }),
   },
+  /** Records the container's current spec as the new baseline: a change made outside Gantry, accepted. */
+  'resources:accept-drift': {
+    request: inventoryRequests.acceptDrift,
+    response: z.object({ container: containerView }),
+  },
   /** Starts a discovery job over the servers of one project (or all); results feed `inventory:graph`. */
   'inventory:discover': {
     request: inventoryRequests.discover,

@@ -110,7 +110,13 @@ function EnvironmentHead({ environment, graph, index }: { environment: Environme
 }
 
 function Cell({ cell, environment }: { cell: GraphCell | undefined; environment: EnvironmentView }) {
+  const change = useEnvironments((state) => state.change);
   if (!cell) return <div className="inventory-cell" role="cell" />;
+  const drifted = cell.status === 'drifted' || cell.also.includes('drifted');
+  async function acceptDrift(resourceId: string) {
+    const error = await change(() => invoke('resources:accept-drift', { resourceId, environmentId: environment.id }));
+    useEnvironments.setState({ error });
+  }
   return (
     <div className="inventory-cell" role="cell" aria-label={`${environment.name}`} data-testid="inventory-cell" data-environment={environment.name}>
       <StatusBadge status={cell.status} reason={cell.reason} />
@@ -121,6 +127,11 @@ function Cell({ cell, environment }: { cell: GraphCell | undefined; environment:
         </div>
       ) : null}
       <div className="reason">{cell.reason}</div>
+      {drifted ? (
+        <button type="button" className="secondary small-button" onClick={() => void acceptDrift(cell.resourceId)} title="Record the container as it runs now as what Gantry expects here">
+          Accept current spec
+        </button>
+      ) : null}
     </div>
   );
 }
