@@ -1,0 +1,84 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ResourceSpec } from '@shared/spec/resource-spec';
+import { openDatabase, type GantryDatabase } from '../store/open-database';
+import { servers } from '../store/schema';
+import type { DiscoveredContainer } from './discovery';
+import { buildInventoryGraph, DiscoverySnapshots } from './inventory-graph';
+import { InventoryStore } from './inventory-store';
+
+const open: GantryDatabase[] = [];
+afterEach(() => open.splice(0).forEach((db) => db.$client.close()));
+
+const spec: ResourceSpec = {
+  image: { ref: 'app:1', id: 'sha256:img', digest: null },
+  entrypoint: null,
+  command: null,
+  workingDir: '',
+  user: '',
+  env: { DB_PASSWORD: '•••••• ‹hmac:00ff›', MODE: 'dev' },
+  mounts: [],
+  ports: [],
+  labels: {},
+  healthcheck: null,
+  restartPolicy: { name: 'no', maximumRetryCount: 0 },
+  limits: { memoryBytes: 0, nanoCpus: 0, pidsLimit: null },
+  networks: [],
+};
+
+function container(name: string, id: string, hash: string, labels: Record<string, string> = {}): DiscoveredContainer {
+  return { containerId: id, containerName: name, imageRef: 'app:1', imageId: 'sha256:img', imageCreated: null, state: 'running', health: 'none', specHash: hash, spec, gantryLabels: labels };
+}
+
+function setup() {
+  const db = openDatabase(':memory:');
+  open.push(db);
+  db.insert(servers).values({ id: 's1', name: 'dev-server', host: '10.213.47.11', username: 'root', authMethod: 'agent', createdAt: 1, updatedAt: 1 }).run();
+  const store = new InventoryStore(db);
+  const project = store.createProject('Shop', [{ name: 'dev', production: false }, { name: 'uat', production: false }]);
+  const [dev, uat] = store.environments(project.id);
+  store.bindEnvironment({ environmentId: dev!.id, serverId: 's1' });
+  const web = store.createResource(project.id, { name: 'web', kind: 'application', databaseType: null, tags: [], links: [], scheduledTasks: [] });
+  store.recordInstance({ resourceId: web.id, environmentId: dev!.id, serverId: 's1', containerName: 'shop-web', containerId: 'old-id', sealed: { spec, hash: 'h1' }, event: 'adopted' });
+  return { store, project, dev: dev!, uat: uat!, web };
+}
+
+describe('buildInventoryGraph', () => {
+  it('says what is missing before discovery, and for an unbound environment', () => {
+    const { store, project } = setup();
+    const graph = buildInventoryGraph(store, new DiscoverySnapshots(), project.id);
+    expect(graph.cells.map((cell) => [cell.status, cell.reason])).toEqual([
+      [null, expect.stringMatching(/Not discovered yet/)],
+      [null, expect.stringMatching(/not bound to a server/)],
+    ]);
+  });
+
+  it('finds a container recreated under the same name, judges it by hash, and lists the rest as unadopted', () => {
+    const { store, project, dev } = setup();
+    const snapshots = new DiscoverySnapshots();
+    snapshots.set({ serverId: 's1', at: 1, reachable: true, error: null, containers: [container('shop-web', 'new-id', 'h2'), container('other', 'o1', 'x')] });
+    const graph = buildInventoryGraph(store, snapshots, project.id);
+    const cell = graph.cells.find((item) => item.environmentId === dev.id);
+    expect(cell).toMatchObject({ status: 'drifted', container: { containerId: 'new-id' } });
+    expect(cell?.container?.spec.env.DB_PASSWORD).toBe('••••••');
+    expect(graph.discovery.find((item) => item.environmentId === dev.id)?.unadopted.map((item) => item.containerName)).toEqual(['other']);
+  });
+
+  it('recognises a container Gantry labelled for this resource and environment', () => {
+    const { store, project, uat, web } = setup();
+    store.bindEnvironment({ environmentId: uat.id, serverId: 's1' });
+    const snapshots = new DiscoverySnapshots();
+    snapshots.set({ serverId: 's1', at: 1, reachable: true, error: null, containers: [container('shop-web', 'old-id', 'h1'), container('shop-web-uat', 'u1', 'h9', { 'gantry.resource': web.id, 'gantry.environment': uat.id })] });
+    const graph = buildInventoryGraph(store, snapshots, project.id);
+    expect(graph.cells.map((cell) => cell.container?.containerName)).toEqual(['shop-web', 'shop-web-uat']);
+    expect(graph.cells.map((cell) => cell.status)).toEqual(['in_sync', 'in_sync']);
+  });
+
+  it('marks every cell of an unreachable server', () => {
+    const { store, project, dev } = setup();
+    const snapshots = new DiscoverySnapshots();
+    snapshots.set({ serverId: 's1', at: 1, reachable: false, error: 'connect EHOSTUNREACH', containers: [] });
+    const graph = buildInventoryGraph(store, snapshots, project.id);
+    expect(graph.cells.find((cell) => cell.environmentId === dev.id)?.status).toBe('unreachable');
+    expect(graph.discovery.find((item) => item.environmentId === dev.id)).toMatchObject({ reachable: false, error: 'connect EHOSTUNREACH' });
+  });
+});
