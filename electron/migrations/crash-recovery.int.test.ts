@@ -1,0 +1,138 @@
+/**
+ * Killing the engine mid-migration: a real engine process (browser mode, the built app) is
+ * killed with SIGKILL while it replaces a container on uat; the next engine started on the same
+ * data folder finds the migration in its journal and puts uat back exactly as it was.
+ * Needs the build (`npx electron-vite build`) and the lab; run inside a real keychain.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import WebSocket from 'ws';
+import type { RequestChannel, RequestOf, ResponseOf } from '@shared/ipc/contract';
+import type { BridgeServerFrame } from '@shared/ipc/bridge';
+
+const lab = inject('lab');
+const dataDir = mkdtempSync(join(tmpdir(), 'gantry-crash-int-'));
+const BROWSER_ENTRY = join(import.meta.dirname, '..', '..', 'out', 'main', 'browser.js');
+
+interface Engine {
+  child: ChildProcess;
+  call<C extends RequestChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>>;
+  close(): void;
+}
+
+async function startEngine(): Promise<Engine> {
+  if (!existsSync(BROWSER_ENTRY)) throw new Error('out/main/browser.js is missing: run `npx electron-vite build` before the integration tests');
+  const child = spawn(process.execPath, [BROWSER_ENTRY], { env: { ...process.env, GANTRY_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const url = await new Promise<URL>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /Open: (\S+)/.exec(output);
+      if (match?.[1]) resolve(new URL(match[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`engine exited (${code}): ${output}`)));
+  });
+  const token = url.hash.replace('#token=', '');
+  const ws = new WebSocket(`ws://${url.host}/bridge?token=${token}`, { headers: { Origin: url.origin } });
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  const waiting = new Map<number, (frame: BridgeServerFrame) => void>();
+  ws.on('message', (data) => {
+    const frame = JSON.parse(data.toString()) as BridgeServerFrame;
+    if (frame.type === 'result') waiting.get(frame.id)?.(frame);
+  });
+  let id = 1;
+  return {
+    child,
+    async call(channel, request) {
+      const frameId = id++;
+      const frame = await new Promise<BridgeServerFrame>((resolve) => {
+        waiting.set(frameId, resolve);
+        ws.send(JSON.stringify({ type: 'invoke', id: frameId, channel, request }));
+      });
+      if (frame.type !== 'result' || !frame.result.ok) throw new Error(`${channel} failed: ${JSON.stringify(frame)}`);
+      return frame.result.value as ResponseOf<typeof channel>;
+    },
+    close() {
+      ws.terminate();
+      child.kill('SIGKILL');
+    },
+  };
+}
+
+let engine: Engine;
+const serverIds: Record<string, string> = {};
+const cleanup = 'docker rm -f $(docker ps -aq --filter name=crash-web) >/dev/null 2>&1; rm -rf /tmp/gantry-locks; true';
+
+async function sh(server: 'dev' | 'uat', command: string): Promise<string> {
+  const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) => {
+    const child = spawn('ssh', ['-i', lab.keys.plain, '-o', `UserKnownHostsFile=${lab.knownHostsFile}`, '-o', 'BatchMode=yes', `root@${lab.servers[server].host}`, command]);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve({ stdout: out }) : reject(new Error(`${server}: ${command}: ${err}`))));
+  });
+  return stdout.trim();
+}
+
+beforeAll(async () => {
+  await sh('dev', cleanup);
+  await sh('uat', cleanup);
+  await sh('dev', 'docker run -d --name dev-crash-web --init -e APP_MODE=dev gantry-lab/webapp:2 >/dev/null');
+  await sh('uat', 'docker run -d --name uat-crash-web --init -e APP_MODE=uat gantry-lab/webapp:1 >/dev/null');
+  engine = await startEngine();
+});
+
+afterAll(async () => {
+  engine?.close();
+  await sh('dev', cleanup).catch(() => undefined);
+  await sh('uat', cleanup).catch(() => undefined);
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+it('undoes a migration whose engine was killed mid-way, on the next start, and says so in the journal', async () => {
+  for (const name of ['dev', 'uat'] as const) {
+    const { server } = await engine.call('servers:save', {
+      server: { name: `crash-${name}`, host: lab.servers[name].host, port: 22, username: 'root', auth: { method: 'key-file', keyPath: lab.keys.plain } },
+      pin: { fingerprint: lab.servers[name].hostKey.fingerprint, algorithm: lab.servers[name].hostKey.publicKey.split(' ')[0]! },
+    });
+    serverIds[name] = server.id;
+  }
+  const { project } = await engine.call('projects:create', { name: 'Crash test', environments: [{ name: 'dev' }, { name: 'uat' }] });
+  const chain = (await engine.call('inventory:graph', { projectId: project.id })).environments;
+  await engine.call('environments:bind', { environmentId: chain[0]!.id, serverId: serverIds.dev! });
+  await engine.call('environments:bind', { environmentId: chain[1]!.id, serverId: serverIds.uat! });
+  const { resource } = await engine.call('resources:adopt', { environmentId: chain[0]!.id, container: 'dev-crash-web', resource: { name: 'web', kind: 'application' } });
+  await engine.call('resources:adopt', { environmentId: chain[1]!.id, container: 'uat-crash-web', resource: { resourceId: resource.id } });
+
+  const before = await sh('uat', "docker ps -a --filter name=crash-web --format '{{.Names}} {{.ID}} {{.Image}}'; docker inspect --format '{{json .Config.Env}}' uat-crash-web");
+  const planned = await engine.call('migrations:plan', { projectId: project.id, sourceEnvId: chain[0]!.id, targetEnvId: chain[1]!.id, resourceIds: [resource.id] });
+  expect(planned.plan.resources[0]?.mode).toBe('promote');
+  const { migrationId } = await engine.call('migrations:start', { planId: planned.planId, options: { waitForReady: true, healthTimeoutSec: 120 } });
+
+  // Kill the engine the moment the old container has been set aside and the new one created.
+  for (let i = 0; i < 600; i++) {
+    const detail = await engine.call('migrations:get', { migrationId });
+    if (detail.steps.some((step) => step.stepId.startsWith('replace-container') && step.status === 'done')) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  engine.close();
+  const halfway = await sh('uat', "docker ps -a --filter name=crash-web --format '{{.Names}}' | sort");
+  expect(halfway).toMatch(/gantry-old/);
+
+  engine = await startEngine();
+  let detail = await engine.call('migrations:get', { migrationId });
+  for (let i = 0; i < 200 && detail.migration.status === 'running'; i++) {
+    await new Promise((r) => setTimeout(r, 250));
+    detail = await engine.call('migrations:get', { migrationId });
+  }
+  expect(detail.migration.status).toBe('interrupted');
+  expect(detail.migration.message).toMatch(/engine stopped mid-way.*undid/);
+  expect(detail.steps.filter((step) => step.status === 'undone').map((step) => step.stepId)).toContain(`replace-container:${resource.id}`);
+  const after = await sh('uat', "docker ps -a --filter name=crash-web --format '{{.Names}} {{.ID}} {{.Image}}'; docker inspect --format '{{json .Config.Env}}' uat-crash-web");
+  expect(after).toBe(before);
+});
