@@ -4,6 +4,7 @@
  * with the lab up (`bash lab/lab.sh up`).
  */
 import { execFileSync } from 'node:child_process';
+import Database from 'better-sqlite3';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect, openApp, startEngine, stopEngine } from './fixtures';
@@ -118,6 +119,48 @@ test('a wrong password is reported on the login step, and a server moved to anot
   await expect(repin).toContainText('there is nothing to re-pin');
   await expect(repin.getByRole('button', { name: 'Replace the pinned key' })).toBeDisabled();
   await repin.getByRole('button', { name: 'Cancel' }).click();
+});
+
+test('a changed host key is refused loudly, and only the explicit re-pin brings the server back', async ({ page, engine }) => {
+  await openApp(page, engine);
+  const servers = new ServersPage(page);
+  await servers.open();
+  await page.getByRole('button', { name: 'Add server' }).click();
+  const dialog = servers.dialog('Add server');
+  await dialog.getByLabel('Name', { exact: true }).fill('dev');
+  await dialog.getByLabel('Host', { exact: true }).fill(lab.servers.dev.host);
+  await dialog.getByLabel('User', { exact: true }).fill('root');
+  await dialog.getByLabel('Log in with', { exact: true }).selectOption('key-file');
+  await dialog.getByLabel('Key file', { exact: true }).fill(lab.keys.plain);
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(servers.card('dev').getByTestId('host-key')).toContainText('No host key pinned yet');
+
+  // The lab cannot swap dev's host key, so the pin is swapped instead: to Gantry it is the same
+  // situation (the server presents a key other than the pinned one).
+  const db = new Database(join(engine.dataDir, 'gantry.db'));
+  db.prepare('UPDATE servers SET host_key_fingerprint = ?, host_key_algorithm = ? WHERE name = ?').run(lab.servers.uat.hostKey.fingerprint, 'ssh-ed25519', 'dev');
+  db.close();
+  await page.reload();
+  await servers.open();
+  const card = servers.card('dev');
+  await card.getByRole('button', { name: 'Probe' }).click();
+  await expect(card.getByTestId('connection-error')).toContainText(`HOST KEY CHANGED for dev`);
+  await expect(card.getByTestId('connection-error')).toContainText('Gantry refused to connect');
+  await expect(card.getByTestId('connection-state')).toHaveAttribute('data-state', 'failed');
+
+  await card.getByRole('button', { name: 'Re-pin host key' }).click();
+  const repin = servers.dialog(/Re-pin the host key/);
+  await expect(repin.getByTestId('presented-fingerprint')).toContainText(lab.servers.dev.hostKey.fingerprint);
+  const replace = repin.getByRole('button', { name: 'Replace the pinned key' });
+  await expect(replace).toBeDisabled();
+  await page.screenshot({ path: 'e2e/artifacts/servers-repin.png' });
+  await repin.getByLabel(/I verified the new fingerprint/).check();
+  await replace.click();
+  await expect(repin).toBeHidden();
+
+  await expect(card.getByTestId('host-key')).toContainText(lab.servers.dev.hostKey.fingerprint);
+  await card.getByRole('button', { name: 'Probe' }).click();
+  await expect(card.getByTestId('probe-os')).toContainText('Debian');
 });
 
 test('without a usable keychain the password is refused, not written anywhere', async ({ page }) => {

@@ -113,8 +113,12 @@ function ServerRow({ server, servers }: { server: ServerView; servers: ServerVie
           <span className="warn-text">No host key pinned yet: test the connection to confirm it, or import it from known_hosts.</span>
         )}
       </div>
-      {server.connection.state === 'failed' && server.connection.message ? <p className="banner error">{server.connection.message}</p> : null}
-      {probeJob?.state === 'failed' ? <p className="banner error">Probe failed: {probeJob.error}</p> : null}
+      {server.connection.state === 'failed' && server.connection.message ? (
+        <p role="alert" className="banner error" data-testid="connection-error">
+          {server.connection.message}
+        </p>
+      ) : null}
+      {probeJob?.state === 'failed' && probeJob.error !== server.connection.message ? <p className="banner error">Probe failed: {probeJob.error}</p> : null}
       {actionError ? <p role="alert" className="banner error">{actionError}</p> : null}
       {server.probe ? <ProbeSummary probe={server.probe} /> : null}
       <div className="row server-actions">
