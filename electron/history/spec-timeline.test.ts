@@ -9,7 +9,8 @@ const spec = (image: string, password: string) =>
   JSON.stringify({ image: { ref: image, id: null, digest: null }, env: { APP_MODE: 'uat', DB_PASSWORD: `•••• ‹hmac:${password}›` }, labels: {}, mounts: [], ports: [], networks: [], entrypoint: null, command: null, workingDir: null, user: null, healthcheck: null, restartPolicy: { name: 'no', maximumRetryCount: 0 }, limits: { memoryBytes: null, nanoCpus: null, pidsLimit: null } });
 
 function migration(id: string, kind: 'migrate' | 'rollback', status: string, startedAt: number, endedAt: number) {
-  db.insert(migrations).values({ id, kind, projectId: 'p', sourceEnvironmentId: 'dev', targetEnvironmentId: 'uat', status, planJson: JSON.stringify({ resources: [{ resourceId: 'web' }] }), createdAt: startedAt, startedAt, endedAt }).run();
+  // As the engine writes them: created already running, so only createdAt marks the start.
+  db.insert(migrations).values({ id, kind, projectId: 'p', sourceEnvironmentId: 'dev', targetEnvironmentId: 'uat', status, planJson: JSON.stringify({ resources: [{ resourceId: 'web' }] }), createdAt: startedAt, startedAt: null, endedAt }).run();
 }
 
 beforeEach(() => {

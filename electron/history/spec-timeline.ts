@@ -87,7 +87,8 @@ function touches(row: MigrationRow, resourceId: string): boolean {
 
 /** The migration that was running when a spec was recorded at `at` (the latest one started before it). */
 function recordedBy(candidates: readonly MigrationRow[], at: number): MigrationRow | null {
-  const running = candidates.filter((row) => row.startedAt !== null && row.startedAt <= at && (row.endedAt === null || row.endedAt >= at));
+  // A migration created already running has no separate start time: it started when it was created.
+  const running = candidates.filter((row) => (row.startedAt ?? row.createdAt) <= at && (row.endedAt === null || row.endedAt >= at));
   return running.at(-1) ?? null;
 }
 

@@ -147,7 +147,7 @@ export function MigrateWizard({ start }: { start: MigrateWizardStart }) {
 
   return (
     <Dialog open onClose={close} wide title={dryRun ? 'Dry run: the full plan' : `Migrate — ${wizardStepTitles[step]}`} description={target && sourceId ? `${environments.find((e) => e.id === sourceId)?.name ?? ''} → ${target.name}` : 'Move resources to the next environment of their chain.'}>
-      <div className="wizard" data-testid="migrate-wizard" data-step={dryRun ? 'dry-run' : step} onKeyDown={onKeyDown}>
+      <div className="wizard" data-testid="migrate-wizard" data-step={dryRun ? 'dry-run' : step} onKeyDown={onKeyDown} tabIndex={-1}>
         <ol className="wizard-steps" aria-label="Wizard steps">
           {steps.map((each, index) => (
             <li key={each} className={index === stepIndex ? 'current' : index < stepIndex ? 'done' : ''} aria-current={index === stepIndex ? 'step' : undefined}>

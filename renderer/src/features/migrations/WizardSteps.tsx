@@ -68,7 +68,7 @@ export function ResourcesStep(props: {
           {props.movable.map((resource, index) => (
             <label key={resource.resourceId} className="resource-choice">
               <input type="checkbox" autoFocus={index === 0} checked={props.selected.includes(resource.resourceId)} onChange={() => props.onToggle(resource.resourceId)} />
-              <span className="resource-name">{resource.name}</span>
+              <span className="wizard-resource-name">{resource.name}</span>
               <span className="muted">{resource.kind}</span>
               <span className={`badge badge-${resource.badge.toLowerCase()}`} title={resource.badge === 'New' ? `Cloned: ${props.target!.name} has no instance yet` : `Promoted: replaces the instance in ${props.target!.name}, keeping its env vars and domain`}>
                 {resource.badge}

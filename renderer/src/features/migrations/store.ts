@@ -53,6 +53,10 @@ export const useMigrations = create<MigrationsState>((set) => ({
   },
 }));
 
+// The shell writes `#/<section>` when the operator picks a section, even the one already shown:
+// re-reading the route then makes "Migrations" in the navigation lead back to the list.
+useNavigation.subscribe(() => useMigrations.getState().syncFromHash());
+
 /**
  * Keeps the migrations list current and tells the operator when one ends (a toast, plus a desktop
  * notification where the platform allows it). Mount once, for the life of the app.

@@ -47,13 +47,14 @@ export interface MovableResource {
 
 /**
  * Resources present in the source environment (seen by discovery or recorded by Gantry), each
- * marked "Update" when the target already has an instance and "New" otherwise (the plan confirms
- * the mode per resource).
+ * marked "Update" when the target already has an instance and "New" otherwise. The badge is a
+ * preview: the plan decides the mode from what the servers hold, and the pre-check step shows it.
  */
 export function movableResources(resources: readonly { id: string; name: string; kind: string }[], cells: readonly GraphCell[], sourceId: string, targetId: string): MovableResource[] {
   const present = (resourceId: string, environmentId: string) => {
     const cell = cells.find((each) => each.resourceId === resourceId && each.environmentId === environmentId);
-    return Boolean(cell && cell.status !== 'absent' && (cell.container || cell.recordedHash));
+    // A recorded instance counts even when the last discovery predates it (e.g. just migrated there).
+    return Boolean(cell && (cell.container || cell.recordedHash));
   };
   return resources
     .filter((resource) => present(resource.id, sourceId))

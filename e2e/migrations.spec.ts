@@ -1,0 +1,274 @@
+/**
+ * Migrations end to end, in Chromium against the lab's real servers: an app and its PostgreSQL
+ * started by hand on dev are cloned to uat through the wizard (after a full disk on uat stopped
+ * it at the pre-checks), found in History, promoted to v2, rolled back, and a further promote is
+ * cancelled mid-run. Screenshots of each wizard step, the detail page mid-run and History go to
+ * e2e/artifacts/. Needs the lab (this test runs the idempotent `lab.sh up`) and a keychain:
+ *   bash .ci/with-keyring.sh npx playwright test e2e/migrations.spec.ts
+ */
+import { execFileSync } from 'node:child_process';
+import type { Page } from '@playwright/test';
+import type { LabDetails } from '../lab/lab-client';
+import { connectEngine, type EngineClient } from './engine-client';
+import { test, expect, openApp } from './fixtures';
+import { HistoryPage } from './pages/history';
+import { MigrationsPage } from './pages/migrations';
+
+const SERVERS = ['dev', 'uat', 'prod'] as const;
+type LabServerName = (typeof SERVERS)[number];
+const PROJECT = 'Shop (migrations e2e)';
+/** Everything this test creates on the servers carries this in its name, so cleanup is exact. */
+const TAG = 'e2emig';
+const DB_PASSWORD = 'e2e-db-pw-7731';
+
+const cleanup = [
+  `docker rm -f $(docker ps -aq --filter name=${TAG}) >/dev/null 2>&1`,
+  `docker volume rm $(docker volume ls -q --filter name=${TAG}) >/dev/null 2>&1`,
+  `docker network rm $(docker network ls -q --filter name=${TAG}) >/dev/null 2>&1`,
+  'true',
+].join('; ');
+
+function runWeb(version: 1 | 2): string {
+  return [
+    `docker rm -f dev-${TAG}-web >/dev/null 2>&1; docker run -d --name dev-${TAG}-web --init --network ${TAG}-dev --restart unless-stopped`,
+    `-e DATABASE_URL=postgres://app:${DB_PASSWORD}@dev-${TAG}-db:5432/app -e APP_MODE=dev -p 18380:8080`,
+    `--health-cmd "python3 -c \\"import urllib.request;urllib.request.urlopen('http://127.0.0.1:8080/health')\\"" --health-interval 2s --health-retries 20`,
+    `gantry-lab/webapp:${version}`,
+  ].join(' ');
+}
+
+let lab: LabDetails | undefined;
+
+/**
+ * Runs a docker command line on a lab server as its operator would, through the server's own
+ * Docker socket (lab setup and assertions only; Gantry itself goes over SSH). Independent of
+ * sshd, so another test's sshd fault on the shared lab cannot break this one's setup.
+ */
+function onServer(server: LabServerName, command: string): string {
+  return execFileSync('sh', ['-c', command], { encoding: 'utf8', env: { ...process.env, DOCKER_HOST: lab!.servers[server].dockerHost } }).trim();
+}
+
+function labFault(server: LabServerName, action: 'disk-fill' | 'disk-free'): void {
+  execFileSync('bash', ['lab/lab.sh', 'fault', server, action], { stdio: 'ignore' });
+}
+
+async function waitForJob(client: EngineClient, jobId: string): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    const job = (await client.invoke('jobs:list', {})).jobs.find((each) => each.jobId === jobId);
+    if (job && job.state !== 'running') return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`job ${jobId} did not finish`);
+}
+
+/** Servers, a dev → uat → production project bound to them, and dev's app + database adopted: through the real channels. */
+async function setUpProject(client: EngineClient): Promise<void> {
+  const ids: Record<string, string> = {};
+  for (const server of SERVERS) {
+    const details = lab!.servers[server];
+    const { server: saved } = await client.invoke('servers:save', {
+      server: { name: `mig-${server}`, host: details.host, port: 22, username: 'root', auth: { method: 'key-file', keyPath: lab!.keys.plain } },
+      pin: { fingerprint: details.hostKey.fingerprint, algorithm: details.hostKey.publicKey.split(' ')[0]! },
+    });
+    ids[server] = saved.id;
+  }
+  const { project } = await client.invoke('projects:create', { name: PROJECT, environments: [{ name: 'dev' }, { name: 'uat' }, { name: 'production', production: true }] });
+  const chain = (await client.invoke('inventory:graph', { projectId: project.id })).environments.sort((a, b) => a.position - b.position);
+  for (const [index, environment] of chain.entries()) await client.invoke('environments:bind', { environmentId: environment.id, serverId: ids[SERVERS[index]!]! });
+  const dev = chain[0]!.id;
+  const db = await client.invoke('resources:adopt', { environmentId: dev, container: `dev-${TAG}-db`, resource: { name: 'db', kind: 'database', databaseType: 'postgresql' } });
+  await client.invoke('resources:adopt', { environmentId: dev, container: `dev-${TAG}-web`, resource: { name: 'web', kind: 'application', links: [db.resource.id] } });
+  const { jobId } = await client.invoke('inventory:discover', { projectId: project.id });
+  await waitForJob(client, jobId);
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `e2e/artifacts/${name}.png` });
+}
+
+test.beforeAll(() => {
+  execFileSync('bash', ['lab/lab.sh', 'up'], { stdio: 'ignore' });
+  lab = JSON.parse(execFileSync('bash', ['lab/lab.sh', 'env'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as LabDetails;
+  for (const server of SERVERS) onServer(server, cleanup);
+  onServer('dev', `docker network create ${TAG}-dev >/dev/null`);
+  onServer(
+    'dev',
+    `docker run -d --name dev-${TAG}-db --init --network ${TAG}-dev -e POSTGRES_USER=app -e POSTGRES_PASSWORD=${DB_PASSWORD} -e POSTGRES_DB=app -v dev-${TAG}-db-data:/var/lib/postgresql/data --health-cmd 'pg_isready -U app -d app' --health-interval 2s --health-retries 30 gantry-lab/postgres:15`,
+  );
+  onServer('dev', runWeb(1));
+});
+
+test.afterAll(() => {
+  if (!lab) return;
+  labFault('uat', 'disk-free');
+  for (const server of SERVERS) onServer(server, cleanup);
+});
+
+test('clone dev → uat through the wizard, find it in history, promote v2, roll back, cancel a migration', async ({ page, engine }) => {
+  test.setTimeout(900_000);
+  const client = await connectEngine(engine);
+  try {
+    await setUpProject(client);
+  } finally {
+    client.close();
+  }
+  await openApp(page, engine);
+  const migrations = new MigrationsPage(page);
+  await migrations.open();
+  await expect(page.getByText('No migrations yet')).toBeVisible();
+
+  await test.step('a full disk on uat stops the wizard at the pre-checks, with its message', async () => {
+    labFault('uat', 'disk-fill');
+    await migrations.startNew(PROJECT, 'dev');
+    await expect(migrations.wizard().getByTestId('wizard-target')).toHaveText('uat');
+    for (const name of ['web', 'db']) {
+      await expect(migrations.resource(name)).toContainText('New');
+      await migrations.resource(name).getByRole('checkbox').check();
+    }
+    await shot(page, 'wizard-1-resources');
+    await migrations.continue();
+    const prechecks = await migrations.prechecksShown();
+    const blocking = prechecks.locator('[data-severity="blocking"]');
+    await expect(blocking).toContainText(/mig-uat .*has only [\d.]+% free .*a migration needs at least 5% free/);
+    await expect(migrations.mainButton()).toBeDisabled();
+    await expect(migrations.blockedReason()).toHaveText(/1 blocking pre-check stops this migration/);
+    await shot(page, 'wizard-2-prechecks-blocked');
+  });
+
+  await test.step('with room again, the review shows the changes colour-coded and the specs side by side, secrets masked', async () => {
+    labFault('uat', 'disk-free');
+    await migrations.wizard().getByRole('button', { name: 'Check again' }).click();
+    const prechecks = await migrations.prechecksShown();
+    await expect(prechecks.locator('[data-severity="blocking"]')).toHaveCount(0);
+    await expect(migrations.mainButton()).toBeEnabled();
+    await shot(page, 'wizard-2-prechecks');
+    await migrations.continue();
+    await migrations.atStep('review');
+    const web = page.getByTestId('changes-web');
+    await expect(web.locator('[data-tone="changed"]').first()).toBeVisible();
+    await expect(web).toContainText(`${TAG}-uat`);
+    await expect(page.locator('.d2h-file-side-diff').first()).toBeVisible();
+    await expect(page.getByText('secret values are never shown')).toBeVisible();
+    await expect(page.getByRole('dialog')).not.toContainText(DB_PASSWORD);
+    await shot(page, 'wizard-3-review');
+
+    await page.getByRole('button', { name: 'Dry run' }).click();
+    await migrations.atStep('dry-run');
+    await expect(page.getByTestId('dry-run')).toContainText('Nothing has been applied');
+    await shot(page, 'wizard-dry-run');
+    await page.getByRole('button', { name: 'Back to the wizard' }).click();
+    await migrations.atStep('review');
+  });
+
+  await test.step('options and confirm, started from the keyboard; the detail page shows it run to the end', async () => {
+    await migrations.continue();
+    await migrations.atStep('options');
+    await page.getByLabel('Health timeout (s)').fill('2');
+    await expect(migrations.blockedReason()).toContainText('between 5 and 3600');
+    await page.getByLabel('Health timeout (s)').fill('120');
+    await shot(page, 'wizard-4-options');
+    await migrations.continue();
+    await migrations.atStep('confirm');
+    await expect(migrations.wizard()).toContainText('web (new)');
+    await shot(page, 'wizard-5-confirm');
+    await migrations.wizard().focus();
+    await page.keyboard.press('Enter');
+
+    await migrations.detailStatus('running', 30_000);
+    await expect(page.getByTestId('migration-steps').locator('tr[data-status="done"]').first()).toBeVisible({ timeout: 120_000 });
+    await shot(page, 'detail-running');
+    await migrations.detailStatus('completed');
+    await expect(page.getByTestId('migration-progress')).toHaveAttribute('data-percent', '100');
+    await expect(page.getByTestId('toast').filter({ hasText: 'Migration dev → uat completed' })).toBeVisible();
+    await expect(page.getByTestId('migration-log')).not.toContainText(DB_PASSWORD);
+    await shot(page, 'detail-completed');
+    expect(onServer('uat', `docker ps --format '{{.Names}}' | grep ${TAG} | sort`).split('\n')).toEqual([`uat-${TAG}-db`, `uat-${TAG}-web`]);
+
+    // A reload keeps the page: everything on it comes from the engine.
+    await page.reload();
+    await migrations.detailStatus('completed', 15_000);
+    await expect(page.getByTestId('migration-steps').locator('tr[data-status="done"]').first()).toBeVisible();
+  });
+
+  const history = new HistoryPage(page);
+  await test.step('history lists it and filters by project, environment, resource and status', async () => {
+    await history.open();
+    await expect(history.rows()).toHaveCount(1);
+    await history.filter('Project', PROJECT);
+    await history.filter('Environment', 'uat');
+    await history.filter('Resource', 'web');
+    await history.filter('Status', 'Completed');
+    await expect(history.rows()).toHaveCount(1);
+    await expect(history.rows().first()).toContainText('dev → uat');
+    await expect(history.timelineEntries()).toHaveCount(1);
+    await history.filter('Status', 'Failed');
+    await expect(page.getByText('No migration matches these filters.')).toBeVisible();
+    await history.filter('Status', 'Completed');
+    await shot(page, 'history');
+  });
+
+  let promoteId = '';
+  await test.step('promote v2: the wizard marks web as an update and uat ends up on v2', async () => {
+    onServer('dev', runWeb(2));
+    await migrations.open();
+    await migrations.startNew(PROJECT, 'dev');
+    await expect(migrations.resource('web')).toContainText('Update');
+    await migrations.resource('web').getByRole('checkbox').check();
+    await migrations.continue();
+    const prechecks = await migrations.prechecksShown();
+    await expect(prechecks.locator('[data-severity="blocking"]')).toHaveCount(0);
+    for (const step of ['review', 'options', 'confirm'] as const) {
+      await migrations.continue();
+      await migrations.atStep(step);
+    }
+    await migrations.continue();
+    await migrations.detailStatus(/^completed/);
+    promoteId = /#\/migrations\/([^/?&]+)/.exec(page.url())?.[1] ?? '';
+    expect(onServer('uat', `docker inspect --format '{{.Config.Image}}' uat-${TAG}-web`)).toBe('gantry-lab/webapp:2');
+  });
+
+  await test.step('history compares the two recorded specs of web in uat', async () => {
+    await history.open();
+    await expect(history.timelineEntries()).toHaveCount(2);
+    await expect(history.timelineEntries().nth(1).getByRole('button', { name: 'Restore this snapshot' })).toBeVisible();
+    await history.timelineEntries().nth(0).getByRole('checkbox').check();
+    await history.timelineEntries().nth(1).getByRole('checkbox').check();
+    await page.getByRole('button', { name: 'Compare the two picked' }).click();
+    const diff = page.getByTestId('spec-diff');
+    await expect(diff).toContainText('gantry-lab/webapp:1');
+    await expect(diff).toContainText('gantry-lab/webapp:2');
+    await expect(page.locator('.page')).not.toContainText(DB_PASSWORD);
+    await shot(page, 'history-diff');
+  });
+
+  await test.step('roll back the promote: uat runs v1 again', async () => {
+    await history.rows().filter({ hasText: 'web (promote)' }).getByRole('button').click();
+    await migrations.detailStatus(/^completed/, 15_000);
+    expect(page.url()).toContain(promoteId);
+    await page.getByRole('button', { name: 'Roll back' }).click();
+    await page.getByRole('dialog', { name: 'Roll back this migration?' }).getByRole('button', { name: 'Roll back' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Rollback of uat' })).toBeVisible();
+    await migrations.detailStatus(/^completed/);
+    expect(onServer('uat', `docker inspect --format '{{.Config.Image}}' uat-${TAG}-web`)).toBe('gantry-lab/webapp:1');
+  });
+
+  await test.step('cancel a running promote: it stops, undoes what it did, and uat keeps v1', async () => {
+    // Without v2 on uat the image has to travel, which leaves time to cancel.
+    onServer('uat', 'docker image rm gantry-lab/webapp:2 >/dev/null 2>&1; true');
+    await migrations.open();
+    await migrations.startNew(PROJECT, 'dev');
+    await migrations.resource('web').getByRole('checkbox').check();
+    await migrations.continue();
+    await migrations.prechecksShown();
+    for (const step of ['review', 'options', 'confirm'] as const) {
+      await migrations.continue();
+      await migrations.atStep(step);
+    }
+    await migrations.continue();
+    await page.getByRole('button', { name: 'Cancel migration' }).click();
+    await migrations.detailStatus('cancelled');
+    await expect(page.getByTestId('toast').filter({ hasText: 'cancelled' })).toBeVisible();
+    await shot(page, 'detail-cancelled');
+    expect(onServer('uat', `docker inspect --format '{{.Config.Image}}' uat-${TAG}-web`)).toBe('gantry-lab/webapp:1');
+  });
+});
