@@ -41,7 +41,10 @@ export async function waitForReady(host: RemoteHost, container: string, options:
   let lastReason = 'not checked yet';
   while (Date.now() - started < options.timeoutMs) {
     const inspected = await host.exec(`docker inspect --format '{{json .State}}' ${shellQuote(container)}`, { signal: options.signal });
-    if (inspected.code !== 0) throw new GantryError('container_missing', `The new container ${container} disappeared from ${host.label}: ${inspected.stderr.trim()}`);
+    if (inspected.code !== 0) {
+      if (/no such/i.test(inspected.stderr)) throw new GantryError('container_missing', `The new container ${container} disappeared from ${host.label}.`);
+      throw new GantryError('docker_unavailable', `Docker on ${host.label} stopped answering while Gantry waited for ${container}: ${inspected.stderr.trim()}`);
+    }
     const state = JSON.parse(inspected.stdout) as ContainerState;
     const elapsed = Date.now() - started;
     if (!state.Running && !state.Restarting && state.Status !== 'created') {

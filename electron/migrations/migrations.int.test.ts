@@ -41,9 +41,15 @@ async function sh(server: 'dev' | 'uat' | 'prod', command: string): Promise<stri
   return result.stdout.trim();
 }
 
-/** Names, ids and config hashes of every container on a server: what "nothing changed" compares. */
+/**
+ * Names, ids, images and states of this test's containers, volumes and networks on a server, and
+ * the web app image tags: what "nothing changed" compares (other tests may share the lab).
+ */
 async function containerState(server: 'dev' | 'uat'): Promise<string> {
-  return sh(server, `docker ps -a --format '{{.Names}} {{.ID}} {{.Image}} {{.Status}}' | sort; docker volume ls -q | sort; docker network ls --format '{{.Name}}' | sort`).then((text) =>
+  return sh(
+    server,
+    `docker ps -a --filter name=migit --format '{{.Names}} {{.ID}} {{.Image}} {{.Status}}' | sort; docker volume ls -q --filter name=migit | sort; docker network ls --filter name=migit --format '{{.Name}}' | sort; docker image ls --format '{{.Repository}}:{{.Tag}} {{.ID}}' gantry-lab/webapp | sort`,
+  ).then((text) =>
     text.replace(/Up [^\n]*/g, 'Up'),
   );
 }
@@ -98,6 +104,10 @@ function runWeb(version: 1 | 2): string {
 
 beforeAll(async () => {
   app = createApp({ dataDir, version: 'test', secretStore });
+  if (process.env.GANTRY_TEST_EVENTS) {
+    const { appendFileSync } = await import('node:fs');
+    app.events.subscribe((event, payload) => appendFileSync(process.env.GANTRY_TEST_EVENTS!, `${new Date().toISOString()} ${event} ${JSON.stringify(payload)}\n`));
+  }
   for (const name of ['dev', 'uat', 'prod'] as const) {
     const server = lab.servers[name];
     const { server: saved } = await call('servers:save', {
@@ -243,9 +253,34 @@ describe('concurrency and faults', () => {
     const ended = await Promise.race([app.jobs.finished(jobId), new Promise((resolve) => setTimeout(() => resolve(null), 150_000))]);
     await labFault('dev', 'net-restore');
     const detail = await call('migrations:get', { migrationId });
-    expect(ended, JSON.stringify(detail.log, null, 1)).not.toBeNull();
+    const stats = { uat: app.servers.connections.get(serverIds.uat!).stats(), dev: app.servers.connections.get(serverIds.dev!).stats(), jobs: app.jobs.list().slice(0, 3) };
+    expect(ended, JSON.stringify({ log: detail.log, steps: detail.steps, stats }, null, 1)).not.toBeNull();
     expect(detail.migration.status).toBe('failed');
     expect(detail.migration.message).toMatch(/undone/);
     expect(await containerState('uat')).toEqual(before);
+  });
+
+  it('stopping uat’s dockerd mid-step: the migration fails, is undone once Docker is back, and uat keeps the same containers', async () => {
+    const ids = () => sh('uat', "docker ps -a --filter name=migit --format '{{.Names}} {{.ID}} {{.Image}}' | sort; docker volume ls -q --filter name=migit | sort");
+    const before = await ids();
+    const webBefore = await sh('uat', "docker inspect --format '{{.Id}} {{.Config.Image}} {{json .Config.Env}}' uat-migit-web");
+    const planned = await plan([resources.web!]);
+    const { migrationId, jobId } = await call('migrations:start', { planId: planned.planId, options: { waitForReady: true, healthTimeoutSec: 120 } });
+    for (let i = 0; i < 2400; i++) {
+      const detail = await call('migrations:get', { migrationId });
+      if (detail.steps.some((s) => s.stepId.startsWith('wait-healthy') && s.status === 'running') || detail.migration.status !== 'running') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await labFault('uat', 'docker-stop');
+    await new Promise((r) => setTimeout(r, 4000));
+    await labFault('uat', 'docker-start');
+    await app.jobs.finished(jobId);
+    const detail = await call('migrations:get', { migrationId });
+    expect(detail.migration.status, JSON.stringify(detail.log)).toBe('failed');
+    expect(detail.migration.message).toMatch(/Docker on .* (stopped answering|did not answer)|docker/i);
+    expect(detail.migration.message).toMatch(/undone/);
+    expect(await ids()).toBe(before);
+    expect(await sh('uat', "docker inspect --format '{{.Id}} {{.Config.Image}} {{json .Config.Env}}' uat-migit-web")).toBe(webBefore);
+    expect(await sh('uat', "docker inspect --format '{{.State.Running}}' uat-migit-web")).toBe('true');
   });
 });

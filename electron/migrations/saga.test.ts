@@ -45,7 +45,7 @@ async function run(steps: SagaStep<World>[], world: World, cancelAfterMs?: numbe
   const { journal, jobs } = setup();
   let outcome: SagaOutcome | undefined;
   const jobId = jobs.start('migration', 'test', async (job) => {
-    outcome = await runSaga({ migrationId: 'm1', steps, context: world, journal, job });
+    outcome = await runSaga({ migrationId: 'm1', steps, context: world, journal, job, undoRetry: { attempts: 2, delayMs: 10 } });
   });
   if (cancelAfterMs !== undefined) setTimeout(() => jobs.cancel(jobId), cancelAfterMs);
   await jobs.finished(jobId);
@@ -81,6 +81,21 @@ describe('runSaga', () => {
     expect(world.actions).not.toContain('create c');
   });
 
+  it('retries an undo whose server is briefly away, then succeeds', async () => {
+    const world: World = { containers: [], actions: [] };
+    let failuresLeft = 1;
+    const flaky: SagaStep<World> = {
+      ...addContainer('flaky'),
+      async undo(w, record) {
+        if (failuresLeft-- > 0) throw new Error('uat dockerd is restarting');
+        await addContainer('flaky').undo!(w, record);
+      },
+    };
+    const outcome = await run([flaky, addContainer('app', { failRun: true })], world);
+    expect(outcome).toMatchObject({ status: 'failed', compensated: true });
+    expect(world.containers).toEqual([]);
+  });
+
   it('reports undo failures by step so the operator knows what needs attention', async () => {
     const world: World = { containers: [], actions: [] };
     const stubborn: SagaStep<World> = {
@@ -107,7 +122,7 @@ describe('compensate after a crash', () => {
     const world: World = { containers: ['db', 'app'], actions: [] };
     const byId = new Map([addContainer('db'), addContainer('app')].map((s) => [s.id, s]));
     const ran = journal.steps('m1').map((row) => ({ seq: row.seq, step: byId.get(row.stepId)!, record: recordOf(row) }));
-    expect(await compensate('m1', ran, world, journal)).toEqual([]);
+    expect(await compensate('m1', ran, world, journal, () => {}, { attempts: 1, delayMs: 0 })).toEqual([]);
     expect(world.containers).toEqual([]);
     expect(journal.steps('m1').map((s) => s.status)).toEqual(['undone', 'undone']);
   });

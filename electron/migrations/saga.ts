@@ -43,6 +43,7 @@ export async function runSaga<C>(options: {
   context: C;
   journal: MigrationJournal;
   job: JobContext;
+  undoRetry?: UndoRetry;
 }): Promise<SagaOutcome> {
   const { migrationId, steps, context, journal, job } = options;
   const started: { seq: number; step: SagaStep<C> }[] = [];
@@ -84,13 +85,22 @@ export async function runSaga<C>(options: {
       context,
       journal,
       (title, status) => job.step(title, status),
+      options.undoRetry,
     );
     return { status: cancelled ? 'cancelled' : 'failed', error, compensated: undoFailures.length === 0, undoFailures };
   }
 }
 
+/** How hard an undo is retried: a server that just dropped (dockerd restarting, sshd back) often returns within seconds. */
+export interface UndoRetry {
+  attempts: number;
+  delayMs: number;
+}
+
+const defaultUndoRetry: UndoRetry = { attempts: 6, delayMs: 5000 };
+
 /**
- * Undoes journaled steps newest first. Used after a failure and, after a crash, for an
+ * Undoes journaled steps newest first, retrying each undo while its server recovers. Used after a failure and, after a crash, for an
  * interrupted migration whose steps are rebuilt from the journal. Returns the titles of steps
  * whose undo failed (they need the operator).
  */
@@ -100,12 +110,23 @@ export async function compensate<C>(
   context: C,
   journal: MigrationJournal,
   report: (title: string, status: 'undone' | 'failed') => void = () => {},
+  retry: UndoRetry = defaultUndoRetry,
 ): Promise<string[]> {
   const failures: string[] = [];
   for (const { seq, step, record } of [...ran].reverse()) {
-    if (!step.undo) continue;
+    const undo = step.undo;
+    if (!undo) continue;
     try {
-      await step.undo(context, record);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await undo(context, record);
+          break;
+        } catch (error) {
+          if (attempt >= retry.attempts) throw error;
+          journal.log(migrationId, 'warn', `Undo of "${step.title}" failed (${(error as Error).message}); trying again in ${Math.round(retry.delayMs / 1000)} s.`);
+          await new Promise((resolve) => setTimeout(resolve, retry.delayMs));
+        }
+      }
       journal.finishStep(migrationId, seq, 'undone');
       journal.log(migrationId, 'info', `↶ Undone: ${step.title}`);
       report(step.title, 'undone');

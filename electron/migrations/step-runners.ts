@@ -60,10 +60,21 @@ async function run(host: RemoteHost, command: string, what: string, signal?: Abo
   return result.stdout;
 }
 
+/**
+ * The value of a label on a Docker object, '' without it, or null when there is no such object.
+ * Any other failure (the daemon is down) throws, so an undo is retried rather than skipped.
+ */
+export async function labelOf(host: RemoteHost, kind: 'container' | 'volume' | 'network', name: string, label: string): Promise<string | null> {
+  const field = kind === 'container' ? '.Config.Labels' : '.Labels';
+  const result = await host.exec(`docker ${kind} inspect --format '{{index ${field} "${label}"}}' ${shellQuote(name)}`, {});
+  if (result.code === 0) return result.stdout.trim().replace(/^<no value>$/, '');
+  if (/no such/i.test(result.stderr)) return null;
+  throw new GantryError('docker_unavailable', `Docker on ${host.label} did not answer: ${result.stderr.trim() || `exit code ${result.code}`}`);
+}
+
 /** Removes the container `name` only if this migration created it. */
 async function removeOwnContainer(host: RemoteHost, name: string, migrationId: string): Promise<void> {
-  const owner = await host.exec(`docker inspect --format '{{index .Config.Labels "${gantryLabels.migration}"}}' ${shellQuote(name)} 2>/dev/null`, {});
-  if (owner.code === 0 && owner.stdout.trim() === migrationId) await run(host, `docker rm -f ${shellQuote(name)} >/dev/null`, `remove ${name}`);
+  if ((await labelOf(host, 'container', name, gantryLabels.migration)) === migrationId) await run(host, `docker rm -f ${shellQuote(name)} >/dev/null`, `remove ${name}`);
 }
 
 /** Creates and starts a container from a resource's desired spec, creating missing networks. */
@@ -100,8 +111,7 @@ async function createContainer(context: ExecutionContext, resource: PlannedResou
 
 async function removeOwnNetworks(host: RemoteHost, networks: unknown, migrationId: string): Promise<void> {
   for (const name of Array.isArray(networks) ? (networks as string[]) : []) {
-    const owner = await host.exec(`docker network inspect --format '{{index .Labels "${gantryLabels.migration}"}}' ${shellQuote(name)} 2>/dev/null`, {});
-    if (owner.code === 0 && owner.stdout.trim() === migrationId) await host.exec(`docker network rm ${shellQuote(name)} >/dev/null 2>&1`, {});
+    if ((await labelOf(host, 'network', name, gantryLabels.migration)) === migrationId) await run(host, `docker network rm ${shellQuote(name)} >/dev/null`, `remove network ${name}`);
   }
 }
 
@@ -144,8 +154,9 @@ export function sagaStepFor(step: MigrationStep): SagaStep<ExecutionContext> {
         },
         async undo(context) {
           for (const volume of step.params.volumes) {
-            const owner = await context.target.exec(`docker volume inspect --format '{{index .Labels "${gantryLabels.migration}"}}' ${shellQuote(volume)} 2>/dev/null`, {});
-            if (owner.code === 0 && owner.stdout.trim() === context.migrationId) await run(context.target, `docker volume rm ${shellQuote(volume)} >/dev/null`, `remove volume ${volume}`);
+            if ((await labelOf(context.target, 'volume', volume, gantryLabels.migration)) === context.migrationId) {
+              await run(context.target, `docker volume rm ${shellQuote(volume)} >/dev/null`, `remove volume ${volume}`);
+            }
           }
         },
       };
@@ -186,8 +197,9 @@ export function sagaStepFor(step: MigrationStep): SagaStep<ExecutionContext> {
           const kept = keptName(name, context.migrationId);
           await removeOwnContainer(context.target, name, context.migrationId);
           await removeOwnNetworks(context.target, record.result?.createdNetworks, context.migrationId);
-          const keptExists = await context.target.exec(`docker inspect ${shellQuote(kept)} >/dev/null 2>&1`, {});
-          if (keptExists.code === 0) await run(context.target, `docker rename ${shellQuote(kept)} ${shellQuote(name)}`, `put ${name} back`);
+          if ((await labelOf(context.target, 'container', kept, gantryLabels.migration)) !== null) {
+            await run(context.target, `docker rename ${shellQuote(kept)} ${shellQuote(name)}`, `put ${name} back`);
+          }
           if (record.result?.stopping === true && record.result.wasRunning === true) {
             await run(context.target, `docker start ${shellQuote(name)} >/dev/null`, `restart ${name}`);
           }
