@@ -32,6 +32,8 @@ export function MigrationDetailView({ migrationId }: { migrationId: string }) {
   }
 
   const { migration } = detail;
+  // A migration created already running has no separate start time.
+  const startedAt = migration.startedAt ?? migration.createdAt;
   const running = migration.status === 'running';
   const percent = running ? Math.max(detail.percent, job?.state === 'running' ? job.percent : 0) : detail.percent;
   const currentStep = detail.steps.find((step) => step.status === 'running')?.title ?? (running ? job?.currentStep : null) ?? null;
@@ -79,8 +81,8 @@ export function MigrationDetailView({ migrationId }: { migrationId: string }) {
           {statusLabels[migration.status]}
         </span>{' '}
         <span className="muted">
-          started {migration.startedAt ? formatTime(migration.startedAt) : 'not yet'}
-          {migration.endedAt && migration.startedAt ? ` · took ${formatDuration(migration.endedAt - migration.startedAt)}` : ''}
+          started {formatTime(startedAt)}
+          {migration.endedAt ? ` · took ${formatDuration(migration.endedAt - startedAt)}` : ''}
         </span>
       </p>
       {migration.message ? <p className={`banner ${statusTone(migration.status) === 'bad' ? 'error' : 'warning'}`}>{migration.message}</p> : null}

@@ -29,7 +29,7 @@ export function MigrationList({ migrations, label = 'Migrations' }: { migrations
               <span className={`status-pill tone-${statusTone(migration.status)}`}>{statusLabels[migration.status]}</span>
             </td>
             <td>{formatTime(migration.startedAt ?? migration.createdAt)}</td>
-            <td>{migration.startedAt && migration.endedAt ? formatDuration(migration.endedAt - migration.startedAt) : '—'}</td>
+            <td>{migration.endedAt ? formatDuration(migration.endedAt - (migration.startedAt ?? migration.createdAt)) : '—'}</td>
           </tr>
         ))}
       </tbody>

@@ -30,6 +30,7 @@ export const useToasts = create<ToastsState>((set) => ({
 }));
 
 const told = new Set<string>();
+const TOAST_OK_MS = 10_000;
 
 /** Tells the operator that `migration` ended, once per migration and status; does nothing for other statuses. */
 export function notifyFinished(migration: MigrationSummary): void {
@@ -38,6 +39,8 @@ export function notifyFinished(migration: MigrationSummary): void {
   if (!notice || told.has(key)) return;
   told.add(key);
   useToasts.getState().push({ key, migrationId: migration.id, ...notice });
+  // Good news goes away by itself; a failure stays until the operator dismisses it.
+  if (notice.tone === 'ok') setTimeout(() => useToasts.getState().dismiss(key), TOAST_OK_MS);
   if (bridgeKind() === 'electron' && typeof Notification !== 'undefined' && Notification.permission === 'granted') {
     new Notification(notice.title, { body: notice.body });
   }
