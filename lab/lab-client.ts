@@ -101,7 +101,9 @@ async function runLab(args: string[], timeoutMs: number): Promise<string> {
     return stdout;
   } catch (error) {
     const failure = error as { stderr?: string; message: string };
-    throw new Error(`lab.sh ${args.join(' ')} failed: ${failure.stderr?.trim() || failure.message}`);
+    throw new Error(`lab.sh ${args.join(' ')} failed: ${failure.stderr?.trim() || failure.message}`, {
+      cause: error,
+    });
   }
 }
 

@@ -7,6 +7,8 @@ import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 /** Result of a command run over SSH. */
 export interface ExecResult {
   code: number | null;
+  /** Set when the command was ended by a signal (then `code` is null). */
+  signal?: string;
   stdout: string;
   stderr: string;
 }
@@ -31,18 +33,24 @@ export function sshStream(client: Client, command: string): Promise<ClientChanne
 /** Runs a command to completion, collecting its output; `input` is written to its stdin. */
 export async function sshExec(client: Client, command: string, input?: string | Buffer): Promise<ExecResult> {
   const channel = await sshStream(client, command);
+  return collect(channel, input);
+}
+
+function collect(channel: ClientChannel, input?: string | Buffer): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     let code: number | null = null;
+    let signal: string | undefined;
     channel.on('data', (chunk: Buffer) => stdout.push(chunk));
     channel.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-    channel.on('exit', (exitCode: number | null) => {
+    channel.on('exit', (exitCode: number | null, exitSignal?: string) => {
       code = exitCode;
+      signal = exitSignal;
     });
     channel.on('error', reject);
     channel.on('close', () =>
-      resolve({ code, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() }),
+      resolve({ code, signal, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() }),
     );
     if (input !== undefined) channel.end(input);
   });
@@ -52,7 +60,8 @@ export async function sshExec(client: Client, command: string, input?: string | 
 export async function sshRun(client: Client, command: string, input?: string | Buffer): Promise<string> {
   const result = await sshExec(client, command, input);
   if (result.code !== 0) {
-    throw new Error(`"${command}" exited with ${result.code}: ${result.stderr.trim()}`);
+    const how = result.signal ? `was killed by ${result.signal}` : `exited with ${result.code ?? 'no status'}`;
+    throw new Error(`"${command}" ${how}: ${result.stderr.trim()}`);
   }
   return result.stdout.trim();
 }
@@ -84,20 +93,7 @@ export async function sshPipe(
   });
   const sourceClosed = new Promise<void>((resolve) => source.once('close', () => resolve()));
   source.pipe(sink);
-  const output = await new Promise<ExecResult>((resolve, reject) => {
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    let code: number | null = null;
-    sink.on('data', (chunk: Buffer) => stdout.push(chunk));
-    sink.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-    sink.on('exit', (exitCode: number | null) => {
-      code = exitCode;
-    });
-    sink.on('error', reject);
-    sink.on('close', () =>
-      resolve({ code, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() }),
-    );
-  });
+  const output = await collect(sink);
   await sourceClosed;
   if (sourceCode !== 0) throw new Error(`"${fromCommand}" exited with ${sourceCode}: ${sourceError.trim()}`);
   if (output.code !== 0) throw new Error(`"${toCommand}" exited with ${output.code}: ${output.stderr.trim()}`);

@@ -23,10 +23,11 @@ async function startPostgres(client: Client): Promise<void> {
     `docker network create ${net} >/dev/null && docker run -d --init --name ${pg} --network ${net} ` +
       `-e POSTGRES_USER=app -e POSTGRES_PASSWORD=secret -e POSTGRES_DB=shop gantry-lab/postgres:15 >/dev/null`,
   );
-  // Ready means accepting TCP connections with the real password, not just a socket.
+  // Ready means accepting TCP connections with the real password, not just a socket. initdb
+  // fsyncs; on a busy 2-core machine the first start can take a minute.
   await sshRun(
     client,
-    `for i in $(seq 150); do docker exec -e PGPASSWORD=secret ${pg} psql -h 127.0.0.1 -U app -d shop -c 'select 1' >/dev/null 2>&1 && exit 0; sleep 0.2; done; exit 1`,
+    `docker exec -e PGPASSWORD=secret ${pg} sh -c 'for i in $(seq 900); do psql -h 127.0.0.1 -U app -d shop -c "select 1" >/dev/null 2>&1 && exit 0; sleep 0.2; done; exit 1'`,
   );
 }
 

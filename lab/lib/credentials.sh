@@ -63,8 +63,12 @@ write_server_files() {
   grep -v -E '^(deploy|docker):' /etc/group >"$etc/group.new"
   printf 'deploy:x:%s:\ndocker:x:%s:deploy\n' "$LAB_DEPLOY_UID" "$LAB_DOCKER_GID" >>"$etc/group.new"
   # Only the deploy user has a password; root logs in with keys (and no host hash is copied).
+  # Hash once per password (a fresh salt each up would rewrite every server's shadow file).
   local hash
-  hash=$(openssl passwd -6 -stdin <"$LAB_STATE/deploy-password")
+  if [[ ! -s $LAB_STATE/deploy-password.hash || $LAB_STATE/deploy-password -nt $LAB_STATE/deploy-password.hash ]]; then
+    (umask 077; openssl passwd -6 -stdin <"$LAB_STATE/deploy-password" >"$LAB_STATE/deploy-password.hash")
+  fi
+  hash=$(<"$LAB_STATE/deploy-password.hash")
   {
     cut -d: -f1 "$etc/passwd.new" | grep -v '^deploy$' | sed 's/$/:*:19000:0:99999:7:::/'
     echo "deploy:$hash:19000:0:99999:7:::"

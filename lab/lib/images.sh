@@ -218,8 +218,18 @@ lock_image_cache() {
 }
 unlock_image_cache() { exec 8>&-; }
 
+# True when every layer and image config of the current recipes is in the cache.
+images_cached() {
+  local name
+  for name in "${LAB_RECIPES[@]}"; do
+    [[ -f $LAB_CACHE/layers/$name-${R_HASH[$name]}.tar && -f $LAB_CACHE/layers/$name-${R_HASH[$name]}.tar.diffid ]] || return 1
+    [[ -z ${R_TAGS[$name]} || -f $LAB_CACHE/configs/$name-${R_HASH[$name]}.json ]] || return 1
+  done
+}
+
 build_images() {
   local name kind todo=() packages="" failed=0
+  images_cached && return 0
   mkdir -p "$LAB_CACHE/tmp" "$LAB_CACHE/layers" "$LAB_CACHE/configs"
   rm -rf "$LAB_CACHE/tmp/"*
   build_base
@@ -336,10 +346,11 @@ server_layer_chains() {
 
 # Recipes whose image is missing from SERVER's engine or has another ID than the cache's.
 missing_server_images() {
-  local server=$1 tag id name actual
+  local server=$1 tag id name present
+  # One engine call for all tags ("tag id" per line; tags the engine lacks are just absent).
+  present=$(server_docker "$server" image ls --no-trunc --format '{{.Repository}}:{{.Tag}} {{.ID}}' 2>/dev/null || true)
   while read -r tag id name; do
-    actual=$(server_docker "$server" image inspect --format '{{.Id}}' "$tag" 2>/dev/null || true)
-    [[ $actual == "$id" ]] || echo "$name"
+    grep -qxF "$tag $id" <<<"$present" || echo "$name"
   done < <(lab_image_list) | sort -u
 }
 

@@ -104,10 +104,8 @@ clear_faults() {
 
 # A server started by an older lab.sh may lack a bind mount added since: add what is missing.
 ensure_identity_mounts() {
-  local s=$1 f
-  for f in passwd group shadow hosts hostname resolv.conf; do
-    in_server "$s" mountpoint -q "/etc/$f" || in_server "$s" mount --bind "$(server_dir "$s")/etc/$f" "/etc/$f"
-  done
+  in_server "$1" bash -c 'for f in passwd group shadow hosts hostname resolv.conf; do
+    mountpoint -q "/etc/$f" || mount --bind "$0/etc/$f" "/etc/$f"; done' "$(server_dir "$1")"
 }
 
 bring_up_server() {
@@ -147,10 +145,14 @@ lab_up() {
   done
   for s in "${pids[@]}"; do wait "$s" || failed=1; done
   ((failed == 0)) || die "some servers did not come up (see messages above; 'lab.sh down' cleans up)"
+  pids=()
   for s in "${LAB_SERVERS[@]}"; do
-    check_ssh_login "$s" root || die "$s: root key login failed"
-    check_ssh_login "$s" deploy || die "$s: deploy key login failed"
+    (check_ssh_login "$s" root || die "$s: root key login failed"
+     check_ssh_login "$s" deploy || die "$s: deploy key login failed") &
+    pids+=($!)
   done
+  for s in "${pids[@]}"; do wait "$s" || failed=1; done
+  ((failed == 0)) || die "SSH logins failed"
   write_env_json
   log "lab is up in $((SECONDS - start)) s: $(for s in "${LAB_SERVERS[@]}"; do printf '%s=%s ' "$s" "$(server_ip "$s")"; done)"
 }
@@ -211,7 +213,7 @@ lab_down() {
 
 remove_lab_cgroups() {
   local d
-  for d in /sys/fs/cgroup/*/"$LAB_PREFIX"-* /sys/fs/cgroup/"$LAB_PREFIX"-*; do
+  for d in /sys/fs/cgroup/*/"$LAB_PREFIX"-{dev,uat,prod} /sys/fs/cgroup/"$LAB_PREFIX"-{dev,uat,prod}; do
     [[ -d $d ]] || continue
     find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
   done
