@@ -131,13 +131,15 @@ async function targetFacts(
   signal: AbortSignal,
 ): Promise<TargetFacts> {
   const lockFile = `${LOCK_DIR}/${lockKeyOf(environment)}.lock`;
+  // The lock probe takes a shared lock for an instant: probes never block each other, and it is
+  // busy only while a migration holds the exclusive lock.
   const script = [
     `echo ${DISK_MARK}`,
     `df -B1 --output=size,avail "$(docker info --format '{{.DockerRootDir}}' 2>/dev/null || echo /)" 2>/dev/null | tail -n 1`,
     `echo ${VOLUMES_MARK}`,
     'docker volume ls -q 2>/dev/null',
     `echo ${LOCK_MARK}`,
-    `if [ -e ${lockFile} ] && command -v flock >/dev/null; then exec 9<${lockFile}; flock -n 9 || cat ${lockFile}.holder 2>/dev/null; fi`,
+    `if [ -e ${lockFile} ] && command -v flock >/dev/null; then exec 9<${lockFile}; flock -n -s 9 || cat ${lockFile}.holder 2>/dev/null; fi`,
   ].join('\n');
   const result = await host.exec(`sh -c ${shellQuote(script)}`, { signal });
   const section = (mark: string, next: string | null) => {
