@@ -2,6 +2,9 @@
 # Gantry lab: three real servers (dev, uat, prod) on this machine, each with its own network
 # namespace, sshd and dockerd. Usage: lab/lab.sh <command>; see lab/README.md.
 set -euo pipefail
+# The daemons started here must not inherit a caller's session (tests run inside a throwaway
+# keyring session whose XDG_RUNTIME_DIR is deleted when it ends; runc keeps state there).
+unset XDG_RUNTIME_DIR XDG_DATA_HOME DBUS_SESSION_BUS_ADDRESS GANTRY_KEYRING_READY
 # LAB_TRACE=1 traces every command with a timestamp (to find where time goes).
 if [[ -n ${LAB_TRACE:-} ]]; then PS4='+ ${EPOCHREALTIME} '; set -x; fi
 LAB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
