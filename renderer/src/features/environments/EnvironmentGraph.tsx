@@ -1,14 +1,21 @@
-import { useState } from 'react';
-import type { EnvironmentView, GraphCell, InventoryGraph } from '@shared/inventory/model';
+import { useMemo, useState } from 'react';
+import type { EnvironmentView, GraphCell, InventoryGraph, ResourceView } from '@shared/inventory/model';
+import { resourceKind } from '@shared/spec/resource-spec';
 import { invoke } from '../../lib/api';
+import { filterResources, linkedNames, noFilter, tagsOf, type GraphFilter } from './graph-filter';
 import { StatusBadge } from './StatusBadge';
 import { useEnvironments } from './store';
 
 /** The chain as columns (dev → uat → production) and each resource as a row, with its status per environment. */
 export function EnvironmentGraph({ graph }: { graph: InventoryGraph }) {
   const columns = `minmax(9rem, 12rem) repeat(${graph.environments.length}, minmax(12rem, 1fr))`;
-  const cellOf = (resourceId: string, environmentId: string) => graph.cells.find((cell) => cell.resourceId === resourceId && cell.environmentId === environmentId);
+  const cells = useMemo(() => new Map(graph.cells.map((cell) => [`${cell.resourceId}/${cell.environmentId}`, cell])), [graph.cells]);
+  const cellOf = (resourceId: string, environmentId: string) => cells.get(`${resourceId}/${environmentId}`);
+  const [filter, setFilter] = useState<GraphFilter>(noFilter);
+  const shown = filterResources(graph.resources, filter);
   return (
+    <>
+    <GraphFilters resources={graph.resources} filter={filter} onChange={setFilter} shown={shown.length} />
     <div className="inventory-grid" style={{ gridTemplateColumns: columns }} role="table" aria-label="Environment graph">
       <div role="row" style={{ display: 'contents' }}>
         <div className="corner" role="columnheader">
@@ -18,7 +25,7 @@ export function EnvironmentGraph({ graph }: { graph: InventoryGraph }) {
           <EnvironmentHead key={environment.id} environment={environment} graph={graph} index={index} />
         ))}
       </div>
-      {graph.resources.map((resource) => (
+      {shown.map((resource) => (
         <div role="row" key={resource.id} style={{ display: 'contents' }} aria-label={resource.name}>
           <div className="resource-name" role="rowheader">
             <div>{resource.name}</div>
@@ -27,9 +34,10 @@ export function EnvironmentGraph({ graph }: { graph: InventoryGraph }) {
               {resource.databaseType ? ` · ${resource.databaseType}` : ''}
               {resource.tags.length ? ` · ${resource.tags.join(', ')}` : ''}
             </div>
+            <Links resource={resource} resources={graph.resources} />
           </div>
           {graph.environments.map((environment) => (
-            <Cell key={environment.id} cell={cellOf(resource.id, environment.id)} environment={environment} />
+            <Cell key={environment.id} cell={cellOf(resource.id, environment.id)} environment={environment} resource={resource} />
           ))}
         </div>
       ))}
@@ -41,6 +49,59 @@ export function EnvironmentGraph({ graph }: { graph: InventoryGraph }) {
           <Unadopted key={environment.id} graph={graph} environment={environment} />
         ))}
       </div>
+    </div>
+    </>
+  );
+}
+
+function GraphFilters({ resources, filter, onChange, shown }: { resources: ResourceView[]; filter: GraphFilter; onChange: (filter: GraphFilter) => void; shown: number }) {
+  const tags = tagsOf(resources);
+  return (
+    <div className="graph-filters" role="group" aria-label="Filter resources">
+      <label>
+        Kind{' '}
+        <select aria-label="Filter by kind" value={filter.kind} onChange={(event) => onChange({ ...filter, kind: event.target.value as GraphFilter['kind'] })}>
+          <option value="">All kinds</option>
+          {resourceKind.options.map((kind) => (
+            <option key={kind} value={kind}>
+              {kind}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Tag{' '}
+        <select aria-label="Filter by tag" value={filter.tag} onChange={(event) => onChange({ ...filter, tag: event.target.value })} disabled={tags.length === 0}>
+          <option value="">All tags</option>
+          {tags.map((tag) => (
+            <option key={tag} value={tag}>
+              {tag}
+            </option>
+          ))}
+        </select>
+      </label>
+      <span className="env-meta" data-testid="filter-count">
+        {shown} of {resources.length} resources
+      </span>
+      {filter.kind || filter.tag ? (
+        <button type="button" className="secondary small-button" onClick={() => onChange(noFilter)}>
+          Clear filters
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+function Links({ resource, resources }: { resource: ResourceView; resources: ResourceView[] }) {
+  const names = linkedNames(resource, resources);
+  if (names.length === 0) return null;
+  return (
+    <div className="resource-links" aria-label={`Links of ${resource.name}`}>
+      {names.map((name) => (
+        <span className="link-chip" key={name} data-testid="link-chip">
+          → {name}
+        </span>
+      ))}
     </div>
   );
 }
@@ -109,8 +170,9 @@ function EnvironmentHead({ environment, graph, index }: { environment: Environme
   );
 }
 
-function Cell({ cell, environment }: { cell: GraphCell | undefined; environment: EnvironmentView }) {
+function Cell({ cell, environment, resource }: { cell: GraphCell | undefined; environment: EnvironmentView; resource: ResourceView }) {
   const change = useEnvironments((state) => state.change);
+  const open = useEnvironments((state) => state.open);
   if (!cell) return <div className="inventory-cell" role="cell" />;
   const drifted = cell.status === 'drifted' || cell.also.includes('drifted');
   async function acceptDrift(resourceId: string) {
@@ -127,6 +189,9 @@ function Cell({ cell, environment }: { cell: GraphCell | undefined; environment:
         </div>
       ) : null}
       <div className="reason">{cell.reason}</div>
+      <button type="button" className="secondary small-button" onClick={() => open({ kind: 'detail', resourceId: resource.id, environmentId: environment.id })} aria-label={`Details of ${resource.name} in ${environment.name}`}>
+        Details
+      </button>
       {drifted ? (
         <button type="button" className="secondary small-button" onClick={() => void acceptDrift(cell.resourceId)} title="Record the container as it runs now as what Gantry expects here">
           Accept current spec

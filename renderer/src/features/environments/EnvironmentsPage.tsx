@@ -4,6 +4,7 @@ import { useJobs } from '../jobs/store';
 import { AdoptDialog } from './AdoptDialog';
 import { EnvironmentGraph } from './EnvironmentGraph';
 import { AddEnvironmentDialog, NewProjectDialog } from './ProjectDialogs';
+import { ResourceDetail } from './ResourceDetail';
 import { useEnvironments, useEnvironmentsLoad } from './store';
 import './environments.css';
 
@@ -76,6 +77,7 @@ export function EnvironmentsPage() {
       ) : null}
       {dialog.kind === 'new-project' ? <NewProjectDialog /> : null}
       {dialog.kind === 'add-environment' ? <AddEnvironmentDialog /> : null}
+      {dialog.kind === 'detail' && graph ? <ResourceDetail graph={graph} resourceId={dialog.resourceId} environmentId={dialog.environmentId} /> : null}
       {dialog.kind === 'adopt' ? <AdoptDialog environmentId={dialog.environmentId} containerName={dialog.containerName} /> : null}
     </section>
   );

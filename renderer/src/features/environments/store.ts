@@ -9,7 +9,8 @@ export type EnvironmentsDialog =
   | { kind: 'none' }
   | { kind: 'new-project' }
   | { kind: 'add-environment' }
-  | { kind: 'adopt'; environmentId: string; containerName: string };
+  | { kind: 'adopt'; environmentId: string; containerName: string }
+  | { kind: 'detail'; resourceId: string; environmentId: string };
 
 interface EnvironmentsState {
   projects: ProjectSummary[];

@@ -1,0 +1,80 @@
+import { useEffect, useState } from 'react';
+import type { InventoryGraph } from '@shared/inventory/model';
+import { Dialog, DialogFooter } from '../../components/Dialog';
+import { invoke } from '../../lib/api';
+import { linkedNames } from './graph-filter';
+import { StatusBadge } from './StatusBadge';
+import { useEnvironments } from './store';
+
+type Timeline = { state: 'loading' } | { state: 'failed'; message: string } | { state: 'loaded'; entries: { id: number; event: string; at: number; specHash: string; migrationId: string | null }[] };
+
+/** One resource in one environment: status, masked spec, links and spec history (read-only). */
+export function ResourceDetail({ graph, resourceId, environmentId }: { graph: InventoryGraph; resourceId: string; environmentId: string }) {
+  const close = useEnvironments((state) => state.close);
+  const [timeline, setTimeline] = useState<Timeline>({ state: 'loading' });
+  const resource = graph.resources.find((item) => item.id === resourceId);
+  const environment = graph.environments.find((item) => item.id === environmentId);
+  const cell = graph.cells.find((item) => item.resourceId === resourceId && item.environmentId === environmentId);
+
+  useEffect(() => {
+    let live = true;
+    void invoke('history:timeline', { resourceId, environmentId }).then((result) => {
+      if (!live) return;
+      setTimeline(result.ok ? { state: 'loaded', entries: result.value.entries } : { state: 'failed', message: result.error.message });
+    });
+    return () => {
+      live = false;
+    };
+  }, [resourceId, environmentId]);
+
+  if (!resource || !environment) return null;
+  const links = linkedNames(resource, graph.resources);
+  const linkedFrom = graph.resources.filter((item) => item.links.includes(resource.id)).map((item) => item.name);
+  return (
+    <Dialog open onClose={close} title={`${resource.name} in ${environment.name}`} wide>
+      <div className="resource-detail" data-testid="resource-detail">
+        <div className="row">
+          <StatusBadge status={cell?.status ?? null} reason={cell?.reason ?? ''} />
+          <span className="env-meta">
+            {resource.kind}
+            {resource.databaseType ? ` · ${resource.databaseType}` : ''}
+            {resource.tags.length ? ` · tags: ${resource.tags.join(', ')}` : ''}
+          </span>
+        </div>
+        {cell?.reason ? <p className="env-meta">{cell.reason}</p> : null}
+        <h3>Links</h3>
+        <p data-testid="detail-links">
+          {links.length ? `Uses ${links.join(', ')}` : 'Uses no other resource'}
+          {linkedFrom.length ? ` · used by ${linkedFrom.join(', ')}` : ''}
+        </p>
+        <h3>Spec (secrets masked)</h3>
+        {cell?.container ? (
+          <pre className="spec-view" data-testid="detail-spec">
+            {JSON.stringify(cell.container.spec, null, 2)}
+          </pre>
+        ) : (
+          <p className="env-meta">No container seen here yet: discover this environment to see its spec.</p>
+        )}
+        <h3>History</h3>
+        {timeline.state === 'loading' ? <p className="env-meta">Loading history…</p> : null}
+        {timeline.state === 'failed' ? <p className="banner error">Could not load the history: {timeline.message}</p> : null}
+        {timeline.state === 'loaded' && timeline.entries.length === 0 ? <p className="env-meta">No spec recorded here yet.</p> : null}
+        {timeline.state === 'loaded' && timeline.entries.length ? (
+          <ol className="detail-history" data-testid="detail-history">
+            {timeline.entries.map((entry) => (
+              <li key={entry.id}>
+                {new Date(entry.at).toLocaleString()} · {entry.event} · <code>{entry.specHash.slice(0, 12)}</code>
+                {entry.migrationId ? ` · migration ${entry.migrationId}` : ''}
+              </li>
+            ))}
+          </ol>
+        ) : null}
+      </div>
+      <DialogFooter>
+        <button type="button" onClick={close}>
+          Close
+        </button>
+      </DialogFooter>
+    </Dialog>
+  );
+}
