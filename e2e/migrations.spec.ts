@@ -48,8 +48,18 @@ function onServer(server: LabServerName, command: string): string {
   return execFileSync('sh', ['-c', command], { encoding: 'utf8', env: { ...process.env, DOCKER_HOST: lab!.servers[server].dockerHost } }).trim();
 }
 
+/**
+ * Runs lab.sh without the test keyring's session variables: a dockerd that lab.sh (re)starts
+ * would otherwise inherit XDG_RUNTIME_DIR from the throwaway keyring folder, and its health-check
+ * execs fail once that folder is gone.
+ */
+function labScript(...args: string[]): string {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(XDG_RUNTIME_DIR|XDG_DATA_HOME|DBUS_SESSION_BUS_ADDRESS|GANTRY_KEYRING_READY)$/.test(key)));
+  return execFileSync('bash', ['lab/lab.sh', ...args], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'ignore'] });
+}
+
 function labFault(server: LabServerName, action: 'disk-fill' | 'disk-free'): void {
-  execFileSync('bash', ['lab/lab.sh', 'fault', server, action], { stdio: 'ignore' });
+  labScript('fault', server, action);
 }
 
 async function waitForJob(client: EngineClient, jobId: string): Promise<void> {
@@ -87,8 +97,8 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 test.beforeAll(() => {
-  execFileSync('bash', ['lab/lab.sh', 'up'], { stdio: 'ignore' });
-  lab = JSON.parse(execFileSync('bash', ['lab/lab.sh', 'env'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as LabDetails;
+  labScript('up');
+  lab = JSON.parse(labScript('env')) as LabDetails;
   for (const server of SERVERS) onServer(server, cleanup);
   onServer('dev', `docker network create ${TAG}-dev >/dev/null`);
   onServer(
@@ -265,6 +275,8 @@ test('clone dev → uat through the wizard, find it in history, promote v2, roll
       await migrations.atStep(step);
     }
     await migrations.continue();
+    // Cancel mid-transfer, not before the run has touched anything.
+    await expect(page.getByTestId('migration-steps').locator('tr[data-status="running"]')).toContainText('Copy image gantry-lab/webapp:2', { timeout: 60_000 });
     await page.getByRole('button', { name: 'Cancel migration' }).click();
     await migrations.detailStatus('cancelled');
     await expect(page.getByTestId('toast').filter({ hasText: 'cancelled' })).toBeVisible();
