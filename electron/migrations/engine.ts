@@ -18,7 +18,7 @@ import type { GantryDatabase } from '../store/open-database';
 import { gatherPlanInput, lockKeyOf } from './gather';
 import { MigrationJournal } from './journal';
 import { MigrationRecords } from './records';
-import type { RemoteHost } from './remote-host';
+import { shellQuote, type RemoteHost } from './remote-host';
 import { compensate, recordOf, runSaga, type SagaStep } from './saga';
 import { keptName, sagaStepFor, type ExecutionContext } from './step-runners';
 import { acquireTargetLock } from './target-lock';
@@ -295,8 +295,9 @@ export class MigrationEngine {
     for (const resource of resources) {
       if (resource.mode !== 'promote') continue;
       const kept = keptName(resource.target.containerName, migrationId);
-      const removed = await target.exec(`docker rm -f '${kept}' >/dev/null 2>&1`, {});
+      const removed = await target.exec(`docker rm -f ${shellQuote(kept)}`, {});
       if (removed.code === 0) log('info', `Removed the previous ${resource.target.containerName} (its snapshot stays on ${target.label} for rollback)`);
+      else log('warn', `The previous ${resource.target.containerName} was kept as ${kept} on ${target.label}: removing it failed (${removed.stderr.trim()}). Remove it by hand once you are happy with the new one.`);
     }
   }
 

@@ -89,16 +89,17 @@ const cleanup = [
   `docker rm -f $(docker ps -aq --filter name=migit) >/dev/null 2>&1`,
   `docker volume rm $(docker volume ls -q --filter name=migit) >/dev/null 2>&1`,
   `docker network rm $(docker network ls -q --filter name=migit) >/dev/null 2>&1`,
+  `docker image rm -f migit/webapp:net >/dev/null 2>&1`,
   `rm -rf /tmp/gantry-locks`,
   'true',
 ].join('; ');
 
-function runWeb(version: 1 | 2): string {
+function runWeb(image: 1 | 2 | string): string {
   return [
     `docker run -d --name dev-migit-web --init --network migit-dev --restart unless-stopped`,
     `-e DATABASE_URL=${DB} -e APP_MODE=dev -p 18280:8080`,
     `--health-cmd "python3 -c \\"import urllib.request;urllib.request.urlopen('http://127.0.0.1:8080/health')\\"" --health-interval 2s --health-retries 20`,
-    `gantry-lab/webapp:${version}`,
+    typeof image === 'string' ? image : `gantry-lab/webapp:${image}`,
   ].join(' ');
 }
 
@@ -207,7 +208,7 @@ describe('clone, promote, rollback', () => {
     expect(promotedEnv.UAT_ONLY).toBe('keep-me');
     expect(promotedEnv.DATABASE_URL).toBe(uatEnv.DATABASE_URL);
     expect((await labelsOf('uat', 'uat-migit-web'))['traefik.http.routers.web.rule']).toBe('Host(`uat.example.test`)');
-    expect(await sh('uat', `docker ps -a --format '{{.Names}}' | grep -c gantry-old || true`)).toBe('0');
+    expect(await sh('uat', `docker ps -a --format '{{.Names}}' | grep migit | grep -c gantry-old || true`)).toBe('0');
 
     const rollback = await call('migrations:rollback', { migrationId: detail.migration.id, options: { waitForReady: true, healthTimeoutSec: 60 } });
     await app.jobs.finished(rollback.jobId);
@@ -236,11 +237,9 @@ describe('concurrency and faults', () => {
   });
 
   it('cutting dev’s network during the image transfer leaves uat exactly as it was, and the journal says why', async () => {
-    // Put uat back on v1 and remove v2 from it, so the promote has to transfer the image.
-    const completed = (await call('migrations:list', { projectId, status: 'completed', limit: 1 })).migrations[0]!;
-    const rollback = await call('migrations:rollback', { migrationId: completed.id, options: { waitForReady: true, healthTimeoutSec: 60 } });
-    await app.jobs.finished(rollback.jobId);
-    await sh('uat', 'docker image rm gantry-lab/webapp:2 >/dev/null');
+    // dev moves to an image uat has never seen (a fresh commit), so the promote must stream it.
+    await sh('dev', 'docker rm -f dev-migit-web migit-commit >/dev/null 2>&1; docker run --name migit-commit --entrypoint true gantry-lab/webapp:2 && docker commit migit-commit migit/webapp:net >/dev/null && docker rm migit-commit >/dev/null');
+    await sh('dev', runWeb('migit/webapp:net'));
     const before = await containerState('uat');
     const planned = await plan([resources.web!]);
     const { migrationId, jobId } = await call('migrations:start', { planId: planned.planId, options: { waitForReady: true, healthTimeoutSec: 60 } });
