@@ -53,6 +53,7 @@ test('hand-started containers are discovered, adopted, shown in sync, and drifte
     await page.getByRole('button', { name: 'Adopt inv-e2e-web in dev' }).click();
     const adopt = environments.dialog('Adopt inv-e2e-web');
     await adopt.getByLabel('Name').fill('web');
+    await adopt.getByLabel('Tags').fill('frontend');
     await adopt.getByRole('button', { name: 'Adopt' }).click();
     await expect(adopt).toBeHidden();
     for (const environment of ['uat', 'production']) {
@@ -65,6 +66,28 @@ test('hand-started containers are discovered, adopted, shown in sync, and drifte
     const statusIn = (environment: string) => page.locator(`[data-testid="inventory-cell"][data-environment="${environment}"] [data-testid="resource-status"]`);
     for (const environment of ['dev', 'uat', 'production']) await expect(statusIn(environment)).toHaveAttribute('data-status', 'in_sync');
     await expect(page.locator('body')).not.toContainText('e2e-secret-token');
+
+    // Filters hide rows that do not match and show them again when cleared.
+    const webRow = page.getByRole('row', { name: 'web', exact: true });
+    await page.getByLabel('Filter by kind').selectOption('database');
+    await expect(webRow).toBeHidden();
+    await expect(page.getByTestId('filter-count')).toHaveText('0 of 1 resources');
+    await page.getByLabel('Filter by kind').selectOption('application');
+    await page.getByLabel('Filter by tag').selectOption('frontend');
+    await expect(webRow).toBeVisible();
+
+    // A cell's details: status, masked spec (no secret in clear), links and the history section.
+    await page.getByRole('button', { name: 'Details of web in dev' }).click();
+    const detail = environments.dialog('web in dev');
+    await expect(detail.getByTestId('detail-spec')).toContainText('gantry-lab/webapp:1');
+    await expect(detail.getByTestId('detail-spec')).toContainText('API_TOKEN');
+    await expect(detail).not.toContainText('e2e-secret-token');
+    await expect(detail.getByTestId('detail-links')).toHaveText('Uses no other resource');
+    await expect(detail.getByTestId('detail-history')).toContainText('adopted');
+    await page.screenshot({ path: 'e2e/artifacts/environments-detail.png' });
+    await detail.getByRole('button', { name: 'Close' }).click();
+    await expect(detail).toBeHidden();
+    await page.getByRole('button', { name: 'Clear filters' }).click();
 
     // Someone recreates the uat container by hand with a different setting.
     onServer('uat', run('uat-hotfix'));
