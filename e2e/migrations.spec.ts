@@ -168,6 +168,13 @@ test('clone dev → uat through the wizard, find it in history, promote v2, roll
     await shot(page, 'wizard-dry-run');
     await page.getByRole('button', { name: 'Back to the wizard' }).click();
     await migrations.atStep('review');
+
+    // The wizard is keyboard-driven: Alt+Left goes back a step, Enter goes on.
+    await migrations.wizard().focus();
+    await page.keyboard.press('Alt+ArrowLeft');
+    await migrations.atStep('prechecks');
+    await page.keyboard.press('Enter');
+    await migrations.atStep('review');
   });
 
   await test.step('options and confirm, started from the keyboard; the detail page shows it run to the end', async () => {

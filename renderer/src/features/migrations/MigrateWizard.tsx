@@ -15,7 +15,7 @@ type PlanView = ResponseOf<'migrations:plan'>;
 
 /**
  * The migrate wizard: source (when not given), target and resources, pre-checks, review, options,
- * confirm. Enter moves on, Escape closes; a blocking pre-check stops it and says why. "Dry run"
+ * confirm. Enter moves on, Alt+Left goes back, Escape closes; a blocking pre-check stops it and says why. "Dry run"
  * shows the whole plan without applying anything.
  */
 export function MigrateWizard({ start }: { start: MigrateWizardStart }) {
@@ -108,6 +108,11 @@ export function MigrateWizard({ start }: { start: MigrateWizardStart }) {
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
+    if (event.altKey && event.key === 'ArrowLeft' && stepIndex > 0 && !dryRun) {
+      event.preventDefault();
+      setStepIndex(stepIndex - 1);
+      return;
+    }
     const element = event.target as HTMLElement;
     if (event.key !== 'Enter' || event.shiftKey || ['BUTTON', 'TEXTAREA', 'SELECT', 'A', 'SUMMARY'].includes(element.tagName)) return;
     event.preventDefault();
