@@ -11,6 +11,7 @@ LAB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 export LAB_DIR
 source "$LAB_DIR/lib/common.sh"
 source "$LAB_DIR/lib/images.sh"
+source "$LAB_DIR/lib/image-load.sh"
 source "$LAB_DIR/lib/disks.sh"
 source "$LAB_DIR/lib/deps.sh"
 source "$LAB_DIR/lib/credentials.sh"
