@@ -165,9 +165,9 @@ export class MigrationEngine {
         signal: job.signal,
       });
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      log('error', message);
-      this.settle(migrationId, job.signal.aborted ? 'cancelled' : 'failed', message, error instanceof GantryError ? error.code : 'lock_failed');
+      const cancelled = job.signal.aborted;
+      const message = cancelled ? 'Cancelled before anything on the target was changed.' : error instanceof Error ? error.message : String(error);
+      this.settle(migrationId, cancelled ? 'cancelled' : 'failed', message, cancelled ? 'cancelled' : error instanceof GantryError ? error.code : 'lock_failed');
       throw error;
     }
     log('info', `Holding the migration lock of ${run.targetEnvironment.name} on ${run.target.label}`);
@@ -178,7 +178,7 @@ export class MigrationEngine {
         const undone = outcome.compensated
           ? `Everything it did on ${run.target.label} was undone.`
           : `These steps could not be undone and need your attention: ${outcome.undoFailures.join('; ')}.`;
-        this.settle(migrationId, outcome.status, `${outcome.error.message} ${undone}`, outcome.error.code);
+        this.settle(migrationId, outcome.status, `${sentence(outcome.error.message)} ${undone}`, outcome.error.code);
         throw outcome.error;
       }
       await this.removeKeptContainers(run.target, run.resources, migrationId, log);
@@ -326,6 +326,12 @@ export class MigrationEngine {
     const summary = this.views.summary(migrationId);
     if (summary) this.deps.events.emit('migrations:changed', { migration: summary });
   }
+}
+
+/** Ends a message with a full stop unless it already ends a sentence. */
+function sentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
 function safeUser(): string {

@@ -113,8 +113,20 @@ function environmentResources(inventory: InventoryStore, projectId: string, envi
     });
 }
 
+/** Facts when the target could not be read: SSH failed, or SSH worked and Docker did not answer. */
 function unreachableFacts(error: Error): TargetFacts {
-  return { reachable: false, reachError: error.message, dockerOk: false, disk: null, publishedPorts: [], volumes: [], containerNames: [], specHashes: [], activeMigration: null };
+  const dockerOnly = error instanceof GantryError && error.code === 'docker_unavailable';
+  return {
+    reachable: dockerOnly,
+    ...(dockerOnly ? { dockerError: error.message } : { reachError: error.message }),
+    dockerOk: false,
+    disk: null,
+    publishedPorts: [],
+    volumes: [],
+    containerNames: [],
+    specHashes: [],
+    activeMigration: null,
+  };
 }
 
 const DISK_MARK = '@@gantry:disk';

@@ -3,6 +3,9 @@ import { pipeline } from 'node:stream/promises';
 import { GantryError } from '@shared/ipc/result';
 import { shellQuote, type RemoteHost } from './remote-host';
 
+/** How long a transfer may move no data before it is given up. */
+const STALL_MS = 30_000;
+
 /** How the image reached the target, and what is needed to undo it. */
 export interface ImageOnTarget {
   method: 'present' | 'pulled' | 'streamed';
@@ -87,8 +90,18 @@ async function streamImage(
   const loader = await target.spawn('gunzip | docker load', { signal });
   let sent = 0;
   let lastReport = 0;
+  // A dead network often shows no error at all, only silence: a transfer that moves no byte
+  // for STALL_MS is stopped with a message that says so, instead of hanging until TCP gives up.
+  let watchdog: NodeJS.Timeout | undefined;
+  const armWatchdog = () => {
+    clearTimeout(watchdog);
+    watchdog = setTimeout(() => {
+      counter.destroy(new GantryError('transfer_stalled', `The image transfer from ${source.label} to ${target.label} stalled: no data for ${STALL_MS / 1000} s after ${(sent / 1e6).toFixed(1)} MB. Is the network between them up?`));
+    }, STALL_MS);
+  };
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
+      armWatchdog();
       sent += chunk.length;
       if (onProgress && sent - lastReport > 4 * 1024 * 1024) {
         lastReport = sent;
@@ -102,6 +115,7 @@ async function streamImage(
     loader.kill();
   };
   signal.addEventListener('abort', abort, { once: true });
+  armWatchdog();
   try {
     await pipeline(saver.stdout, counter, loader.stdin, { signal });
     const [saved, loaded] = await Promise.all([saver.done, loader.done]);
@@ -115,6 +129,7 @@ async function streamImage(
     if (signal.aborted) throw new GantryError('cancelled', 'The image transfer was cancelled.');
     throw new GantryError('transfer_failed', `The image transfer from ${source.label} to ${target.label} broke off after ${(sent / 1e6).toFixed(1)} MB: ${(error as Error).message}`);
   } finally {
+    clearTimeout(watchdog);
     signal.removeEventListener('abort', abort);
   }
 }

@@ -24,7 +24,11 @@ export class MigrationJournal {
 
   /** Records a new migration. */
   create(row: Omit<MigrationRow, 'createdAt' | 'startedAt' | 'endedAt' | 'message' | 'errorCode'> & { message?: string | null }): void {
-    this.db.insert(migrations).values({ ...row, planJson: redactSecrets(row.planJson), createdAt: this.now() }).run();
+    const now = this.now();
+    this.db
+      .insert(migrations)
+      .values({ ...row, planJson: redactSecrets(row.planJson), createdAt: now, startedAt: row.status === 'running' ? now : null })
+      .run();
   }
 
   /** The migration with this id, or null. */

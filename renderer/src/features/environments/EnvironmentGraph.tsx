@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import type { EnvironmentView, GraphCell, InventoryGraph, ResourceView } from '@shared/inventory/model';
 import { resourceKind } from '@shared/spec/resource-spec';
 import { invoke } from '../../lib/api';
+import { openMigrateWizard } from '../migrations/dialogs';
 import { filterResources, linkedNames, noFilter, tagsOf, type GraphFilter } from './graph-filter';
 import { StatusBadge } from './StatusBadge';
 import { useEnvironments } from './store';
@@ -36,8 +37,14 @@ export function EnvironmentGraph({ graph }: { graph: InventoryGraph }) {
             </div>
             <Links resource={resource} resources={graph.resources} />
           </div>
-          {graph.environments.map((environment) => (
-            <Cell key={environment.id} cell={cellOf(resource.id, environment.id)} environment={environment} resource={resource} />
+          {graph.environments.map((environment, index) => (
+            <Cell
+              key={environment.id}
+              cell={cellOf(resource.id, environment.id)}
+              environment={environment}
+              resource={resource}
+              next={graph.environments[index + 1] ?? null}
+            />
           ))}
         </div>
       ))}
@@ -170,7 +177,7 @@ function EnvironmentHead({ environment, graph, index }: { environment: Environme
   );
 }
 
-function Cell({ cell, environment, resource }: { cell: GraphCell | undefined; environment: EnvironmentView; resource: ResourceView }) {
+function Cell({ cell, environment, resource, next }: { cell: GraphCell | undefined; environment: EnvironmentView; resource: ResourceView; next: EnvironmentView | null }) {
   const change = useEnvironments((state) => state.change);
   const open = useEnvironments((state) => state.open);
   if (!cell) return <div className="inventory-cell" role="cell" />;
@@ -192,6 +199,16 @@ function Cell({ cell, environment, resource }: { cell: GraphCell | undefined; en
       <button type="button" className="secondary small-button" onClick={() => open({ kind: 'detail', resourceId: resource.id, environmentId: environment.id })} aria-label={`Details of ${resource.name} in ${environment.name}`}>
         Details
       </button>
+      {next && cell.container ? (
+        <button
+          type="button"
+          className="secondary small-button"
+          onClick={() => openMigrateWizard({ projectId: environment.projectId, sourceEnvironmentId: environment.id, resourceIds: [resource.id] })}
+          aria-label={`Migrate ${resource.name} from ${environment.name} to ${next.name}`}
+        >
+          Migrate → {next.name}
+        </button>
+      ) : null}
       {drifted ? (
         <button type="button" className="secondary small-button" onClick={() => void acceptDrift(cell.resourceId)} title="Record the container as it runs now as what Gantry expects here">
           Accept current spec

@@ -7,6 +7,7 @@ import { MigrationsPage } from '../migrations/MigrationsPage';
 import { HistoryPage } from '../history/HistoryPage';
 import { ServersPage } from '../servers/ServersPage';
 import { SettingsPage } from '../settings/SettingsPage';
+import { MigrationOverlays } from '../migrations/MigrationOverlays';
 
 const pages: Record<SectionId, () => React.JSX.Element> = {
   environments: EnvironmentsPage,
@@ -61,6 +62,7 @@ export function App() {
         ) : null}
         <Page />
       </main>
+      <MigrationOverlays />
     </div>
   );
 }
