@@ -8,7 +8,8 @@ async function boundaryErrors(file: string, code: string): Promise<string[]> {
   return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
 }
 
-describe('folder boundaries (ESLint)', () => {
+// ESLint loads the whole config and its plugins on first use: seconds on a busy machine.
+describe('folder boundaries (ESLint)', { timeout: 60_000 }, () => {
   it('stops the renderer from importing electron/ or Node', async () => {
     expect(await boundaryErrors('renderer/src/features/x/a.ts', "import { createApp } from '../../../../electron/app/create-app';\nexport const a = createApp;")).toHaveLength(1);
     expect(await boundaryErrors('renderer/src/features/x/a.ts', "import { readFileSync } from 'node:fs';\nexport const a = readFileSync;")).toHaveLength(1);
