@@ -3,6 +3,10 @@
 # one veth to the host ($LAB_HOST_IFACE). The bridge is not in the host namespace so the host's
 # firewall (Docker sets FORWARD to DROP) never sees lab traffic. Servers get no default route.
 
+# Daemons start with a clean environment: nothing of the caller's session (XDG_RUNTIME_DIR of a
+# throwaway test keyring, DOCKER_HOST, proxies) may leak into a server.
+DAEMON_ENV="env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8"
+
 lab_require_tools() {
   local t missing=()
   for t in dockerd containerd sshd debootstrap nsenter unshare tini jq getfattr mkfs.ext4 losetup ip ssh-keygen openssl docker; do
@@ -46,7 +50,7 @@ start_server_namespace() {
   [[ -n $(server_init_pid "$s") ]] && return 0
   mkdir -p "$dir/run"
   find "$dir/run" -mindepth 1 -delete
-  setsid nsenter --net="/run/netns/$(server_ns "$s")" \
+  setsid $DAEMON_ENV nsenter --net="/run/netns/$(server_ns "$s")" \
     unshare --mount --uts --ipc --pid --fork --kill-child --propagation private --mount-proc -- \
     bash "$LAB_DIR/lib/server-init.sh" "$s" "$dir" </dev/null >>"$dir/log/init.log" 2>&1 8>&- 9>&- &
   pid=$!
@@ -65,7 +69,7 @@ start_sshd() {
   dir=$(server_dir "$s")
   if ! sshd_running "$s"; then
     # Daemons must not inherit the lock descriptors (8, 9), or they would hold the locks forever.
-    in_server "$s" /usr/sbin/sshd -f "$dir/sshd_config" -E "$dir/log/sshd.log" 8>&- 9>&- ||
+    in_server "$s" $DAEMON_ENV /usr/sbin/sshd -f "$dir/sshd_config" -E "$dir/log/sshd.log" 8>&- 9>&- ||
       die "$s: sshd did not start (log: $dir/log/sshd.log)"
   fi
   wait_for 10 "$s sshd" port_open "$(server_ip "$s")" 22 || die "$s: sshd is not listening"
@@ -81,7 +85,7 @@ start_dockerd() {
   local s=$1 dir
   dir=$(server_dir "$s")
   if ! dockerd_running "$s"; then
-    in_server "$s" sh -c 'setsid dockerd --data-root /var/lib/docker --exec-root /run/docker \
+    in_server "$s" $DAEMON_ENV sh -c 'setsid dockerd --data-root /var/lib/docker --exec-root /run/docker \
       --pidfile /run/docker.pid -H unix:///run/docker.sock --group docker \
       --iptables=false --ip-masq=false --cgroup-parent "/$3-$1" --shutdown-timeout 3 \
       --storage-driver overlay2 --log-level warn </dev/null >>"$2" 2>&1 &' _ "$s" "$dir/log/dockerd.log" "$LAB_PREFIX" 8>&- 9>&-
