@@ -32,6 +32,60 @@ export async function ensureImageOnTarget(options: {
   signal: AbortSignal;
   onProgress?: TransferProgress;
 }): Promise<ImageOnTarget> {
+  // A dead network often shows no error, only silence. Every server call here runs under a
+  // watchdog: silence for STALL_MS (no answer, no transferred byte) stops the transfer with a
+  // message that says so, instead of waiting for TCP to give up.
+  const stall = new Watchdog(options.signal, () =>
+    new GantryError('transfer_stalled', `Copying ${options.imageRef} from ${options.source.label} to ${options.target.label} stalled: nothing moved for ${STALL_MS / 1000} s. Is the network between them up?`),
+  );
+  try {
+    return await transferImage({ ...options, signal: stall.signal, onProgress: (sent, total) => (stall.alive(), options.onProgress?.(sent, total)) }, stall);
+  } catch (error) {
+    if (stall.fired) throw stall.fired;
+    throw error;
+  } finally {
+    stall.stop();
+  }
+}
+
+/** Aborts its signal when `alive` is not called for STALL_MS; follows the parent signal. */
+class Watchdog {
+  private readonly controller = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  fired: GantryError | null = null;
+
+  constructor(
+    parent: AbortSignal,
+    private readonly error: () => GantryError,
+  ) {
+    if (parent.aborted) this.controller.abort(parent.reason);
+    parent.addEventListener('abort', () => this.controller.abort(parent.reason), { once: true });
+    this.alive();
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** Something moved: restart the countdown. */
+  alive(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.fired = this.error();
+      this.controller.abort(this.fired);
+    }, STALL_MS);
+  }
+
+  /** The slow part that follows is not silence (e.g. `docker load` digesting the image). */
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+}
+
+async function transferImage(
+  options: { source: RemoteHost; target: RemoteHost; imageRef: string; imageId: string; signal: AbortSignal; onProgress?: TransferProgress },
+  stall: Watchdog,
+): Promise<ImageOnTarget> {
   const { source, target, imageRef, imageId, signal } = options;
   const previousId = await imageIdOn(target, imageRef, signal);
   if ((await imageIdOn(target, imageId, signal)) === imageId) {
@@ -50,7 +104,7 @@ export async function ensureImageOnTarget(options: {
     if (pulled.code === 0 && (await imageIdOn(target, imageRef, signal)) === imageId) return { method: 'pulled', previousId, bytes: 0 };
   }
 
-  const bytes = await streamImage(source, target, imageRef, Number(sizeText) || 0, signal, options.onProgress);
+  const bytes = await streamImage(source, target, imageRef, Number(sizeText) || 0, signal, stall, options.onProgress);
   const loadedId = await imageIdOn(target, imageRef, signal);
   if (loadedId !== imageId) {
     throw new GantryError('image_mismatch', `After the transfer ${target.label} has ${imageRef} as ${loadedId ?? 'nothing'}, not ${imageId}. The source image may have changed during the transfer.`);
@@ -84,24 +138,16 @@ async function streamImage(
   imageRef: string,
   estimatedBytes: number,
   signal: AbortSignal,
+  stall: Watchdog,
   onProgress?: TransferProgress,
 ): Promise<number> {
   const saver = await source.spawn(`docker save ${shellQuote(imageRef)} | gzip -1`, { signal });
   const loader = await target.spawn('gunzip | docker load', { signal });
   let sent = 0;
   let lastReport = 0;
-  // A dead network often shows no error at all, only silence: a transfer that moves no byte
-  // for STALL_MS is stopped with a message that says so, instead of hanging until TCP gives up.
-  let watchdog: NodeJS.Timeout | undefined;
-  const armWatchdog = () => {
-    clearTimeout(watchdog);
-    watchdog = setTimeout(() => {
-      counter.destroy(new GantryError('transfer_stalled', `The image transfer from ${source.label} to ${target.label} stalled: no data for ${STALL_MS / 1000} s after ${(sent / 1e6).toFixed(1)} MB. Is the network between them up?`));
-    }, STALL_MS);
-  };
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
-      armWatchdog();
+      stall.alive();
       sent += chunk.length;
       if (onProgress && sent - lastReport > 4 * 1024 * 1024) {
         lastReport = sent;
@@ -115,9 +161,9 @@ async function streamImage(
     loader.kill();
   };
   signal.addEventListener('abort', abort, { once: true });
-  armWatchdog();
   try {
     await pipeline(saver.stdout, counter, loader.stdin, { signal });
+    stall.stop();
     const [saved, loaded] = await Promise.all([saver.done, loader.done]);
     if (saved.code !== 0) throw new GantryError('transfer_failed', `docker save failed on ${source.label}: ${saved.stderr.trim() || `exit ${saved.code}`}`);
     if (loaded.code !== 0) throw new GantryError('transfer_failed', `docker load failed on ${target.label}: ${loaded.stderr.trim() || `exit ${loaded.code}`}`);
@@ -129,7 +175,6 @@ async function streamImage(
     if (signal.aborted) throw new GantryError('cancelled', 'The image transfer was cancelled.');
     throw new GantryError('transfer_failed', `The image transfer from ${source.label} to ${target.label} broke off after ${(sent / 1e6).toFixed(1)} MB: ${(error as Error).message}`);
   } finally {
-    clearTimeout(watchdog);
     signal.removeEventListener('abort', abort);
   }
 }

@@ -140,7 +140,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await labFault('dev', 'net-restore').catch(() => undefined);
-  for (const name of Object.keys(serverIds) as ('dev' | 'uat' | 'prod')[]) await sh(name, cleanup).catch(() => undefined);
+  const within = (promise: Promise<unknown>) => Promise.race([promise.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 60_000))]);
+  for (const name of Object.keys(serverIds) as ('dev' | 'uat' | 'prod')[]) await within(sh(name, cleanup));
   secretStore.delete('inventory:spec-fingerprint-key');
   await app?.close();
   rmSync(dataDir, { recursive: true, force: true });
