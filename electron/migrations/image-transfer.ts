@@ -39,13 +39,25 @@ export async function ensureImageOnTarget(options: {
     new GantryError('transfer_stalled', `Copying ${options.imageRef} from ${options.source.label} to ${options.target.label} stalled: nothing moved for ${STALL_MS / 1000} s. Is the network between them up?`),
   );
   try {
-    return await transferImage({ ...options, signal: stall.signal, onProgress: (sent, total) => (stall.alive(), options.onProgress?.(sent, total)) }, stall);
+    // Raced against the signal: a call stuck on a dead connection may never notice its abort.
+    return await Promise.race([
+      transferImage({ ...options, signal: stall.signal, onProgress: (sent, total) => (stall.alive(), options.onProgress?.(sent, total)) }, stall),
+      rejectWhenAborted(stall.signal),
+    ]);
   } catch (error) {
     if (stall.fired) throw stall.fired;
     throw error;
   } finally {
     stall.stop();
   }
+}
+
+function rejectWhenAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_resolve, reject) => {
+    const fail = () => reject(signal.reason instanceof Error ? signal.reason : new GantryError('cancelled', 'The image transfer was cancelled.'));
+    if (signal.aborted) fail();
+    else signal.addEventListener('abort', fail, { once: true });
+  });
 }
 
 /** Aborts its signal when `alive` is not called for STALL_MS; follows the parent signal. */
