@@ -5,6 +5,8 @@ import { shellQuote, type RemoteHost } from './remote-host';
 
 /** How long a transfer may move no data before it is given up. */
 const STALL_MS = 30_000;
+/** How long `docker load` may take after the last byte arrived. */
+const LOAD_MS = 5 * 60_000;
 
 /** How the image reached the target, and what is needed to undo it. */
 export interface ImageOnTarget {
@@ -79,13 +81,13 @@ class Watchdog {
     return this.controller.signal;
   }
 
-  /** Something moved: restart the countdown. */
-  alive(): void {
+  /** Something moved: restart the countdown (`ms` for a slow phase such as `docker load`). */
+  alive(ms: number = STALL_MS): void {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.fired = this.error();
       this.controller.abort(this.fired);
-    }, STALL_MS);
+    }, ms);
   }
 
   /** The slow part that follows is not silence (e.g. `docker load` digesting the image). */
@@ -175,7 +177,8 @@ async function streamImage(
   signal.addEventListener('abort', abort, { once: true });
   try {
     await pipeline(saver.stdout, counter, loader.stdin, { signal });
-    stall.stop();
+    // `docker load` digests what it received: allow it minutes, but never forever.
+    stall.alive(LOAD_MS);
     const [saved, loaded] = await Promise.all([saver.done, loader.done]);
     if (saved.code !== 0) throw new GantryError('transfer_failed', `docker save failed on ${source.label}: ${saved.stderr.trim() || `exit ${saved.code}`}`);
     if (loaded.code !== 0) throw new GantryError('transfer_failed', `docker load failed on ${target.label}: ${loaded.stderr.trim() || `exit ${loaded.code}`}`);

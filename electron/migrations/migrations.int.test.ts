@@ -261,6 +261,8 @@ describe('concurrency and faults', () => {
   });
 
   it('stopping uat’s dockerd mid-step: the migration fails, is undone once Docker is back, and uat keeps the same containers', async () => {
+    // dev back on an image uat already has, so the run reaches the health gate quickly.
+    await sh('dev', `docker rm -f dev-migit-web >/dev/null && ${runWeb(2)}`);
     const ids = () => sh('uat', "docker ps -a --filter name=migit --format '{{.Names}} {{.ID}} {{.Image}}' | sort; docker volume ls -q --filter name=migit | sort");
     const before = await ids();
     const webBefore = await sh('uat', "docker inspect --format '{{.Id}} {{.Config.Image}} {{json .Config.Env}}' uat-migit-web");
