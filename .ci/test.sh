@@ -36,7 +36,11 @@ echo "════ summary ════"
 for name in unit integration e2e; do
   [ -f "$logs/$name.log" ] || continue
   echo "[$name]"
-  sed 's/\x1b\[[0-9;]*m//g' "$logs/$name.log" | grep -E '^\s*(Test Files|Tests|[0-9]+ (passed|failed|flaky|skipped|did not run))' | tail -6
+  plain="$(sed 's/\x1b\[[0-9;]*m//g' "$logs/$name.log")"
+  # Which tests failed and the first line of why, so the end of the output is enough to act on.
+  grep -E '^\s*FAIL\s|^\s+[0-9]+\) \[' <<<"$plain" | sort -u | head -8 | cut -c1-300
+  grep -E '^\s*(AssertionError|Error|TypeError|GantryError)[:\s]' <<<"$plain" | head -4 | cut -c1-300
+  grep -E '^\s*(Test Files|Tests|[0-9]+ (passed|failed|flaky|skipped|did not run))' <<<"$plain" | tail -6
 done
 if [ "${#failed[@]}" -gt 0 ]; then echo "FAILED stages: ${failed[*]}"; exit 1; fi
 echo "All stages passed."

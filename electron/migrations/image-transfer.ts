@@ -157,6 +157,12 @@ async function streamImage(
 ): Promise<number> {
   const saver = await source.spawn(`docker save ${shellQuote(imageRef)} | gzip -1`, { signal });
   const loader = await target.spawn('gunzip | docker load', { signal });
+  // The loader's channel only closes once its output has been read: keep reading it (it is a
+  // line or two, "Loaded image: …"), or `loader.done` never settles.
+  let loadOutput = '';
+  loader.stdout.on('data', (chunk: Buffer) => {
+    if (loadOutput.length < 4096) loadOutput += chunk.toString('utf8');
+  });
   let sent = 0;
   let lastReport = 0;
   const counter = new Transform({
@@ -181,7 +187,7 @@ async function streamImage(
     stall.alive(LOAD_MS);
     const [saved, loaded] = await Promise.all([saver.done, loader.done]);
     if (saved.code !== 0) throw new GantryError('transfer_failed', `docker save failed on ${source.label}: ${saved.stderr.trim() || `exit ${saved.code}`}`);
-    if (loaded.code !== 0) throw new GantryError('transfer_failed', `docker load failed on ${target.label}: ${loaded.stderr.trim() || `exit ${loaded.code}`}`);
+    if (loaded.code !== 0) throw new GantryError('transfer_failed', `docker load failed on ${target.label}: ${loaded.stderr.trim() || loadOutput.trim() || `exit ${loaded.code}`}`);
     onProgress?.(sent, estimatedBytes);
     return sent;
   } catch (error) {

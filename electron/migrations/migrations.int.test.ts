@@ -89,7 +89,7 @@ const cleanup = [
   `docker rm -f $(docker ps -aq --filter name=migit) >/dev/null 2>&1`,
   `docker volume rm $(docker volume ls -q --filter name=migit) >/dev/null 2>&1`,
   `docker network rm $(docker network ls -q --filter name=migit) >/dev/null 2>&1`,
-  `docker image rm -f migit/webapp:net >/dev/null 2>&1`,
+  `docker image rm -f migit/webapp:net migit/webapp:stream >/dev/null 2>&1`,
   `rm -rf /tmp/gantry-locks`,
   'true',
 ].join('; ');
@@ -235,6 +235,24 @@ describe('concurrency and faults', () => {
     expect(winners).toHaveLength(1);
     expect(losers).toHaveLength(1);
     expect(losers[0]!.message).toMatch(/Another migration is already running into/);
+  });
+
+  it('promotes an image uat has never seen: streamed from dev, uat ends up with the very same image id', async () => {
+    // A fresh commit on dev: an image id that exists nowhere else.
+    await sh('dev', `docker rm -f dev-migit-web migit-commit >/dev/null 2>&1; docker run -d --name migit-commit gantry-lab/webapp:2 >/dev/null && docker exec migit-commit sh -c 'date +%s%N > /stream-marker' && docker commit migit-commit migit/webapp:stream >/dev/null && docker rm -f migit-commit >/dev/null`);
+    await sh('dev', runWeb('migit/webapp:stream'));
+    const devImageId = await sh('dev', "docker image inspect --format '{{.Id}}' migit/webapp:stream");
+    expect(await sh('uat', `docker image inspect ${devImageId} >/dev/null 2>&1 && echo present || echo absent`)).toBe('absent');
+
+    const { detail } = await runToEnd([resources.web!]);
+    expect(detail.migration.status, JSON.stringify(detail.log)).toMatch(/^completed/);
+    expect(await sh('uat', "docker image inspect --format '{{.Id}}' migit/webapp:stream")).toBe(devImageId);
+    expect(await sh('uat', "docker inspect --format '{{.Image}}' uat-migit-web")).toBe(devImageId);
+    expect(await sh('uat', 'docker exec uat-migit-web cat /stream-marker')).toBe(await sh('dev', 'docker exec dev-migit-web cat /stream-marker'));
+    // The journal says how the image travelled and how much went over the wire.
+    const transferLog = detail.log.map((entry) => entry.message).find((message) => message.includes('streamed to'));
+    expect(transferLog).toMatch(/migit\/webapp:stream streamed to .* \((\d+\.\d) MB\)/);
+    expect(Number(/\((\d+\.\d) MB\)/.exec(transferLog!)![1])).toBeGreaterThan(1);
   });
 
   it('cutting dev’s network during the image transfer leaves uat exactly as it was, and the journal says why', async () => {

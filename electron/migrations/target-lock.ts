@@ -34,9 +34,16 @@ export async function acquireTargetLock(
     `mkdir -p ${LOCK_DIR} 2>/dev/null; chmod 1777 ${LOCK_DIR} 2>/dev/null`,
     `[ -e ${file} ] || : > ${file}`,
     `exec 9<${file}`,
-    // -w 5: a pre-check peeking at the lock (it takes a shared lock for an instant) must not make
-    // a real acquisition fail; a migration that holds the lock holds it for far longer than 5 s.
-    `if flock -w 5 9; then printf '%s' ${shellQuote(JSON.stringify(options.holder))} > ${file}.holder; echo GANTRY_LOCKED; cat >/dev/null; else echo GANTRY_BUSY; cat ${file}.holder 2>/dev/null; fi`,
+    // A migration holds the lock exclusively; a pre-check peeking at it takes a shared lock for
+    // an instant. So when the exclusive lock is refused, a refused shared lock means a migration
+    // holds it (busy, at once), and a granted one means only peekers do (let go, try again).
+    'state=busy; tries=0',
+    'while [ $tries -lt 50 ]; do',
+    '  if flock -n 9; then state=locked; break; fi',
+    '  flock -n -s 9 || break',
+    '  flock -u 9; tries=$((tries + 1)); sleep 0.1',
+    'done',
+    `if [ $state = locked ]; then printf '%s' ${shellQuote(JSON.stringify(options.holder))} > ${file}.holder; echo GANTRY_LOCKED; cat >/dev/null; else echo GANTRY_BUSY; cat ${file}.holder 2>/dev/null; fi`,
   ].join('\n');
   const process = await host.spawn(`sh -c ${shellQuote(script)}`, options.signal ? { signal: options.signal } : {});
   const firstOutput = await readUntilDecided(process);

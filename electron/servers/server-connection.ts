@@ -115,7 +115,8 @@ export class ServerConnection implements RemoteHost {
     });
   }
 
-  /** Starts a command whose stdin and stdout are streams (transfers, long-held locks). */
+  /** Starts a command whose stdin and stdout are streams (transfers, long-held locks). The caller
+   * must read stdout to its end (or `resume()` it): the channel, and so `done`, closes only then. */
   async spawn(command: string, options: { signal?: AbortSignal } = {}): Promise<RemoteProcess> {
     const { signal } = options;
     const { channel, release } = await this.openChannel(command, signal);
