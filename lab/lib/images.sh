@@ -7,7 +7,7 @@
 
 LAB_IMAGES_DIR="$LAB_DIR/images"
 # Bump when the build procedure changes in a way that must invalidate every cached layer.
-LAB_BUILDER_VERSION=4
+LAB_BUILDER_VERSION=5
 # Package layers are built this many at a time (downloads happen once, up front).
 LAB_BUILD_JOBS="${GANTRY_LAB_BUILD_JOBS:-3}"
 
@@ -84,13 +84,22 @@ build_base() {
   log "building base image (debootstrap bookworm minbase)"
   tmp=$(mktemp -d "$LAB_CACHE/tmp/base.XXXXXX")
   mkdir -p "$LAB_CACHE/apt/debootstrap"
-  debootstrap --variant=minbase --include=tini,ca-certificates --cache-dir="$LAB_CACHE/apt/debootstrap" \
+  # Two stages, so that dpkg in the second one already runs with the image's own settings
+  # (no documentation, and no fsync per file: force-unsafe-io roughly halves the install time;
+  # a crash mid-build only costs a rebuild).
+  debootstrap --foreign --variant=minbase --include=tini,ca-certificates --cache-dir="$LAB_CACHE/apt/debootstrap" \
     bookworm "$tmp/rootfs" "$LAB_DEBIAN_MIRROR" >"$tmp/debootstrap.log" 2>&1 ||
     { tail -20 "$tmp/debootstrap.log" >&2; die "debootstrap failed (log: $tmp/debootstrap.log)"; }
   cp -a "$LAB_IMAGES_DIR/base/rootfs/." "$tmp/rootfs/"
+  # Its own mount namespace: whatever the second stage mounts (proc, sys) goes away with it.
+  unshare --mount --propagation private --fork -- \
+    chroot "$tmp/rootfs" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
+    /debootstrap/debootstrap --second-stage >>"$tmp/debootstrap.log" 2>&1 ||
+    { tail -20 "$tmp/debootstrap.log" >&2; die "debootstrap (second stage) failed (log: $tmp/debootstrap.log)"; }
+  # Package lists for the layers above; the base itself stays at the release's versions (the
+  # lab is a throwaway test bed on a private subnet, and this saves a full upgrade run).
   chroot_run "$tmp/rootfs" '
     apt-get update -qq
-    apt-get -y -qq -o Dpkg::Use-Pty=0 dist-upgrade >/dev/null
     rm -rf /var/log/apt/* /var/cache/debconf/*-old /var/lib/dpkg/*-old /root/.bash_history
     : >/var/log/dpkg.log
   '
