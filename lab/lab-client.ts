@@ -90,6 +90,8 @@ export interface LabDetails {
   servers: Record<LabServerName, LabServer>;
   /** ssh_config snippet: Host gantry-<name> (root) and gantry-<name>-deploy. */
   sshConfig: string;
+  /** host:port of the image registry on dev (plain HTTP; every server's dockerd trusts it). */
+  registry: string;
 }
 
 async function runLab(args: string[], timeoutMs: number): Promise<string> {

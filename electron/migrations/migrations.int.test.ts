@@ -48,7 +48,7 @@ async function sh(server: 'dev' | 'uat' | 'prod', command: string): Promise<stri
 async function containerState(server: 'dev' | 'uat'): Promise<string> {
   return sh(
     server,
-    `docker ps -a --filter name=migit --format '{{.Names}} {{.ID}} {{.Image}} {{.Status}}' | sort; docker volume ls -q --filter name=migit | sort; docker network ls --filter name=migit --format '{{.Name}}' | sort; docker image ls --format '{{.Repository}}:{{.Tag}} {{.ID}}' gantry-lab/webapp | sort`,
+    `docker ps -a --filter name=migit --format '{{.Names}} {{.ID}} {{.Image}} {{.Status}}' | sort; docker volume ls -q --filter name=migit | sort; docker network ls --filter name=migit --format '{{.Name}}' | sort; docker image ls --format '{{.Repository}}:{{.Tag}} {{.ID}}' gantry-lab/webapp | sort; crontab -l 2>/dev/null | grep gantry || true`,
   ).then((text) =>
     text.replace(/Up [^\n]*/g, 'Up'),
   );
@@ -85,12 +85,15 @@ async function runToEnd(resourceIds: string[], options = { waitForReady: true, h
 }
 
 const DB = 'postgres://app:dev-pw@dev-migit-db:5432/app';
+/** The database's scheduled task: names the database container (to be rewired) and uses `%` (which cron would turn into a newline unless escaped). */
+const READY_CHECK = 'pg_isready -h dev-migit-db -U app >> /tmp/cron-ran 2>&1; date +%s >> /tmp/cron-ran';
 const cleanup = [
   `docker rm -f $(docker ps -aq --filter name=migit) >/dev/null 2>&1`,
   `docker volume rm $(docker volume ls -q --filter name=migit) >/dev/null 2>&1`,
   `docker network rm $(docker network ls -q --filter name=migit) >/dev/null 2>&1`,
-  `docker image rm -f migit/webapp:net migit/webapp:stream >/dev/null 2>&1`,
+  `docker image rm -f migit/webapp:net migit/webapp:stream ${lab.registry}/migit/webapp:reg >/dev/null 2>&1`,
   `rm -rf /tmp/gantry-locks`,
+  `crontab -r 2>/dev/null`,
   'true',
 ].join('; ');
 
@@ -132,7 +135,11 @@ beforeAll(async () => {
     await call('environments:bind', { environmentId: environment.id, serverId: serverIds[server]! });
     env[environment.name] = environment.id;
   }
-  const db = await call('resources:adopt', { environmentId: env.dev!, container: 'dev-migit-db', resource: { name: 'db', kind: 'database', databaseType: 'postgresql' } });
+  const db = await call('resources:adopt', {
+    environmentId: env.dev!,
+    container: 'dev-migit-db',
+    resource: { name: 'db', kind: 'database', databaseType: 'postgresql', scheduledTasks: [{ name: 'ready-check', schedule: '* * * * *', command: READY_CHECK, enabled: true }] },
+  });
   resources.db = db.resource.id;
   const web = await call('resources:adopt', { environmentId: env.dev!, container: 'dev-migit-web', resource: { name: 'web', kind: 'application', links: [db.resource.id] } });
   resources.web = web.resource.id;
@@ -182,8 +189,14 @@ describe('clone, promote, rollback', () => {
     const cell = graph.cells.find((c) => c.resourceId === resources.web && c.environmentId === env.uat);
     expect(cell?.status).toBe('in_sync');
     expect((await labelsOf('uat', 'uat-migit-web'))['gantry.config-hash']).toBe(cell?.container?.specHash);
+    // The database's scheduled task is a line of uat's crontab, rewired to uat's container.
+    const crontab = await sh('uat', 'crontab -l');
+    expect(crontab).toContain(`# gantry:${resources.db}:ready-check`);
+    expect(crontab).toContain("docker exec 'uat-migit-db' sh -c 'pg_isready -h uat-migit-db");
+    expect(crontab).not.toContain('dev-migit-db');
     // The source was never modified.
     expect((await envOf('dev', 'dev-migit-web')).DATABASE_URL).toBe(DB);
+    expect(await sh('dev', 'crontab -l 2>/dev/null | grep -c gantry || true')).toBe('0');
   });
 
   it('promotes v2 to uat: uat runs v2, keeps its own env var and domain label; rollback brings v1 back with the previous hash', async () => {
@@ -223,6 +236,20 @@ describe('clone, promote, rollback', () => {
   });
 });
 
+describe('scheduled tasks', () => {
+  it('uat’s cron runs the database’s task inside uat’s database container, against uat’s database', async () => {
+    // Installed by the clone above; cron runs it at the start of every minute.
+    let ran = '';
+    for (let i = 0; i < 90 && !/accepting connections[\s\S]*\n\d{9,}/.test(ran); i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 1000));
+      ran = await sh('uat', 'docker exec uat-migit-db cat /tmp/cron-ran 2>/dev/null || true');
+    }
+    expect(ran).toMatch(/uat-migit-db:5432 - accepting connections/);
+    expect(ran).toMatch(/^\d{9,}$/m);
+    expect(ran).not.toContain('dev-migit-db');
+  });
+});
+
 describe('concurrency and faults', () => {
   it('runs exactly one of two concurrent migrations into uat and tells the other why', async () => {
     const [first, second] = await Promise.all([plan([resources.web!]), plan([resources.web!])]);
@@ -253,6 +280,21 @@ describe('concurrency and faults', () => {
     const transferLog = detail.log.map((entry) => entry.message).find((message) => message.includes('streamed to'));
     expect(transferLog).toMatch(/migit\/webapp:stream streamed to .* \((\d+\.\d) MB\)/);
     expect(Number(/\((\d+\.\d) MB\)/.exec(transferLog!)![1])).toBeGreaterThan(1);
+  });
+
+  it('promotes an image that came from a registry uat can reach: uat pulls it, nothing is streamed', async () => {
+    const ref = `${lab.registry}/migit/webapp:reg`;
+    await sh('dev', `docker rm -f dev-migit-web migit-commit >/dev/null 2>&1; docker run -d --name migit-commit gantry-lab/webapp:2 >/dev/null && docker exec migit-commit sh -c 'date +%s%N > /stream-marker' && docker commit migit-commit ${ref} >/dev/null && docker rm -f migit-commit >/dev/null && docker push -q ${ref} >/dev/null`);
+    await sh('dev', runWeb(ref));
+    const devImageId = await sh('dev', `docker image inspect --format '{{.Id}}' ${ref}`);
+    expect(await sh('uat', `docker image inspect ${devImageId} >/dev/null 2>&1 && echo present || echo absent`)).toBe('absent');
+
+    const { detail } = await runToEnd([resources.web!]);
+    expect(detail.migration.status, JSON.stringify(detail.log)).toMatch(/^completed/);
+    expect(await sh('uat', "docker inspect --format '{{.Image}}' uat-migit-web")).toBe(devImageId);
+    const messages = detail.log.map((entry) => entry.message);
+    expect(messages.some((message) => message.includes(`${ref} pulled to`)), JSON.stringify(messages)).toBe(true);
+    expect(messages.some((message) => message.includes('streamed to'))).toBe(false);
   });
 
   it('cutting dev’s network during the image transfer leaves uat exactly as it was, and the journal says why', async () => {

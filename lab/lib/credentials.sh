@@ -57,6 +57,11 @@ write_server_files() {
   install -d -m 700 "$dir/root" "$dir/root/.ssh"
   install -d -m 755 -o "$LAB_DEPLOY_UID" -g "$LAB_DEPLOY_UID" "$dir/home-deploy"
   install -d -m 700 -o "$LAB_DEPLOY_UID" -g "$LAB_DEPLOY_UID" "$dir/home-deploy/.ssh"
+  # Each server has its own crontabs (what Gantry installs for scheduled tasks) and an empty
+  # system crontab: the host's own cron jobs never run inside a lab server.
+  install -d -m 755 "$dir/spool-cron" "$dir/etc-cron.d"
+  install -d -m 1730 -g crontab "$dir/spool-cron/crontabs"
+  [[ -f $etc/crontab ]] || printf '# lab server %s: no system cron jobs\n' "$s" >"$etc/crontab"
 
   grep -v -E '^deploy:' /etc/passwd >"$etc/passwd.new"
   echo "deploy:x:$LAB_DEPLOY_UID:$LAB_DEPLOY_UID:Gantry lab deploy user:/home/deploy:/bin/bash" >>"$etc/passwd.new"

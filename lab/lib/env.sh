@@ -49,11 +49,12 @@ env_json() {
     --arg plain "$k/id_ed25519" --arg pp "$k/id_ed25519_passphrase" --arg ppw "$(<"$k/passphrase")" \
     --arg rsa "$k/id_rsa" --arg unauth "$k/id_ed25519_unauthorized" --arg peer "$k/peer_ed25519" \
     --arg sshConfig "$(lab_ssh_config)" --argjson servers "$servers" --arg lab "$LAB_DIR/lab.sh" \
+    --arg registry "$(lab_registry)" \
     '{version: 1, subnet: $subnet, hostAddress: $hostAddress, hostInterface: $iface,
       stateDir: $state, cacheDir: $cache, labScript: $lab, knownHostsFile: $kh,
       keys: {plain: $plain, passphrase: {path: $pp, passphrase: $ppw}, rsa: $rsa,
              unauthorized: $unauth, serverToServer: $peer},
-      servers: $servers, sshConfig: $sshConfig}'
+      servers: $servers, sshConfig: $sshConfig, registry: $registry}'
 }
 
 write_env_json() {

@@ -9,7 +9,9 @@ name=$1 dir=$2
 hostname "$name"
 # Host's named network namespaces would stay pinned by this mount namespace; drop them here.
 umount -R /run/netns 2>/dev/null || true
-for f in passwd group shadow hosts hostname resolv.conf; do mount --bind "$dir/etc/$f" "/etc/$f"; done
+for f in passwd group shadow hosts hostname resolv.conf crontab; do mount --bind "$dir/etc/$f" "/etc/$f"; done
+mount --bind "$dir/etc-cron.d" /etc/cron.d
+mount --bind "$dir/spool-cron" /var/spool/cron
 mount --bind "$dir/root" /root
 mount -t tmpfs -o mode=755 gantry-lab-home /home
 mkdir /home/deploy

@@ -9,7 +9,7 @@ DAEMON_ENV="env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:
 
 lab_require_tools() {
   local t missing=()
-  for t in dockerd containerd sshd debootstrap nsenter unshare tini jq getfattr mkfs.ext4 losetup ip ssh-keygen openssl docker; do
+  for t in dockerd containerd sshd debootstrap nsenter unshare tini jq getfattr mkfs.ext4 losetup ip ssh-keygen openssl docker cron crontab docker-registry; do
     command -v "$t" >/dev/null 2>&1 || [[ -x /usr/sbin/$t ]] || missing+=("$t")
   done
   ((${#missing[@]} == 0)) || die "missing tools: ${missing[*]} (run: bash lab/lab.sh deps)"
@@ -88,7 +88,8 @@ start_dockerd() {
     in_server "$s" $DAEMON_ENV sh -c 'setsid dockerd --data-root /var/lib/docker --exec-root /run/docker \
       --pidfile /run/docker.pid -H unix:///run/docker.sock --group docker \
       --iptables=false --ip-masq=false --cgroup-parent "/$3-$1" --shutdown-timeout 3 \
-      --storage-driver overlay2 --log-level warn </dev/null >>"$2" 2>&1 &' _ "$s" "$dir/log/dockerd.log" "$LAB_PREFIX" 8>&- 9>&-
+      --insecure-registry "$4" \
+      --storage-driver overlay2 --log-level warn </dev/null >>"$2" 2>&1 &' _ "$s" "$dir/log/dockerd.log" "$LAB_PREFIX" "$LAB_SUBNET" 8>&- 9>&-
   fi
   wait_for 40 "$s dockerd" docker_answers "$s" ||
     { tail -5 "$dir/log/dockerd.log" >&2; die "$s: dockerd did not answer (log: $dir/log/dockerd.log)"; }
@@ -108,8 +109,36 @@ clear_faults() {
 
 # A server started by an older lab.sh may lack a bind mount added since: add what is missing.
 ensure_identity_mounts() {
-  in_server "$1" bash -c 'for f in passwd group shadow hosts hostname resolv.conf; do
-    mountpoint -q "/etc/$f" || mount --bind "$0/etc/$f" "/etc/$f"; done' "$(server_dir "$1")"
+  in_server "$1" bash -c 'for f in passwd group shadow hosts hostname resolv.conf crontab; do
+    mountpoint -q "/etc/$f" || mount --bind "$0/etc/$f" "/etc/$f"; done
+    mountpoint -q /etc/cron.d || mount --bind "$0/etc-cron.d" /etc/cron.d
+    mountpoint -q /var/spool/cron || mount --bind "$0/spool-cron" /var/spool/cron' "$(server_dir "$1")"
+}
+
+# An image registry (Debian's docker-registry, plain HTTP on the lab subnet) on dev, port 5000:
+# images pushed there carry a registry digest, so a migration pulls them instead of streaming.
+lab_registry() { echo "$(server_ip dev):5000"; }
+registry_running() { in_server dev sh -c 'kill -0 "$(cat /run/registry.pid 2>/dev/null)"' >/dev/null 2>&1; }
+start_registry() {
+  local dir
+  dir=$(server_dir dev)
+  registry_running && return 0
+  mkdir -p "$dir/registry"
+  printf '%s\n' 'version: 0.1' 'log: {level: warn}' \
+    "storage: {filesystem: {rootdirectory: $dir/registry}, delete: {enabled: true}}" \
+    "http: {addr: \"$(lab_registry)\"}" >"$dir/registry.yml"
+  in_server dev $DAEMON_ENV sh -c 'setsid docker-registry serve "$1" </dev/null >>"$2" 2>&1 & echo $! >/run/registry.pid' \
+    _ "$dir/registry.yml" "$dir/log/registry.log" 8>&- 9>&-
+  wait_for 10 "dev registry" port_open "$(server_ip dev)" 5000 ||
+    { tail -5 "$dir/log/registry.log" >&2; die "dev: the registry did not start (log: $dir/log/registry.log)"; }
+}
+
+# cron runs the scheduled tasks Gantry installs (crontab lines that `docker exec` into containers).
+cron_running() { in_server "$1" sh -c 'kill -0 "$(cat /run/crond.pid 2>/dev/null)"' >/dev/null 2>&1; }
+start_cron() {
+  cron_running "$1" && return 0
+  in_server "$1" $DAEMON_ENV /usr/sbin/cron 8>&- 9>&- || die "$1: cron did not start"
+  wait_for 10 "$1 cron" cron_running "$1" || die "$1: cron did not start"
 }
 
 bring_up_server() {
@@ -121,6 +150,8 @@ bring_up_server() {
   clear_faults "$s"
   start_dockerd "$s"
   start_sshd "$s"
+  start_cron "$s"
+  [[ $s != dev ]] || start_registry
   ensure_server_images "$s"
 }
 
