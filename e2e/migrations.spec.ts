@@ -28,11 +28,14 @@ const cleanup = [
   'true',
 ].join('; ');
 
-function runWeb(version: 1 | 2): string {
+/** dev's web app; `neverHealthy` gives it a health check that never reports, so a migration of it waits at the health gate. */
+function runWeb(version: 1 | 2, options: { neverHealthy?: boolean } = {}): string {
   return [
     `docker rm -f dev-${TAG}-web >/dev/null 2>&1; docker run -d --name dev-${TAG}-web --init --network ${TAG}-dev --restart unless-stopped`,
     `-e DATABASE_URL=postgres://app:${DB_PASSWORD}@dev-${TAG}-db:5432/app -e APP_MODE=dev -p 18380:8080`,
-    `--health-cmd "python3 -c \\"import urllib.request;urllib.request.urlopen('http://127.0.0.1:8080/health')\\"" --health-interval 2s --health-retries 20`,
+    options.neverHealthy
+      ? `--health-cmd 'sleep 3600' --health-timeout 3600s --health-interval 2s`
+      : `--health-cmd "python3 -c \\"import urllib.request;urllib.request.urlopen('http://127.0.0.1:8080/health')\\"" --health-interval 2s --health-retries 20`,
     `gantry-lab/webapp:${version}`,
   ].join(' ');
 }
@@ -270,6 +273,8 @@ test('clone dev → uat through the wizard, find it in history, promote v2, roll
   });
 
   await test.step('cancel a running promote: it stops, undoes what it did, and uat keeps v1', async () => {
+    // dev's web never reports healthy: the run waits at the health gate, so the cancel always lands mid-run.
+    onServer('dev', runWeb(2, { neverHealthy: true }));
     await migrations.open();
     await migrations.startNew(PROJECT, 'dev');
     await migrations.resource('web').getByRole('checkbox').check();

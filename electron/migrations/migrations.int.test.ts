@@ -97,11 +97,14 @@ const cleanup = [
   'true',
 ].join('; ');
 
-function runWeb(image: 1 | 2 | string): string {
+/** dev's web app; `neverHealthy` gives it a health check that never reports (the health gate then waits, for faults to land in). */
+function runWeb(image: 1 | 2 | string, options: { neverHealthy?: boolean } = {}): string {
   return [
     `docker run -d --name dev-migit-web --init --network migit-dev --restart unless-stopped`,
     `-e DATABASE_URL=${DB} -e APP_MODE=dev -p 18280:8080`,
-    `--health-cmd "python3 -c \\"import urllib.request;urllib.request.urlopen('http://127.0.0.1:8080/health')\\"" --health-interval 2s --health-retries 20`,
+    options.neverHealthy
+      ? `--health-cmd 'sleep 3600' --health-timeout 3600s --health-interval 2s`
+      : `--health-cmd "python3 -c \\"import urllib.request;urllib.request.urlopen('http://127.0.0.1:8080/health')\\"" --health-interval 2s --health-retries 20`,
     typeof image === 'string' ? image : `gantry-lab/webapp:${image}`,
   ].join(' ');
 }
@@ -147,6 +150,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await labFault('dev', 'net-restore').catch(() => undefined);
+  await labFault('uat', 'docker-start').catch(() => undefined);
   const within = (promise: Promise<unknown>) => Promise.race([promise.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 60_000))]);
   for (const name of Object.keys(serverIds) as ('dev' | 'uat' | 'prod')[]) await within(sh(name, cleanup));
   secretStore.delete('inventory:spec-fingerprint-key');
@@ -240,7 +244,7 @@ describe('scheduled tasks', () => {
   it('uat’s cron runs the database’s task inside uat’s database container, against uat’s database', async () => {
     // Installed by the clone above; cron runs it at the start of every minute.
     let ran = '';
-    for (let i = 0; i < 90 && !/accepting connections[\s\S]*\n\d{9,}/.test(ran); i++) {
+    for (let i = 0; i < 150 && !/accepting connections[\s\S]*\n\d{9,}/.test(ran); i++) {
       if (i > 0) await new Promise((r) => setTimeout(r, 1000));
       ran = await sh('uat', 'docker exec uat-migit-db cat /tmp/cron-ran 2>/dev/null || true');
     }
@@ -321,21 +325,24 @@ describe('concurrency and faults', () => {
   });
 
   it('stopping uat’s dockerd mid-step: the migration fails, is undone once Docker is back, and uat keeps the same containers', async () => {
-    // dev back on an image uat already has, so the run reaches the health gate quickly.
-    await sh('dev', `docker rm -f dev-migit-web >/dev/null && ${runWeb(2)}`);
+    // dev back on an image uat already has, with a health check that never reports: the run
+    // reaches the health gate quickly and stays there until the fault lands.
+    await sh('dev', `docker rm -f dev-migit-web >/dev/null && ${runWeb(2, { neverHealthy: true })}`);
     const ids = () => sh('uat', "docker ps -a --filter name=migit --format '{{.Names}} {{.ID}} {{.Image}}' | sort; docker volume ls -q --filter name=migit | sort");
     const before = await ids();
     const webBefore = await sh('uat', "docker inspect --format '{{.Id}} {{.Config.Image}} {{json .Config.Env}}' uat-migit-web");
     const planned = await plan([resources.web!]);
     const { migrationId, jobId } = await call('migrations:start', { planId: planned.planId, options: { waitForReady: true, healthTimeoutSec: 120 } });
-    for (let i = 0; i < 2400; i++) {
-      const detail = await call('migrations:get', { migrationId });
-      if (detail.steps.some((s) => s.stepId.startsWith('wait-healthy') && s.status === 'running') || detail.migration.status !== 'running') break;
-      await new Promise((r) => setTimeout(r, 50));
+    const stepStatus = async (prefix: string) => (await call('migrations:get', { migrationId })).steps.find((s) => s.stepId.startsWith(prefix))?.status;
+    for (let i = 0; i < 1200 && (await stepStatus('wait-healthy')) !== 'running'; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await stepStatus('wait-healthy')).toBe('running');
+    try {
+      await labFault('uat', 'docker-stop');
+      // Docker comes back once the health gate has noticed it is gone (the undo then has to wait for it).
+      for (let i = 0; i < 300 && (await stepStatus('wait-healthy')) === 'running'; i++) await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      await labFault('uat', 'docker-start');
     }
-    await labFault('uat', 'docker-stop');
-    await new Promise((r) => setTimeout(r, 4000));
-    await labFault('uat', 'docker-start');
     await app.jobs.finished(jobId);
     const detail = await call('migrations:get', { migrationId });
     expect(detail.migration.status, JSON.stringify(detail.log)).toBe('failed');

@@ -39,7 +39,7 @@ export function labEnv(): LabEnv {
 
 /** Flips a lab fault switch (sshd-stop, sshd-start, docker-stop, docker-start, ...). */
 export function labFault(server: string, action: string): void {
-  execFileSync('bash', [LAB, 'fault', server, action], { stdio: ['ignore', 'ignore', 'pipe'] });
+  execFileSync('bash', [LAB, 'fault', server, action], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 120_000 });
 }
 
 /** A real ssh-agent holding `keyFile`; `stop` kills it. */
