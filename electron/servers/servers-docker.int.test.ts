@@ -29,7 +29,7 @@ async function serverSideConnections(serverId: string, localPort: number): Promi
 
 beforeAll(() => {
   lab = labEnv();
-  engine = startTestEngine({ knownHostsFiles: [], tuning: { keepaliveIntervalMs: 2000, keepaliveCountMax: 2, readyTimeoutMs: 5000 }, pool: { reconnect: { attempts: 2, baseDelayMs: 200, maxDelayMs: 400 } } });
+  engine = startTestEngine({ knownHostsFiles: [], tuning: { keepaliveIntervalMs: 5000, keepaliveCountMax: 3, readyTimeoutMs: 5000 }, pool: { reconnect: { attempts: 2, baseDelayMs: 200, maxDelayMs: 400 } } });
 });
 
 afterAll(async () => {
