@@ -282,19 +282,21 @@ lab_purge() {
 
 lab_status() {
   local s ok=1 line
-  printf '%-5s %-14s %-8s %-6s %-7s %-8s %s\n' SERVER ADDRESS RUNNING SSHD DOCKER NETWORK DISK
+  printf '%-5s %-14s %-8s %-6s %-7s %-5s %-8s %s\n' SERVER ADDRESS RUNNING SSHD DOCKER CRON NETWORK DISK
   for s in "${LAB_SERVERS[@]}"; do
-    local running=no sshd=down docker=down net=cut disk=-
+    local running=no sshd=down docker=down cron=down net=cut disk=-
     if [[ -n $(server_init_pid "$s") ]]; then
       running=yes
       port_open "$(server_ip "$s")" 22 && sshd=up
       docker_answers "$s" && docker=up
+      cron_running "$s" && cron=up
       disk=$(in_server "$s" df -h --output=used,size,pcent /var/lib/docker 2>/dev/null | tail -1 | awk '{print $1"/"$2" ("$3")"}')
     fi
     ip -n "$LAB_BRIDGE_NS" link show "$(server_port "$s")" 2>/dev/null | grep -q 'state UP' && net=ok
-    [[ $running == yes && $sshd == up && $docker == up && $net == ok ]] || ok=0
-    printf '%-5s %-14s %-8s %-6s %-7s %-8s %s\n' "$s" "$(server_ip "$s")" "$running" "$sshd" "$docker" "$net" "$disk"
+    [[ $running == yes && $sshd == up && $docker == up && $cron == up && $net == ok ]] || ok=0
+    printf '%-5s %-14s %-8s %-6s %-7s %-5s %-8s %s\n' "$s" "$(server_ip "$s")" "$running" "$sshd" "$docker" "$cron" "$net" "$disk"
   done
+  if [[ -n $(server_init_pid dev) ]] && registry_running; then echo "registry: up at $(lab_registry) (on dev)"; else echo "registry: down"; ok=0; fi
   ((ok)) && { echo "lab: up (state $LAB_STATE)"; return 0; }
   echo "lab: not fully up (bash lab/lab.sh up)"
   return 1
