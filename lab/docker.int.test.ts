@@ -75,3 +75,36 @@ it('streams `docker save` from dev into `docker load` on uat', async () => {
     await sshRun(ssh.uat, `docker rmi -f ${tag} >/dev/null 2>&1 || true`);
   }
 });
+
+it('keeps an image pushed to the registry on dev pullable on uat, with its registry digest', async () => {
+  const marker = randomBytes(8).toString('hex');
+  const tag = `${lab.registry}/lab-registry/${marker}:1`;
+  await sshRun(ssh.dev, `docker run --init --name lab-registry-${marker} gantry-lab/debian:bookworm sh -c 'echo ${marker} >/marker'`);
+  await sshRun(ssh.dev, `docker commit lab-registry-${marker} ${tag} >/dev/null && docker rm lab-registry-${marker} >/dev/null && docker push -q ${tag} >/dev/null`);
+  try {
+    const digests = await sshRun(ssh.dev, `docker image inspect --format '{{json .RepoDigests}}' ${tag}`);
+    expect(digests).toContain(`${lab.registry}/lab-registry/${marker}@sha256:`);
+    await sshRun(ssh.uat, `docker pull -q ${tag} >/dev/null`);
+    expect(await sshRun(ssh.uat, `docker run --rm --init ${tag} cat /marker`)).toBe(marker);
+  } finally {
+    await sshRun(ssh.dev, `docker rmi -f ${tag} >/dev/null 2>&1 || true`);
+    await sshRun(ssh.uat, `docker rmi -f ${tag} >/dev/null 2>&1 || true`);
+  }
+});
+
+it('gives every server a cron of its own: a crontab line on uat runs on uat only', async () => {
+  const marker = randomBytes(8).toString('hex');
+  const file = `/var/lib/docker/lab-cron-${marker}`;
+  await sshRun(ssh.uat, `(crontab -l 2>/dev/null; echo '* * * * * hostname > ${file} # lab-cron-${marker}') | crontab -`);
+  try {
+    for (const other of ['dev', 'prod'] as const) expect(await sshRun(ssh[other], `crontab -l 2>/dev/null | grep -c lab-cron-${marker} || true`)).toBe('0');
+    let ran = '';
+    for (let i = 0; i < 150 && !ran; i++) {
+      if (i > 0) await new Promise((resolve) => setTimeout(resolve, 1000));
+      ran = await sshRun(ssh.uat, `cat ${file} 2>/dev/null || true`);
+    }
+    expect(ran).toBe('uat');
+  } finally {
+    await sshRun(ssh.uat, `crontab -l 2>/dev/null | grep -v lab-cron-${marker} | crontab -; rm -f ${file}`);
+  }
+});
