@@ -75,7 +75,7 @@ it('reports the database reachable from the web app, and unreachable once it sto
         const response = await fetch(base + path, { signal: AbortSignal.timeout(10_000) });
         return { status: response.status, body: (await response.json()) as Record<string, unknown> };
       } catch (error) {
-        if (attempt > 50) throw error;
+        if (attempt > 150) throw error; // ~30 s for the app to start on a busy machine
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     }
