@@ -275,8 +275,17 @@ describe('concurrency and faults', () => {
     const devImageId = await sh('dev', "docker image inspect --format '{{.Id}}' migit/webapp:stream");
     expect(await sh('uat', `docker image inspect ${devImageId} >/dev/null 2>&1 && echo present || echo absent`)).toBe('absent');
 
-    const { detail } = await runToEnd([resources.web!]);
+    // Byte progress as the UI receives it on job:event.
+    const sentMb: number[] = [];
+    const unsubscribe = app.events.subscribe((event, payload) => {
+      const update = payload as { type?: string; message?: string };
+      const sent = event === 'job:event' && update.type === 'progress' ? /^([\d.]+) MB sent$/.exec(update.message ?? '') : null;
+      if (sent) sentMb.push(Number(sent[1]));
+    });
+    const { detail } = await runToEnd([resources.web!]).finally(unsubscribe);
     expect(detail.migration.status, JSON.stringify(detail.log)).toMatch(/^completed/);
+    expect(sentMb.length, JSON.stringify(sentMb)).toBeGreaterThanOrEqual(3);
+    expect([...sentMb].sort((a, b) => a - b)).toEqual(sentMb);
     expect(await sh('uat', "docker image inspect --format '{{.Id}}' migit/webapp:stream")).toBe(devImageId);
     expect(await sh('uat', "docker inspect --format '{{.Image}}' uat-migit-web")).toBe(devImageId);
     expect(await sh('uat', 'docker exec uat-migit-web cat /stream-marker')).toBe(await sh('dev', 'docker exec dev-migit-web cat /stream-marker'));
