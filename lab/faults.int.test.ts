@@ -77,6 +77,27 @@ it('net-cut makes the server unreachable (connections time out); net-restore rec
   await expect.poll(() => probeSsh(), { timeout: 15_000, interval: 250 }).toBe('open');
 });
 
+it('net-slow holds what the server sends to about 2.5 MB/s; net-fast lifts the limit', async () => {
+  /** MB/s of 8 MB read from prod over SSH. */
+  const rate = () =>
+    withProd(async (client) => {
+      const started = performance.now();
+      const result = await sshExec(client, 'head -c 8000000 /dev/zero');
+      expect(result.stdout.length).toBe(8_000_000);
+      return 8 / ((performance.now() - started) / 1000);
+    });
+  try {
+    await labFault('prod', 'net-slow');
+    const slow = await rate();
+    await labFault('prod', 'net-fast');
+    const fast = await rate();
+    expect(slow).toBeLessThan(3.2);
+    expect(fast).toBeGreaterThan(slow * 2);
+  } finally {
+    await labFault('prod', 'net-fast');
+  }
+});
+
 it('disk-fill leaves no space for Docker (writes fail with ENOSPC); disk-free gives it back', async () => {
   const available = (client: Client) => sshRun(client, 'df -B1 --output=avail /var/lib/docker | tail -1').then(Number);
   const before = await withProd(available);

@@ -29,6 +29,8 @@ export type LabFaultAction =
   | 'docker-start'
   | 'net-cut'
   | 'net-restore'
+  | 'net-slow'
+  | 'net-fast'
   | 'disk-fill'
   | 'disk-free';
 

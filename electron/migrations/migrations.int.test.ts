@@ -97,6 +97,26 @@ const cleanup = [
   'true',
 ].join('; ');
 
+/** Commits a fresh image on dev (webapp v2 plus a marker file): an image id that exists nowhere else. */
+async function commitFreshImage(tag: string, options: { push?: boolean } = {}): Promise<string> {
+  await sh(
+    'dev',
+    `docker rm -f dev-migit-web migit-commit >/dev/null 2>&1; docker run -d --name migit-commit gantry-lab/webapp:2 >/dev/null && docker exec migit-commit sh -c 'date +%s%N > /stream-marker' && docker commit migit-commit ${tag} >/dev/null && docker rm -f migit-commit >/dev/null`,
+  );
+  if (options.push) await sh('dev', `docker push -q ${tag} >/dev/null`);
+  return sh('dev', `docker image inspect --format '{{.Id}}' ${tag}`);
+}
+
+/** Collects the "N MB sent" progress of image transfers, as the UI receives it on job:event; call the result to stop. */
+function collectSentMb(into: number[]): () => void {
+  const unsubscribe = app.events.subscribe((event, payload) => {
+    const update = payload as { type?: string; message?: string };
+    const sent = event === 'job:event' && update.type === 'progress' ? /^([\d.]+) MB sent$/.exec(update.message ?? '') : null;
+    if (sent) into.push(Number(sent[1]));
+  });
+  return () => void unsubscribe();
+}
+
 /** dev's web app; `neverHealthy` gives it a health check that never reports (the health gate then waits, for faults to land in). */
 function runWeb(image: 1 | 2 | string, options: { neverHealthy?: boolean } = {}): string {
   return [
@@ -150,6 +170,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await labFault('dev', 'net-restore').catch(() => undefined);
+  await labFault('dev', 'net-fast').catch(() => undefined);
   await labFault('uat', 'docker-start').catch(() => undefined);
   const within = (promise: Promise<unknown>) => Promise.race([promise.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 60_000))]);
   for (const name of Object.keys(serverIds) as ('dev' | 'uat' | 'prod')[]) await within(sh(name, cleanup));
@@ -269,20 +290,12 @@ describe('concurrency and faults', () => {
   });
 
   it('promotes an image uat has never seen: streamed from dev, uat ends up with the very same image id', async () => {
-    // A fresh commit on dev: an image id that exists nowhere else.
-    await sh('dev', `docker rm -f dev-migit-web migit-commit >/dev/null 2>&1; docker run -d --name migit-commit gantry-lab/webapp:2 >/dev/null && docker exec migit-commit sh -c 'date +%s%N > /stream-marker' && docker commit migit-commit migit/webapp:stream >/dev/null && docker rm -f migit-commit >/dev/null`);
+    const devImageId = await commitFreshImage('migit/webapp:stream');
     await sh('dev', runWeb('migit/webapp:stream'));
-    const devImageId = await sh('dev', "docker image inspect --format '{{.Id}}' migit/webapp:stream");
     expect(await sh('uat', `docker image inspect ${devImageId} >/dev/null 2>&1 && echo present || echo absent`)).toBe('absent');
 
-    // Byte progress as the UI receives it on job:event.
     const sentMb: number[] = [];
-    const unsubscribe = app.events.subscribe((event, payload) => {
-      const update = payload as { type?: string; message?: string };
-      const sent = event === 'job:event' && update.type === 'progress' ? /^([\d.]+) MB sent$/.exec(update.message ?? '') : null;
-      if (sent) sentMb.push(Number(sent[1]));
-    });
-    const { detail } = await runToEnd([resources.web!]).finally(unsubscribe);
+    const { detail } = await runToEnd([resources.web!]).finally(collectSentMb(sentMb));
     expect(detail.migration.status, JSON.stringify(detail.log)).toMatch(/^completed/);
     expect(sentMb.length, JSON.stringify(sentMb)).toBeGreaterThanOrEqual(3);
     expect([...sentMb].sort((a, b) => a - b)).toEqual(sentMb);
@@ -297,9 +310,8 @@ describe('concurrency and faults', () => {
 
   it('promotes an image that came from a registry uat can reach: uat pulls it, nothing is streamed', async () => {
     const ref = `${lab.registry}/migit/webapp:reg`;
-    await sh('dev', `docker rm -f dev-migit-web migit-commit >/dev/null 2>&1; docker run -d --name migit-commit gantry-lab/webapp:2 >/dev/null && docker exec migit-commit sh -c 'date +%s%N > /stream-marker' && docker commit migit-commit ${ref} >/dev/null && docker rm -f migit-commit >/dev/null && docker push -q ${ref} >/dev/null`);
+    const devImageId = await commitFreshImage(ref, { push: true });
     await sh('dev', runWeb(ref));
-    const devImageId = await sh('dev', `docker image inspect --format '{{.Id}}' ${ref}`);
     expect(await sh('uat', `docker image inspect ${devImageId} >/dev/null 2>&1 && echo present || echo absent`)).toBe('absent');
 
     const { detail } = await runToEnd([resources.web!]);
@@ -311,24 +323,34 @@ describe('concurrency and faults', () => {
   });
 
   it('cutting dev’s network during the image transfer leaves uat exactly as it was, and the journal says why', async () => {
-    // dev moves to an image uat has never seen (a fresh commit), so the promote must stream it.
-    await sh('dev', 'docker rm -f dev-migit-web migit-commit >/dev/null 2>&1; docker run --name migit-commit --entrypoint true gantry-lab/webapp:2 && docker commit migit-commit migit/webapp:net >/dev/null && docker rm migit-commit >/dev/null');
+    // dev moves to an image uat has never seen, so the promote must stream it; dev's network is
+    // held to ~2.5 MB/s so that the transfer is still under way when the cut lands, on any machine.
+    await commitFreshImage('migit/webapp:net');
     await sh('dev', runWeb('migit/webapp:net'));
     const before = await containerState('uat');
     const planned = await plan([resources.web!]);
-    const { migrationId, jobId } = await call('migrations:start', { planId: planned.planId, options: { waitForReady: true, healthTimeoutSec: 60 } });
-    for (let i = 0; i < 200; i++) {
-      const detail = await call('migrations:get', { migrationId });
-      if (detail.steps.some((s) => s.stepId.startsWith('transfer-image') && s.status === 'running')) break;
-      await new Promise((r) => setTimeout(r, 50));
+    const sentMb: number[] = [];
+    const stopCollecting = collectSentMb(sentMb);
+    let ended: unknown;
+    let migrationId: string;
+    try {
+      await labFault('dev', 'net-slow');
+      const started = await call('migrations:start', { planId: planned.planId, options: { waitForReady: true, healthTimeoutSec: 60 } });
+      migrationId = started.migrationId;
+      for (let i = 0; i < 1200 && sentMb.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(sentMb.length, 'no byte of the image moved').toBeGreaterThan(0);
+      await labFault('dev', 'net-cut');
+      ended = await Promise.race([app.jobs.finished(started.jobId), new Promise((resolve) => setTimeout(() => resolve(null), 150_000))]);
+    } finally {
+      stopCollecting();
+      await labFault('dev', 'net-restore');
+      await labFault('dev', 'net-fast');
     }
-    await labFault('dev', 'net-cut');
-    const ended = await Promise.race([app.jobs.finished(jobId), new Promise((resolve) => setTimeout(() => resolve(null), 150_000))]);
-    await labFault('dev', 'net-restore');
     const detail = await call('migrations:get', { migrationId });
     const stats = { uat: app.servers.connections.get(serverIds.uat!).stats(), dev: app.servers.connections.get(serverIds.dev!).stats(), jobs: app.jobs.list().slice(0, 3) };
     expect(ended, JSON.stringify({ log: detail.log, steps: detail.steps, stats }, null, 1)).not.toBeNull();
     expect(detail.migration.status).toBe('failed');
+    expect(detail.migration.message).toMatch(/stalled|lost|network|reach/i);
     expect(detail.migration.message).toMatch(/undone/);
     expect(await containerState('uat')).toEqual(before);
   });

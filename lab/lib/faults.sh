@@ -13,9 +13,13 @@ lab_fault() {
     docker-start) start_dockerd "$s" ;;
     net-cut) ip -n "$LAB_BRIDGE_NS" link set "$(server_port "$s")" down ;;
     net-restore) ip -n "$LAB_BRIDGE_NS" link set "$(server_port "$s")" up ;;
+    # What the server sends is held to 20 Mbit/s (about 2.5 MB/s): long transfers stay long
+    # on any machine, so a test can act in the middle of one.
+    net-slow) ip netns exec "$(server_ns "$s")" tc qdisc replace dev eth0 root tbf rate 20mbit burst 64kb latency 400ms ;;
+    net-fast) ip netns exec "$(server_ns "$s")" tc qdisc del dev eth0 root 2>/dev/null || true ;;
     disk-fill) fill_disk "$s" ;;
     disk-free) in_server "$s" rm -f /var/lib/docker/.gantry-lab-fill ;;
-    *) die "unknown fault action '$action' (sshd-stop sshd-start docker-stop docker-start net-cut net-restore disk-fill disk-free)" ;;
+    *) die "unknown fault action '$action' (sshd-stop sshd-start docker-stop docker-start net-cut net-restore net-slow net-fast disk-fill disk-free)" ;;
   esac
   log "$s: $action"
 }

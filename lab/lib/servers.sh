@@ -104,6 +104,7 @@ stop_dockerd() {
 clear_faults() {
   local s=$1
   ip -n "$LAB_BRIDGE_NS" link set "$(server_port "$s")" up
+  ip netns exec "$(server_ns "$s")" tc qdisc del dev eth0 root 2>/dev/null || true
   in_server "$s" rm -f /var/lib/docker/.gantry-lab-fill
 }
 
