@@ -78,13 +78,26 @@ export class ServerConnection implements RemoteHost {
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     const { signal } = options;
     const limit = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
-    const { channel, release } = await this.openChannel(command, signal);
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    let size = 0;
+    let exit: { code: number | null; signal?: string } | null = null;
+    let failure: GantryError | null = null;
+    let closed: Promise<void> = Promise.resolve();
+    const { channel, release } = await this.openChannel(command, signal, (opened) => {
+      const collect = (into: Buffer[]) => (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > limit && !failure) {
+          failure = new GantryError('output_too_large', `A command on ${this.label} printed more than ${Math.round(limit / 1048576)} MiB; Gantry stopped it.`);
+          opened.close();
+        } else into.push(chunk);
+      };
+      opened.on('data', collect(stdout));
+      opened.stderr.on('data', collect(stderr));
+      opened.on('exit', (code: number | null, exitSignal?: string) => (exit = { code, signal: exitSignal }));
+      closed = new Promise((resolve) => opened.once('close', () => resolve()));
+    });
     return new Promise<ExecResult>((resolve, reject) => {
-      const stdout: Buffer[] = [];
-      const stderr: Buffer[] = [];
-      let size = 0;
-      let exit: { code: number | null; signal?: string } | null = null;
-      let failure: GantryError | null = null;
       const onAbort = () => {
         failure = cancelled(signal!);
         stop(channel);
@@ -93,17 +106,7 @@ export class ServerConnection implements RemoteHost {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       if (signal?.aborted) onAbort();
-      const collect = (into: Buffer[]) => (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > limit && !failure) {
-          failure = new GantryError('output_too_large', `A command on ${this.label} printed more than ${Math.round(limit / 1048576)} MiB; Gantry stopped it.`);
-          channel.close();
-        } else into.push(chunk);
-      };
-      channel.on('data', collect(stdout));
-      channel.stderr.on('data', collect(stderr));
-      channel.on('exit', (code: number | null, exitSignal?: string) => (exit = { code, signal: exitSignal }));
-      channel.once('close', () => {
+      void closed.then(() => {
         release();
         signal?.removeEventListener('abort', onAbort);
         if (failure) return reject(failure);
@@ -119,13 +122,16 @@ export class ServerConnection implements RemoteHost {
    * must read stdout to its end (or `resume()` it): the channel, and so `done`, closes only then. */
   async spawn(command: string, options: { signal?: AbortSignal } = {}): Promise<RemoteProcess> {
     const { signal } = options;
-    const { channel, release } = await this.openChannel(command, signal);
     let stderr = '';
     let exit: number | null | undefined;
-    channel.stderr.on('data', (chunk: Buffer) => {
-      if (stderr.length < STDERR_LIMIT) stderr += chunk.toString('utf8');
+    let closed: Promise<void> = Promise.resolve();
+    const { channel, release } = await this.openChannel(command, signal, (opened) => {
+      opened.stderr.on('data', (chunk: Buffer) => {
+        if (stderr.length < STDERR_LIMIT) stderr += chunk.toString('utf8');
+      });
+      opened.on('exit', (code: number | null) => (exit = code));
+      closed = new Promise((resolve) => opened.once('close', () => resolve()));
     });
-    channel.on('exit', (code: number | null) => (exit = code));
     const done = new Promise<{ code: number; stderr: string }>((resolve, reject) => {
       const onAbort = () => {
         stop(channel);
@@ -133,7 +139,7 @@ export class ServerConnection implements RemoteHost {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       if (signal?.aborted) onAbort();
-      channel.once('close', () => {
+      void closed.then(() => {
         release();
         signal?.removeEventListener('abort', onAbort);
         if (signal?.aborted) reject(cancelled(signal));
@@ -187,13 +193,19 @@ export class ServerConnection implements RemoteHost {
     this.setState('closed', null);
   }
 
-  private async openChannel(command: string, signal?: AbortSignal): Promise<{ channel: ClientChannel; release: () => void }> {
+  /**
+   * Opens a channel running `command`. `listen` is called with the channel the moment it opens,
+   * before any later packet is handled: a fast command's output, exit status and close can come
+   * in the same read as the channel's confirmation (through a jump host they often do), and
+   * listeners added after an `await` would miss them.
+   */
+  private async openChannel(command: string, signal?: AbortSignal, listen?: (channel: ClientChannel) => void): Promise<{ channel: ClientChannel; release: () => void }> {
     const release = await this.limiter.acquire(signal);
     try {
       for (let attempt = 0; ; attempt++) {
         const client = await this.client(signal);
         try {
-          const channel = await execOn(client, command);
+          const channel = await execOn(client, command, listen);
           return { channel, release };
         } catch (error) {
           // The connection died between the check and the request: reconnect once and retry.
@@ -288,10 +300,14 @@ function stop(channel: ClientChannel): void {
   channel.close();
 }
 
-function execOn(client: Client, command: string): Promise<ClientChannel> {
+function execOn(client: Client, command: string, listen?: (channel: ClientChannel) => void): Promise<ClientChannel> {
   return new Promise((resolve, reject) => {
     try {
-      client.exec(command, (error, channel) => (error ? reject(error) : resolve(channel)));
+      client.exec(command, (error, channel) => {
+        if (error) return reject(error);
+        listen?.(channel);
+        resolve(channel);
+      });
     } catch (error) {
       reject(error as Error);
     }

@@ -139,9 +139,13 @@ describe('ProxyJump', () => {
     const dev = await saveLabServer(draft('bastion-dev', 'dev', 'root', { method: 'key-file', keyPath: lab.keys.plain }), 'dev');
     const input: ServerInput = { ...draft('uat-via-dev', 'uat', 'deploy', { method: 'key-file', keyPath: lab.keys.plain }), jumpHostIds: [dev] };
     const test = await engine.call('servers:test', { server: input, trustFingerprint: lab.servers.uat.hostKey.fingerprint });
-    expect(test.steps.every((step) => step.status === 'ok')).toBe(true);
+    expect(test.steps.every((step) => step.status === 'ok'), JSON.stringify(test.steps)).toBe(true);
     const uat = await saveLabServer(input, 'uat');
     expect(await whoami(uat)).toBe('deploy@uat');
+    // Through a jump host a quick command's output, exit status and close often arrive in one
+    // read: every one of them must still report its exit code, never "connection lost".
+    const quick = await Promise.all(Array.from({ length: 40 }, (_, i) => engine.app.servers.connections.get(uat).exec(`echo ${i}`).then((r) => `${r.code}:${r.stdout.trim()}`, (e: Error) => e.message)));
+    expect(quick).toEqual(Array.from({ length: 40 }, (_, i) => `0:${i}`));
     // On uat the connection comes from dev's address, not from this machine.
     const peer = await engine.app.servers.connections.get(uat).exec('echo "$SSH_CONNECTION"');
     expect(peer.stdout.split(' ')[0]).toBe(lab.servers.dev.host);
