@@ -161,9 +161,19 @@ test('clone dev → uat through the wizard, find it in history, promote v2, roll
     await expect(web.locator('[data-tone="changed"]').first()).toBeVisible();
     await expect(web).toContainText(`${TAG}-uat`);
     await expect(page.locator('.d2h-file-side-diff').first()).toBeVisible();
-    await expect(page.getByText('secret values are never shown')).toBeVisible();
+    await expect(page.getByText('“Reveal” shows one of them')).toBeVisible();
     await expect(page.getByRole('dialog')).not.toContainText(DB_PASSWORD);
     await shot(page, 'wizard-3-review');
+
+    // Reveal on demand: the password the clone gives uat's database, one value, then masked again.
+    const db = page.getByTestId('changes-db');
+    await db.getByRole('button', { name: 'Reveal env POSTGRES_PASSWORD (after)' }).click();
+    await expect(db.locator('[data-revealed]')).toHaveText(DB_PASSWORD);
+    await expect(page.getByTestId('spec-diff').first()).not.toContainText(DB_PASSWORD);
+    await expect(page.getByTestId('changes-web')).not.toContainText(DB_PASSWORD);
+    await db.getByRole('button', { name: 'Hide env POSTGRES_PASSWORD (after)' }).click();
+    await expect(db.locator('[data-revealed]')).toHaveCount(0);
+    await expect(page.getByRole('dialog')).not.toContainText(DB_PASSWORD);
 
     await page.getByRole('button', { name: 'Dry run' }).click();
     await migrations.atStep('dry-run');

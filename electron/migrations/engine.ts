@@ -7,8 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
 import { GantryError } from '@shared/ipc/result';
 import { maskPlan, planMigration, type MigrationPlan, type PlannedResource } from '@shared/migration/plan';
+import { clearValueOf, describeField, type RevealRequest } from '@shared/migration/reveal';
 import type { MigrationStatus } from '@shared/migration/status';
-import { gantryLabels } from '@shared/spec/resource-spec';
+import { gantryLabels, type ResourceSpec } from '@shared/spec/resource-spec';
 import type { EventHub } from '../app/events';
 import type { Logger } from '../app/logger';
 import type { InventoryArea } from '../inventory/handlers';
@@ -43,6 +44,8 @@ interface CachedPlan {
   plan: MigrationPlan;
   /** Each resource's source spec hash when planned: the promotion baseline that tells "behind". */
   sourceHashes: Record<string, string>;
+  /** Each resource's diff baseline in clear (the target's spec on a promote, the source's on a clone), for `reveal`. */
+  baselines: Record<string, ResourceSpec>;
   projectId: string;
   sourceServerId: string;
   targetServerId: string;
@@ -82,11 +85,34 @@ export class MigrationEngine {
     const sourceHashes = Object.fromEntries(
       (gathered.input.sourceResources ?? []).map((resource) => [resource.resourceId, this.deps.inventory.sealer().seal(resource.spec).hash]),
     );
+    const baselines = Object.fromEntries(
+      plan.resources.flatMap((resource) => {
+        const side = resource.mode === 'promote' ? gathered.input.targetResources : gathered.input.sourceResources;
+        const baseline = side?.find((entry) => entry.resourceId === resource.resourceId)?.spec;
+        return baseline ? [[resource.resourceId, baseline]] : [];
+      }),
+    );
     const planId = randomUUID();
     const expiresAt = Date.now() + PLAN_TTL_MS;
     for (const [id, cached] of this.plans) if (cached.expiresAt < Date.now()) this.plans.delete(id);
-    this.plans.set(planId, { plan, sourceHashes, projectId: request.projectId, sourceServerId: gathered.source.serverId, targetServerId: gathered.target.serverId, expiresAt });
+    this.plans.set(planId, { plan, sourceHashes, baselines, projectId: request.projectId, sourceServerId: gathered.source.serverId, targetServerId: gathered.target.serverId, expiresAt });
     return { planId, expiresAt, plan: maskPlan(plan) };
+  }
+
+  /**
+   * One value of a plan in clear, for the operator who asked to see it: from the desired spec
+   * ('after') or the diff's baseline ('before'). Logged without the value.
+   */
+  reveal({ planId, resourceId, side, field }: RevealRequest): { value: string } {
+    const cached = this.plans.get(planId);
+    if (!cached || cached.expiresAt < Date.now()) throw new GantryError('plan_expired', 'This plan is no longer available (plans are kept 15 minutes, and a started plan is gone). Run the dry run again to see its values.');
+    const resource = cached.plan.resources.find((entry) => entry.resourceId === resourceId);
+    if (!resource) throw new GantryError('not_found', `The plan has no resource ${resourceId}.`);
+    const spec = side === 'after' ? resource.desiredSpec : cached.baselines[resourceId];
+    const value = spec ? clearValueOf(spec, field) : null;
+    if (value === null) throw new GantryError('not_found', `${resource.name} has no ${describeField(field)} ${side === 'after' ? 'after the migration' : 'before it'}.`);
+    this.deps.logger.info('secret revealed to the operator', { planId, resource: resource.name, side, field: describeField(field) });
+    return { value };
   }
 
   /** Starts a planned migration; returns at once. The plan runs exactly as it was shown. */

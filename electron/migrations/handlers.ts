@@ -9,6 +9,7 @@ import { startRollback } from './rollback';
 export function registerMigrationHandlers(router: Router, engine: MigrationEngine, deps: { jobs: JobRegistry; hosts: (serverId: string) => RemoteHost }): void {
   router.handle('migrations:plan', async (request) => engine.plan(request));
   router.handle('migrations:start', ({ planId, options }) => engine.start(planId, options));
+  router.handle('migrations:reveal', (request) => engine.reveal(request));
   router.handle('migrations:list', (filter) => ({ migrations: engine.views.list(filter) }));
   router.handle('migrations:get', ({ migrationId }) => {
     const detail = engine.views.detail(migrationId, engine.journal.get(migrationId)?.engineInstance === engine.instanceId);

@@ -4,12 +4,13 @@
  * through the same IPC channels the UI uses, and rolled back. Faults use the lab's switches.
  * Run inside a real keychain: bash .ci/with-keyring.sh npx vitest run --project integration electron/migrations
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RequestChannel, RequestOf, ResponseOf } from '@shared/ipc/contract';
 import type { ErrorValue } from '@shared/ipc/result';
+import { MASK } from '@shared/redact';
 import { createApp, type GantryApp } from '../app/create-app';
 import { createOsKeychain } from '../keychain/secret-store';
 import { labFault } from '../../lab/lab-client';
@@ -192,6 +193,28 @@ describe('planning', () => {
     expect([await containerState('dev'), await containerState('uat')]).toEqual(before);
   });
 
+  it('reveals one masked value on demand, from the plan shown, and logs that it did without the value', async () => {
+    const { planId, plan: shown } = await plan([resources.web!, resources.db!]);
+    const db = shown.diff.resources.find((diff) => diff.name === 'db')!;
+    expect(db.envAdded.find((entry) => entry.key === 'POSTGRES_PASSWORD')?.value).toBe(MASK);
+    const web = shown.diff.resources.find((diff) => diff.name === 'web')!;
+    expect(web.rewired.find((entry) => entry.key === 'DATABASE_URL')?.before).toBe(`postgres://app:${MASK}@dev-migit-db:5432/app`);
+
+    const reveal = (resourceId: string, side: 'before' | 'after', field: RequestOf<'migrations:reveal'>['field']) => call('migrations:reveal', { planId, resourceId, side, field });
+    expect(await reveal(resources.db!, 'after', { kind: 'env', key: 'POSTGRES_PASSWORD' })).toEqual({ value: 'dev-pw' });
+    expect(await reveal(resources.web!, 'before', { kind: 'rewired', site: 'env', key: 'DATABASE_URL' })).toEqual({ value: DB });
+    expect(await reveal(resources.web!, 'after', { kind: 'rewired', site: 'env', key: 'DATABASE_URL' })).toEqual({ value: 'postgres://app:dev-pw@uat-migit-db:5432/app' });
+
+    const missing = await callError('migrations:reveal', { planId, resourceId: resources.db!, side: 'after', field: { kind: 'env', key: 'NO_SUCH_VAR' } });
+    expect(missing.message).toBe('db has no env NO_SUCH_VAR after the migration.');
+    expect((await callError('migrations:reveal', { planId: 'not-a-plan', resourceId: resources.db!, side: 'after', field: { kind: 'env', key: 'POSTGRES_PASSWORD' } })).code).toBe('plan_expired');
+    expect((await callError('migrations:reveal', { planId, resourceId: resources.db!, side: 'after', field: { kind: 'file', path: '/etc/shadow' } } as never)).code).toBe('invalid_request');
+
+    const log = readFileSync(join(dataDir, 'logs', 'gantry.log'), 'utf8');
+    expect(log).toContain('"field":"env POSTGRES_PASSWORD"');
+    expect(log).not.toContain('dev-pw');
+  });
+
   it('rejects dev → production at plan time, naming the environment to go through', async () => {
     const error = await callError('migrations:plan', { projectId, sourceEnvId: env.dev!, targetEnvId: env.production!, resourceIds: [resources.web!] });
     expect(error.message).toMatch(/uat/);
@@ -201,8 +224,10 @@ describe('planning', () => {
 
 describe('clone, promote, rollback', () => {
   it('clones app + PostgreSQL dev → uat, rewired so the app reaches uat’s database', async () => {
-    const { detail } = await runToEnd([resources.web!, resources.db!]);
+    const { detail, planned } = await runToEnd([resources.web!, resources.db!]);
     expect(detail.migration.status, detail.migration.message ?? '').toBe('completed');
+    // A started plan is gone: nothing of it can be revealed any more.
+    expect((await callError('migrations:reveal', { planId: planned.planId, resourceId: resources.db!, side: 'after', field: { kind: 'env', key: 'POSTGRES_PASSWORD' } })).code).toBe('plan_expired');
     const names = await sh('uat', `docker ps --format '{{.Names}}' | grep migit | sort`);
     expect(names.split('\n')).toEqual(['uat-migit-db', 'uat-migit-web']);
     expect((await envOf('uat', 'uat-migit-web')).DATABASE_URL).toBe('postgres://app:dev-pw@uat-migit-db:5432/app');

@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { jobEvent, jobSummary } from './jobs';
 import { connectionState, connectionTestStep, fingerprint, hostKeyCheck, serverInput, serverView, sshConfigHost } from '../servers/server-schemas';
+import { revealRequest } from '../migration/reveal';
 import { migrationDetail, migrationFilter, migrationSummary, planRequest, planView, runOptions } from '../migration/views';
 import { containerView, environmentView, inventoryGraph, inventoryRequests, projectSummary, resourceView } from '../inventory/model';
 import { historyDiff, historyEntry, historyRequests } from '../history/views';
@@ -149,6 +150,14 @@ export const requestChannels = {
   'migrations:start': {
     request: z.object({ planId: z.string().min(1).max(100), options: runOptions.default({ waitForReady: true, healthTimeoutSec: 300 }) }).strict(),
     response: z.object({ migrationId: z.string(), jobId: z.string() }),
+  },
+  /**
+   * One masked value of a plan shown by `migrations:plan`, in clear, on the operator's demand
+   * (while the plan can still be started). Never logged or stored.
+   */
+  'migrations:reveal': {
+    request: revealRequest,
+    response: z.object({ value: z.string() }),
   },
   'migrations:list': {
     request: migrationFilter,

@@ -68,8 +68,8 @@ export function diffResource(options: {
   const { baseline, desired } = options;
   const maskedBaseline = maskSpec(baseline);
   const maskedDesired = maskSpec(desired.spec);
-  const before = flatten(maskedBaseline);
-  const after = flatten(maskedDesired);
+  const before = flattenSpec(maskedBaseline);
+  const after = flattenSpec(maskedDesired);
   const attributes: AttributeChange[] = [];
   for (const path of [...new Set([...before.keys(), ...after.keys()])].sort()) {
     const a = before.get(path) ?? null;
@@ -111,7 +111,7 @@ function maskRewired(site: RewireSite, key: string, value: string, spec: Resourc
  * container port, networks by name. Env vars are left out: the structured diff lists them as
  * added, kept or rewired.
  */
-function flatten(spec: ResourceSpec): Map<string, string> {
+export function flattenSpec(spec: ResourceSpec): Map<string, string> {
   const lines = new Map<string, string>();
   const put = (path: string, value: unknown) => lines.set(path, typeof value === 'string' ? value : JSON.stringify(value));
   put('image.ref', spec.image.ref);

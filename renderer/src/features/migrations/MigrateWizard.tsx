@@ -120,7 +120,7 @@ export function MigrateWizard({ start }: { start: MigrateWizardStart }) {
     void next();
   }
 
-  const body = dryRun && plan ? <PlanReview plan={plan} /> : renderStep();
+  const body = dryRun && plan ? <PlanReview plan={plan} planId={planView?.planId} /> : renderStep();
 
   function renderStep() {
     switch (step) {
@@ -142,7 +142,7 @@ export function MigrateWizard({ start }: { start: MigrateWizardStart }) {
       case 'prechecks':
         return <PrechecksStep plan={plan} planning={planning} onReplan={() => void makePlan()} onUsePort={(check) => void applyPortSuggestion(check)} />;
       case 'review':
-        return plan ? <ReviewStep plan={plan} /> : null;
+        return plan && planView ? <ReviewStep plan={plan} planId={planView.planId} /> : null;
       case 'options':
         return <OptionsStep waitForReady={waitForReady} onWaitForReady={setWaitForReady} healthTimeoutSec={healthTimeoutSec} onHealthTimeout={setHealthTimeout} />;
       case 'confirm':

@@ -1,11 +1,13 @@
 import type { ResourceDiff } from '@shared/migration/diff';
+import { SecretValue, type RevealValue } from './SecretValue';
 import { badgeOfMode, changeTone } from './wizard-model';
 
 /**
  * What a migration changes in one resource, colour-coded: green added, red removed, yellow
- * changed. Every value arrives masked from the engine; secrets are never shown in clear.
+ * changed. Every value arrives masked from the engine; with `reveal` (a plan that can still be
+ * started), the operator can ask to see one masked value at a time.
  */
-export function StructuredChanges({ diff }: { diff: ResourceDiff }) {
+export function StructuredChanges({ diff, reveal }: { diff: ResourceDiff; reveal?: RevealValue }) {
   const nothing =
     diff.attributes.length + diff.envAdded.length + diff.rewired.length + diff.linksCreated.length + diff.volumesCreated.length + diff.domainLeftBehind.length === 0;
   return (
@@ -23,9 +25,9 @@ export function StructuredChanges({ diff }: { diff: ResourceDiff }) {
               <span className="change-mark" aria-label={tone}>{tone === 'added' ? '+' : tone === 'removed' ? '−' : '~'}</span>
               <code className="change-path">{change.path}</code>
               <span className="change-values">
-                {change.before !== null ? <del>{change.before}</del> : null}
+                {change.before !== null ? <SecretValue shown={change.before} side="before" field={{ kind: 'attribute', path: change.path }} reveal={reveal} /> : null}
                 {change.before !== null && change.after !== null ? ' → ' : null}
-                {change.after !== null ? <ins>{change.after}</ins> : null}
+                {change.after !== null ? <SecretValue shown={change.after} side="after" field={{ kind: 'attribute', path: change.path }} reveal={reveal} /> : null}
               </span>
             </li>
           );
@@ -35,7 +37,7 @@ export function StructuredChanges({ diff }: { diff: ResourceDiff }) {
             <span className="change-mark" aria-label="added">+</span>
             <code className="change-path">env {env.key}</code>
             <span className="change-values">
-              <ins>{env.value}</ins>
+              <SecretValue shown={env.value} side="after" field={{ kind: 'env', key: env.key }} reveal={reveal} />
             </span>
           </li>
         ))}
@@ -46,7 +48,17 @@ export function StructuredChanges({ diff }: { diff: ResourceDiff }) {
               {rewire.site} {rewire.key}
             </code>
             <span className="change-values">
-              <del>{rewire.before}</del> → <ins>{rewire.after}</ins> <span className="muted">(rewired to the target&apos;s instance)</span>
+              {rewire.site === 'schedule' ? (
+                <>
+                  <del>{rewire.before}</del> → <ins>{rewire.after}</ins>
+                </>
+              ) : (
+                <>
+                  <SecretValue shown={rewire.before} side="before" field={{ kind: 'rewired', site: rewire.site, key: rewire.key }} reveal={reveal} /> →{' '}
+                  <SecretValue shown={rewire.after} side="after" field={{ kind: 'rewired', site: rewire.site, key: rewire.key }} reveal={reveal} />
+                </>
+              )}{' '}
+              <span className="muted">(rewired to the target&apos;s instance)</span>
             </span>
           </li>
         ))}

@@ -108,8 +108,8 @@ export function PrechecksStep({ plan, planning, onReplan, onUsePort }: { plan: M
 }
 
 /** What changes, colour-coded, with the normalized specs side by side. */
-export function ReviewStep({ plan }: { plan: MigrationPlan }) {
-  return <PlanChanges plan={plan} />;
+export function ReviewStep({ plan, planId }: { plan: MigrationPlan; planId: string }) {
+  return <PlanChanges plan={plan} planId={planId} />;
 }
 
 /** How the engine waits for the new containers. */
