@@ -2,9 +2,10 @@
  * The Electron entry: one locked-down window, the engine behind IPC. This file, the preload and
  * nothing else under electron/ imports `electron`.
  */
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, Notification, session, shell } from 'electron';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createApp, type GantryApp } from '../app/create-app';
+import { watchMigrationEnds } from '../app/desktop-notices';
 import { registerIpc } from '../ipc/register-ipc';
 import { resolveDataDir } from '../store/data-dir';
 
@@ -69,6 +70,19 @@ async function start(): Promise<void> {
   registerIpc(ipcMain, engine.router, isTrustedUrl);
 
   let window = createWindow();
+  if (Notification.isSupported()) {
+    watchMigrationEnds(engine.events, (notice) => {
+      const shown = new Notification({ title: notice.title, body: notice.body, silent: notice.tone === 'ok' });
+      // Clicking it brings Gantry forward (the migration is at the top of its Migrations list).
+      shown.on('click', () => {
+        if (window.isDestroyed()) window = createWindow();
+        if (window.isMinimized()) window.restore();
+        window.show();
+        window.focus();
+      });
+      shown.show();
+    });
+  }
   engine.events.subscribe((event, payload) => {
     for (const each of BrowserWindow.getAllWindows()) {
       if (!each.isDestroyed() && !each.webContents.isDestroyed()) each.webContents.send(event, payload);

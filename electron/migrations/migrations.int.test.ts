@@ -12,6 +12,7 @@ import type { RequestChannel, RequestOf, ResponseOf } from '@shared/ipc/contract
 import type { ErrorValue } from '@shared/ipc/result';
 import { MASK } from '@shared/redact';
 import { createApp, type GantryApp } from '../app/create-app';
+import { watchMigrationEnds } from '../app/desktop-notices';
 import { createOsKeychain } from '../keychain/secret-store';
 import { labFault } from '../../lab/lab-client';
 
@@ -23,6 +24,7 @@ const serverIds: Record<string, string> = {};
 let projectId = '';
 const env: Record<string, string> = {};
 const resources: Record<string, string> = {};
+const desktopNotices: { migrationId: string; title: string }[] = [];
 
 async function call<C extends RequestChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
   const result = await app.router.dispatch(channel, request, { bridge: 'browser' });
@@ -132,6 +134,8 @@ function runWeb(image: 1 | 2 | string, options: { neverHealthy?: boolean } = {})
 
 beforeAll(async () => {
   app = createApp({ dataDir, version: 'test', secretStore });
+  // What the Electron entry would show as desktop notifications (no OS notifications under plain Node).
+  watchMigrationEnds(app.events, (notice) => desktopNotices.push(notice));
   if (process.env.GANTRY_TEST_EVENTS) {
     const { appendFileSync } = await import('node:fs');
     app.events.subscribe((event, payload) => appendFileSync(process.env.GANTRY_TEST_EVENTS!, `${new Date().toISOString()} ${event} ${JSON.stringify(payload)}\n`));
@@ -226,6 +230,7 @@ describe('clone, promote, rollback', () => {
   it('clones app + PostgreSQL dev → uat, rewired so the app reaches uat’s database', async () => {
     const { detail, planned } = await runToEnd([resources.web!, resources.db!]);
     expect(detail.migration.status, detail.migration.message ?? '').toBe('completed');
+    expect(desktopNotices.filter((notice) => notice.migrationId === detail.migration.id).map((notice) => notice.title)).toEqual(['Migration dev → uat completed']);
     // A started plan is gone: nothing of it can be revealed any more.
     expect((await callError('migrations:reveal', { planId: planned.planId, resourceId: resources.db!, side: 'after', field: { kind: 'env', key: 'POSTGRES_PASSWORD' } })).code).toBe('plan_expired');
     const names = await sh('uat', `docker ps --format '{{.Names}}' | grep migit | sort`);
@@ -377,6 +382,7 @@ describe('concurrency and faults', () => {
     expect(detail.migration.status).toBe('failed');
     expect(detail.migration.message).toMatch(/stalled|lost|network|reach/i);
     expect(detail.migration.message).toMatch(/undone/);
+    expect(desktopNotices.filter((notice) => notice.migrationId === migrationId).map((notice) => notice.title)).toEqual(['Migration dev → uat failed']);
     expect(await containerState('uat')).toEqual(before);
   });
 

@@ -40,26 +40,6 @@ export function statusTone(status: MigrationStatus): 'ok' | 'bad' | 'busy' | 'wa
   }
 }
 
-/** The notification an operator gets when a migration reaches `status`, or null when it is not an ending worth telling. */
-export function finishNotice(migration: { kind: 'migrate' | 'rollback'; status: MigrationStatus; sourceName: string | null; targetName: string; message: string | null }): { title: string; body: string; tone: 'ok' | 'bad' } | null {
-  const what = migration.kind === 'rollback' ? `Rollback of ${migration.targetName}` : `Migration ${migration.sourceName ?? '?'} → ${migration.targetName}`;
-  const detail = migration.message ? `: ${migration.message}` : '';
-  switch (migration.status) {
-    case 'completed':
-      return { title: `${what} completed`, body: 'Every step finished.', tone: 'ok' };
-    case 'completed_with_warning':
-      return { title: `${what} completed with a warning`, body: `Open it to read the warning${detail}`, tone: 'ok' };
-    case 'failed':
-      return { title: `${what} failed`, body: `The steps that ran were undone${detail}`, tone: 'bad' };
-    case 'cancelled':
-      return { title: `${what} cancelled`, body: `The steps that ran were undone${detail}`, tone: 'bad' };
-    case 'interrupted':
-      return { title: `${what} was interrupted`, body: `Gantry stopped mid-way${detail}`, tone: 'bad' };
-    default:
-      return null;
-  }
-}
-
 /** `83_000` → `1 min 23 s`; under a second → `<1 s`. */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return '<1 s';

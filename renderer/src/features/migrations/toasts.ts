@@ -1,11 +1,10 @@
 /**
- * Notices when a migration ends: an in-app toast always, and a desktop notification in the
- * Electron app when the operator has allowed them. Each migration ending is told once.
+ * In-app toasts when a migration ends, each ending told once. (In the Electron app the main
+ * process also shows a desktop notification: electron/app/desktop-notices.ts.)
  */
 import { create } from 'zustand';
 import type { MigrationSummary } from '@shared/migration/views';
-import { bridgeKind } from '../../lib/api';
-import { finishNotice } from './migration-format';
+import { finishNotice } from '@shared/migration/notice';
 
 /** One toast on screen. */
 export interface Toast {
@@ -41,7 +40,4 @@ export function notifyFinished(migration: MigrationSummary): void {
   useToasts.getState().push({ key, migrationId: migration.id, ...notice });
   // Good news goes away by itself; a failure stays until the operator dismisses it.
   if (notice.tone === 'ok') setTimeout(() => useToasts.getState().dismiss(key), TOAST_OK_MS);
-  if (bridgeKind() === 'electron' && typeof Notification !== 'undefined' && Notification.permission === 'granted') {
-    new Notification(notice.title, { body: notice.body });
-  }
 }
