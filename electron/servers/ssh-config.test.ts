@@ -1,5 +1,18 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseJumpHop, parseSshConfig } from './ssh-config';
+
+/** A home folder with these files (paths relative to it), on the real file system. */
+function homeWith(files: Record<string, string>): string {
+  const home = mkdtempSync(join(tmpdir(), 'gantry-sshconfig-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(home, path)), { recursive: true });
+    writeFileSync(join(home, path), text);
+  }
+  return home;
+}
 
 describe('parseSshConfig', () => {
   it('resolves each Host alias the way ssh does: first value wins, wildcards give defaults', () => {
@@ -42,6 +55,34 @@ describe('parseSshConfig', () => {
 
   it('uses the alias itself when there is no HostName', () => {
     expect(parseSshConfig('Host plain.example.org\n')).toMatchObject([{ alias: 'plain.example.org', host: 'plain.example.org', port: 22, username: null }]);
+  });
+});
+
+describe('parseSshConfig: Include', () => {
+  it('follows Include like ssh: relative to ~/.ssh, globs in lexical order, first value still wins', () => {
+    const home = homeWith({
+      '.ssh/config.d/20-lab': 'Host lab-dev\n  HostName 10.213.47.11\n  User root\nHost web\n  Port 2200\n',
+      '.ssh/config.d/10-work': 'Host web\n  HostName 10.0.0.5\n  Port 2222\n',
+      '.ssh/config.d/.hidden': 'Host hidden\n',
+      '.ssh/extra.conf': 'Host extra\n  HostName 192.0.2.7\n',
+    });
+    const hosts = parseSshConfig(['Include config.d/*', `Include ${home}/.ssh/extra.conf ~/.ssh/missing-file`, 'Host *', '  User deploy'].join('\n'), home);
+    expect(hosts.map((h) => h.alias)).toEqual(['web', 'lab-dev', 'extra']);
+    expect(hosts.find((h) => h.alias === 'web')).toMatchObject({ host: '10.0.0.5', port: 2222, username: 'deploy' });
+    expect(hosts.find((h) => h.alias === 'lab-dev')).toMatchObject({ host: '10.213.47.11', username: 'root' });
+    expect(hosts.find((h) => h.alias === 'extra')).toMatchObject({ host: '192.0.2.7', username: 'deploy' });
+  });
+
+  it('applies an Include inside a Host block only to that block, and options after it still belong to the block', () => {
+    const home = homeWith({ '.ssh/jump-opts': 'User jumper\nPort 2022\n' });
+    const hosts = parseSshConfig(['Host bastion', '  HostName 203.0.113.10', '  Include jump-opts', '  IdentityFile ~/.ssh/jump_key', 'Host app', '  HostName 10.0.0.9'].join('\n'), home);
+    expect(hosts.find((h) => h.alias === 'bastion')).toEqual({ alias: 'bastion', host: '203.0.113.10', port: 2022, username: 'jumper', identityFile: `${home}/.ssh/jump_key`, proxyJump: [] });
+    expect(hosts.find((h) => h.alias === 'app')).toMatchObject({ port: 22, username: null });
+  });
+
+  it('stops an Include loop at ssh’s depth limit instead of hanging', () => {
+    const home = homeWith({ '.ssh/loop': 'Include loop\nHost looped\n  HostName 10.1.1.1\n' });
+    expect(parseSshConfig('Include loop\n', home)).toEqual([{ alias: 'looped', host: '10.1.1.1', port: 22, username: null, identityFile: null, proxyJump: [] }]);
   });
 });
 
