@@ -84,7 +84,26 @@ test('hand-started containers are discovered, adopted, shown in sync, and drifte
     await expect(detail).not.toContainText('e2e-secret-token');
     await expect(detail.getByTestId('detail-links')).toHaveText('Uses no other resource');
     await expect(detail.getByTestId('detail-history')).toContainText('adopted');
+    await expect(detail.getByTestId('detail-tasks')).toHaveText('No scheduled tasks.');
     await page.screenshot({ path: 'e2e/artifacts/environments-detail.png' });
+
+    // Tags and scheduled tasks are edited after adoption; a schedule cron cannot read is refused with why.
+    await detail.getByRole('button', { name: 'Edit links, tags and tasks' }).click();
+    const edit = environments.dialog('Edit web');
+    await expect(edit).toContainText('No other resource in this project to link to yet.');
+    await edit.getByLabel('Tags').fill('frontend, batch');
+    await edit.getByRole('button', { name: 'Add a task' }).click();
+    await edit.getByLabel('Name of task 1').fill('cleanup');
+    await edit.getByLabel('Schedule of task 1').fill('every day');
+    await edit.getByLabel('Command of task 1').fill('rm -rf /tmp/cache');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await expect(edit.getByRole('alert')).toContainText(/five fields/);
+    await edit.getByLabel('Schedule of task 1').fill('*/5 * * * *');
+    await page.screenshot({ path: 'e2e/artifacts/environments-edit-resource.png' });
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await expect(edit).toBeHidden();
+    await expect(detail.getByTestId('detail-tasks')).toContainText('*/5 * * * * cleanup: rm -rf /tmp/cache');
+    await expect(detail).toContainText('tags: batch, frontend');
     await detail.getByRole('button', { name: 'Close' }).click();
     await expect(detail).toBeHidden();
     await page.getByRole('button', { name: 'Clear filters' }).click();

@@ -77,6 +77,8 @@ export function registerInventoryHandlers(router: Router, deps: InventoryDeps): 
     return { resource: store.resource(environment.projectId, adopted.id), container: containerView(found) };
   });
 
+  router.handle('resources:update', ({ resourceId, ...changes }) => ({ resource: store.updateResource(resourceId, changes) }));
+
   router.handle('resources:accept-drift', async ({ resourceId, environmentId }) => {
     const environment = store.environment(environmentId);
     const resource = store.resource(environment.projectId, resourceId);

@@ -108,6 +108,34 @@ describe('InventoryStore resources and history', () => {
     expect(() => store.createResource(project.id, { ...base, name: 'api', kind: 'application', databaseType: null, links: ['ghost'] })).toThrow(/links to ghost/);
   });
 
+  it('edits tags, links and scheduled tasks after adoption, refusing cycles, foreign links and unreadable schedules without writing anything', () => {
+    const { store } = fresh();
+    const project = store.createProject('Shop', []);
+    const other = store.createProject('Other', []);
+    const base = { tags: [], links: [], scheduledTasks: [], databaseType: null, kind: 'application' as const };
+    const db = store.createResource(project.id, { ...base, name: 'db', kind: 'database', databaseType: 'postgresql' });
+    const api = store.createResource(project.id, { ...base, name: 'api', links: [db.id] });
+    const web = store.createResource(project.id, { ...base, name: 'web' });
+    const stranger = store.createResource(other.id, { ...base, name: 'stranger' });
+
+    const task = { name: 'cleanup', schedule: ' */5 * * * * ', command: 'app cleanup --older-than 30%', enabled: true };
+    const edited = store.updateResource(web.id, { tags: ['frontend', 'frontend', 'critical'], links: [api.id, db.id, db.id], scheduledTasks: [task] });
+    expect(edited).toMatchObject({ tags: ['critical', 'frontend'], links: expect.arrayContaining([api.id, db.id]), scheduledTasks: [{ name: 'cleanup', schedule: '*/5 * * * *', command: task.command }] });
+    expect(edited.links).toHaveLength(2);
+
+    const before = store.resources(project.id);
+    expect(() => store.updateResource(db.id, { tags: [], links: [web.id], scheduledTasks: [] })).toThrow(/Links cannot go round in a circle \(db → web → (api → )?db\)/);
+    expect(() => store.updateResource(web.id, { tags: [], links: [web.id], scheduledTasks: [] })).toThrow(/cannot use itself/);
+    expect(() => store.updateResource(web.id, { tags: [], links: [stranger.id], scheduledTasks: [] })).toThrow(/not a resource of this project/);
+    expect(() => store.updateResource(web.id, { tags: [], links: [], scheduledTasks: [{ ...task, schedule: 'every day' }] })).toThrow(/cron cannot read/);
+    expect(() => store.updateResource(web.id, { tags: [], links: [], scheduledTasks: [{ ...task, command: 'a\nb' }] })).toThrow(/spans several lines/);
+    expect(() => store.updateResource(web.id, { tags: [], links: [], scheduledTasks: [task, task] })).toThrow(/two scheduled tasks named "cleanup"/);
+    expect(() => store.updateResource('ghost', { tags: [], links: [], scheduledTasks: [] })).toThrow(/no resource with id ghost/);
+    expect(store.resources(project.id)).toEqual(before);
+
+    expect(store.updateResource(web.id, { tags: [], links: [], scheduledTasks: [] })).toMatchObject({ tags: [], links: [], scheduledTasks: [] });
+  });
+
   it('records instances with a sealed spec: no secret in SQLite, and the hash follows the secret', () => {
     const { db, store } = fresh();
     const project = store.createProject('Shop', [{ name: 'dev', production: false }]);

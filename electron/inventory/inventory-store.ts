@@ -10,6 +10,7 @@ import { chainProblems, reorderChain, type ChainLink } from '@shared/inventory/c
 import type { EnvironmentView, ProjectSummary, ResourceView } from '@shared/inventory/model';
 import type { DatabaseType, ResourceKind } from '@shared/spec/resource-spec';
 import { canonicalJson } from '@shared/spec/canonical-json';
+import { cronEntryFor } from '@shared/migration/schedules';
 import type { GantryDatabase } from '../store/open-database';
 import { environments, instances, projects, resourceLinks, resources, scheduledTasks, servers, specHistory } from '../store/schema';
 import type { SealedSpec } from './spec-hash';
@@ -218,6 +219,45 @@ export class InventoryStore {
     return this.resource(projectId, id);
   }
 
+  /**
+   * Replaces a resource's tags, links and scheduled tasks (what migrations carry besides the
+   * container). Links must stay inside the project and never form a cycle (migrations order
+   * dependencies first); schedules must be ones cron reads. Nothing is written when any is wrong.
+   */
+  updateResource(resourceId: string, input: Pick<NewResource, 'tags' | 'links' | 'scheduledTasks'>): ResourceView {
+    const row = this.db.select().from(resources).where(eq(resources.id, resourceId)).get();
+    if (!row) throw new GantryError('not_found', `There is no resource with id ${resourceId}.`);
+    const project = this.resources(row.projectId);
+    const nameOf = (id: string) => project.find((resource) => resource.id === id)?.name ?? id;
+    const links = [...new Set(input.links)];
+    if (links.includes(resourceId)) throw new GantryError('invalid_request', `"${row.name}" cannot use itself: remove it from its links.`);
+    const unknownLink = links.find((link) => !project.some((resource) => resource.id === link));
+    if (unknownLink) throw new GantryError('not_found', `"${row.name}" links to ${unknownLink}, which is not a resource of this project.`);
+    const cycle = linkCycle(resourceId, links, new Map(project.map((resource) => [resource.id, resource.links])));
+    if (cycle) throw new GantryError('invalid_request', `Links cannot go round in a circle (${cycle.map(nameOf).join(' → ')}): a migration moves what a resource uses first. Remove one of these links.`);
+    const taskNames = new Set<string>();
+    for (const task of input.scheduledTasks) {
+      if (taskNames.has(task.name)) throw new GantryError('conflict', `"${row.name}" has two scheduled tasks named "${task.name}": task names must differ.`);
+      taskNames.add(task.name);
+      try {
+        cronEntryFor(task, { resourceId, resourceName: row.name, containerName: row.name });
+      } catch (error) {
+        throw new GantryError('invalid_request', (error as Error).message);
+      }
+    }
+    this.db.transaction((tx) => {
+      tx.update(resources)
+        .set({ tagsJson: JSON.stringify([...new Set(input.tags)].sort()) })
+        .where(eq(resources.id, resourceId))
+        .run();
+      tx.delete(resourceLinks).where(eq(resourceLinks.resourceId, resourceId)).run();
+      for (const targetId of links) tx.insert(resourceLinks).values({ resourceId, targetId }).run();
+      tx.delete(scheduledTasks).where(eq(scheduledTasks.resourceId, resourceId)).run();
+      for (const task of input.scheduledTasks) tx.insert(scheduledTasks).values({ id: randomUUID(), resourceId, ...task, schedule: task.schedule.trim() }).run();
+    });
+    return this.resource(row.projectId, resourceId);
+  }
+
   /** Every instance of the project's resources. */
   instances(projectId: string): InstanceRow[] {
     return this.db
@@ -292,4 +332,24 @@ function assertChain(chain: readonly ChainLink[]): void {
 export function defaultNetwork(projectName: string, environmentName: string): string {
   const project = projectName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'project';
   return `gantry-${project}-${environmentName}`;
+}
+
+/** The path of a cycle the links of `resourceId` would close (it, then back to it), or null. */
+function linkCycle(resourceId: string, links: string[], linksOf: Map<string, string[]>): string[] | null {
+  const seen = new Set<string>();
+  const walk = (id: string, path: string[]): string[] | null => {
+    if (id === resourceId) return [...path, id];
+    if (seen.has(id)) return null;
+    seen.add(id);
+    for (const next of linksOf.get(id) ?? []) {
+      const found = walk(next, [...path, id]);
+      if (found) return found;
+    }
+    return null;
+  };
+  for (const link of links) {
+    const found = walk(link, [resourceId]);
+    if (found) return found;
+  }
+  return null;
 }

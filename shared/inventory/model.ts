@@ -158,6 +158,15 @@ export const inventoryRequests = {
       ]),
     })
     .strict(),
+  /** Replaces what a resource carries besides its container: tags, links, scheduled tasks. */
+  updateResource: z
+    .object({
+      resourceId: id,
+      tags: z.array(z.string().trim().min(1).max(40)).max(20),
+      links: z.array(id).max(50),
+      scheduledTasks: z.array(scheduledTask).max(20),
+    })
+    .strict(),
   acceptDrift: z.object({ resourceId: id, environmentId: id }).strict(),
   discover: z.object({ projectId: id.optional() }).strict(),
   graph: z.object({ projectId: id }).strict(),

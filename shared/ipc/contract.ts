@@ -124,6 +124,11 @@ export const requestChannels = {
     request: inventoryRequests.adoptResource,
     response: z.object({ resource: resourceView, container: containerView }),
   },
+  /** Replaces a resource's tags, links and scheduled tasks (links stay in the project and never form a cycle). */
+  'resources:update': {
+    request: inventoryRequests.updateResource,
+    response: z.object({ resource: resourceView }),
+  },
   /** Records the container's current spec as the new baseline: a change made outside Gantry, accepted. */
   'resources:accept-drift': {
     request: inventoryRequests.acceptDrift,

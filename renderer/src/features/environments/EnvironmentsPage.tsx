@@ -5,6 +5,7 @@ import { AdoptDialog } from './AdoptDialog';
 import { EnvironmentGraph } from './EnvironmentGraph';
 import { AddEnvironmentDialog, NewProjectDialog } from './ProjectDialogs';
 import { ResourceDetail } from './ResourceDetail';
+import { ResourceEditDialog } from './ResourceEditDialog';
 import { useEnvironments, useEnvironmentsLoad } from './store';
 import './environments.css';
 
@@ -78,6 +79,7 @@ export function EnvironmentsPage() {
       {dialog.kind === 'new-project' ? <NewProjectDialog /> : null}
       {dialog.kind === 'add-environment' ? <AddEnvironmentDialog /> : null}
       {dialog.kind === 'detail' && graph ? <ResourceDetail graph={graph} resourceId={dialog.resourceId} environmentId={dialog.environmentId} /> : null}
+      {dialog.kind === 'edit-resource' && graph ? <ResourceEditDialog graph={graph} resourceId={dialog.resourceId} environmentId={dialog.environmentId} /> : null}
       {dialog.kind === 'adopt' ? <AdoptDialog environmentId={dialog.environmentId} containerName={dialog.containerName} /> : null}
     </section>
   );

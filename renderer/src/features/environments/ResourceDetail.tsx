@@ -8,9 +8,10 @@ import { useEnvironments } from './store';
 
 type Timeline = { state: 'loading' } | { state: 'failed'; message: string } | { state: 'loaded'; entries: { id: number; event: string; at: number; specHash: string; migrationId: string | null }[] };
 
-/** One resource in one environment: status, masked spec, links and spec history (read-only). */
+/** One resource in one environment: status, masked spec, links, scheduled tasks and spec history; links, tags and tasks can be edited. */
 export function ResourceDetail({ graph, resourceId, environmentId }: { graph: InventoryGraph; resourceId: string; environmentId: string }) {
   const close = useEnvironments((state) => state.close);
+  const open = useEnvironments((state) => state.open);
   const [timeline, setTimeline] = useState<Timeline>({ state: 'loading' });
   const resource = graph.resources.find((item) => item.id === resourceId);
   const environment = graph.environments.find((item) => item.id === environmentId);
@@ -47,6 +48,20 @@ export function ResourceDetail({ graph, resourceId, environmentId }: { graph: In
           {links.length ? `Uses ${links.join(', ')}` : 'Uses no other resource'}
           {linkedFrom.length ? ` · used by ${linkedFrom.join(', ')}` : ''}
         </p>
+        <h3>Scheduled tasks</h3>
+        {resource.scheduledTasks.length ? (
+          <ul className="plain-list" data-testid="detail-tasks">
+            {resource.scheduledTasks.map((task) => (
+              <li key={task.name}>
+                <code>{task.schedule}</code> {task.name}: <code>{task.command}</code>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="env-meta" data-testid="detail-tasks">
+            No scheduled tasks.
+          </p>
+        )}
         <h3>Spec (secrets masked)</h3>
         {cell?.container ? (
           <pre className="spec-view" data-testid="detail-spec">
@@ -71,6 +86,9 @@ export function ResourceDetail({ graph, resourceId, environmentId }: { graph: In
         ) : null}
       </div>
       <DialogFooter>
+        <button type="button" className="secondary" onClick={() => open({ kind: 'edit-resource', resourceId, environmentId })}>
+          Edit links, tags and tasks
+        </button>
         <button type="button" onClick={close}>
           Close
         </button>

@@ -10,7 +10,8 @@ export type EnvironmentsDialog =
   | { kind: 'new-project' }
   | { kind: 'add-environment' }
   | { kind: 'adopt'; environmentId: string; containerName: string }
-  | { kind: 'detail'; resourceId: string; environmentId: string };
+  | { kind: 'detail'; resourceId: string; environmentId: string }
+  | { kind: 'edit-resource'; resourceId: string; environmentId: string };
 
 interface EnvironmentsState {
   projects: ProjectSummary[];
