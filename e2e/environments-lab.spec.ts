@@ -97,7 +97,7 @@ test('hand-started containers are discovered, adopted, shown in sync, and drifte
     await edit.getByLabel('Schedule of task 1').fill('every day');
     await edit.getByLabel('Command of task 1').fill('rm -rf /tmp/cache');
     await edit.getByRole('button', { name: 'Save' }).click();
-    await expect(edit.getByRole('alert')).toContainText(/five fields/);
+    await expect(edit.getByRole('alert')).toHaveText('The scheduled task "cleanup" of web has the schedule "every day", which cron cannot read: use five fields (minute hour day month weekday, e.g. "*/5 * * * *") or a macro such as @daily.');
     await edit.getByLabel('Schedule of task 1').fill('*/5 * * * *');
     await page.screenshot({ path: 'e2e/artifacts/environments-edit-resource.png' });
     await edit.getByRole('button', { name: 'Save' }).click();

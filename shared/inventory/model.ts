@@ -49,7 +49,7 @@ export type EnvironmentView = z.infer<typeof environmentView>;
 /** A scheduled task of a resource. */
 export const scheduledTask = z.object({
   name: z.string().min(1).max(64),
-  schedule: z.string().regex(/^(@(hourly|daily|weekly|monthly|yearly)|(\S+\s+){4}\S+)$/, 'Use cron syntax with five fields (e.g. "0 3 * * *") or @daily.'),
+  schedule: z.string().regex(/^\s*(@(yearly|annually|monthly|weekly|daily|midnight|hourly|reboot)|(\S+\s+){4}\S+)\s*$/, 'Use cron syntax with five fields (e.g. "0 3 * * *") or @daily.'),
   command: z.string().min(1).max(2000),
   enabled: z.boolean().default(true),
 });

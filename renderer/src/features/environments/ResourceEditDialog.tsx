@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { InventoryGraph } from '@shared/inventory/model';
+import { validateSchedule } from '@shared/migration/schedules';
 import { Dialog, DialogFooter } from '../../components/Dialog';
 import { invoke } from '../../lib/api';
 import { useEnvironments } from './store';
@@ -40,16 +41,19 @@ export function ResourceEditDialog({ graph, resourceId, environmentId }: { graph
     });
 
   async function save() {
+    if (!resource) return;
+    const scheduledTasks = tasks.map((task) => ({ name: task.name.trim(), schedule: task.schedule.trim(), command: task.command.trim(), enabled: true }));
+    // The same check the engine makes, so the operator reads which task is wrong and why.
+    const unnamed = scheduledTasks.findIndex((task) => !task.name || !task.command);
+    if (unnamed >= 0) return setError(`Task ${unnamed + 1} needs a name and a command.`);
+    try {
+      for (const task of scheduledTasks) validateSchedule(task, resource.name);
+    } catch (problem) {
+      return setError((problem as Error).message);
+    }
     setBusy(true);
     setError(null);
-    const failure = await change(() =>
-      invoke('resources:update', {
-        resourceId,
-        tags: tags.split(',').map((tag) => tag.trim()).filter(Boolean),
-        links: [...links],
-        scheduledTasks: tasks.map((task) => ({ name: task.name.trim(), schedule: task.schedule.trim(), command: task.command.trim(), enabled: true })),
-      }),
-    );
+    const failure = await change(() => invoke('resources:update', { resourceId, tags: tags.split(',').map((tag) => tag.trim()).filter(Boolean), links: [...links], scheduledTasks }));
     setBusy(false);
     if (failure) return setError(failure);
     backToDetail();
