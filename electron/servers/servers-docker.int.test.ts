@@ -94,6 +94,23 @@ describe('Docker over SSH', () => {
     expect((await connection.exec(`pgrep -af '^sleep 30$' || true`)).stdout).not.toMatch(/sleep 30/);
   });
 
+  it('says when the docker command cannot be found for the SSH user, and what to check', async () => {
+    const root = engine.app.servers.connections.get(await labServer('prod', 'root'));
+    const deployId = await labServer('prod', 'deploy');
+    const deploy = engine.app.servers.connections.get(deployId).docker();
+    // The deploy user's shell (bash reads ~/.bashrc for ssh commands) finds no docker on its PATH.
+    try {
+      await root.exec(`printf 'export PATH=/nonexistent\\n' > /home/deploy/.bashrc && chown deploy /home/deploy/.bashrc`);
+      await expect(deploy.listContainers()).rejects.toMatchObject({ code: 'docker_not_installed', message: expect.stringContaining("PATH includes it") });
+      const probe = await engine.call('servers:probe', { id: deployId });
+      const done = await engine.app.jobs.finished(probe.jobId);
+      expect(done).toMatchObject({ type: 'done', result: { dockerVersion: null, problems: [{ code: 'docker_not_installed' }] } });
+    } finally {
+      await root.exec('rm -f /home/deploy/.bashrc');
+    }
+    await expect(deploy.listContainers()).resolves.toBeInstanceOf(Array);
+  });
+
   it('says when the user may not use the Docker socket, and when the daemon is down', async () => {
     const root = engine.app.servers.connections.get(await labServer('prod', 'root'));
     const deploy = engine.app.servers.connections.get(await labServer('prod', 'deploy')).docker();
