@@ -12,6 +12,7 @@ import { resolveDataDir } from '../store/data-dir';
 const rendererDevUrl = process.env.ELECTRON_RENDERER_URL;
 const rendererFile = fileURLToPath(new URL('../renderer/index.html', import.meta.url));
 const preloadFile = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
+const iconFile = fileURLToPath(new URL('../../resources/icon.png', import.meta.url));
 
 /** Only the app's own renderer (the built file, or the dev server in development) may call IPC. */
 function isTrustedUrl(url: string): boolean {
@@ -26,6 +27,7 @@ function createWindow(): BrowserWindow {
     minWidth: 960,
     minHeight: 600,
     title: 'Gantry',
+    icon: iconFile,
     show: false,
     webPreferences: {
       preload: preloadFile,
