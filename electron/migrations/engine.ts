@@ -16,7 +16,7 @@ import type { InventoryArea } from '../inventory/handlers';
 import type { InstanceRow } from '../inventory/inventory-store';
 import type { JobRegistry } from '../jobs/registry';
 import type { GantryDatabase } from '../store/open-database';
-import { gatherPlanInput, lockKeyOf } from './gather';
+import { gatherPlanInput, TARGET_LOCK_KEY } from './gather';
 import { MigrationJournal } from './journal';
 import { MigrationRecords } from './records';
 import { shellQuote, type RemoteHost } from './remote-host';
@@ -56,6 +56,8 @@ interface CachedPlan {
 export interface RunOptions {
   waitForReady: boolean;
   healthTimeoutSec: number;
+  /** GET this path on a resource's published port when it has no Docker health check. */
+  httpCheckPath?: string | null;
 }
 
 /** The migration engine of one Gantry process. */
@@ -186,8 +188,8 @@ export class MigrationEngine {
     let lock;
     try {
       lock = await acquireTargetLock(run.target, {
-        environmentKey: lockKeyOf(run.targetEnvironment),
-        holder: { migrationId, ...this.operator, since: new Date().toISOString() },
+        lockKey: TARGET_LOCK_KEY,
+        holder: { migrationId, target: run.targetEnvironment.name, ...this.operator, since: new Date().toISOString() },
         signal: job.signal,
       });
     } catch (error) {
@@ -298,6 +300,7 @@ export class MigrationEngine {
       }),
       waitForReady: run.options.waitForReady,
       healthTimeoutMs: run.options.healthTimeoutSec * 1000,
+      httpCheckPath: run.options.httpCheckPath ?? null,
       warnings: [],
       local: {
         recordResource: (resourceId, containerName) =>

@@ -28,10 +28,12 @@ export interface Gathered {
   target: { environment: EnvironmentView; host: RemoteHost; serverId: string };
 }
 
-/** The lock name of an environment on its server. */
-export function lockKeyOf(environment: Pick<EnvironmentView, 'id'>): string {
-  return `env-${environment.id}`;
-}
+/**
+ * The name of the migration lock on a target server. One per server, not per environment: the
+ * server is the one thing every operator's Gantry agrees on (environment ids are local to each
+ * installation, names may differ), so two Gantry installations can never migrate into it at once.
+ */
+export const TARGET_LOCK_KEY = 'migrations';
 
 /** Reads the chain, both inventories and the target facts for a plan request. */
 export async function gatherPlanInput(
@@ -142,7 +144,7 @@ async function targetFacts(
   projectId: string,
   signal: AbortSignal,
 ): Promise<TargetFacts> {
-  const lockFile = `${LOCK_DIR}/${lockKeyOf(environment)}.lock`;
+  const lockFile = `${LOCK_DIR}/${TARGET_LOCK_KEY}.lock`;
   // The lock probe takes a shared lock for an instant: probes never block each other, and it is
   // busy only while a migration holds the exclusive lock.
   const script = [
@@ -166,9 +168,9 @@ async function targetFacts(
   if (lockText) {
     try {
       const holder = JSON.parse(lockText) as LockHolder;
-      activeMigration = { id: holder.migrationId, operator: holder.operator, machine: holder.machine, since: holder.since };
+      activeMigration = { id: holder.migrationId, operator: holder.operator, machine: holder.machine, since: holder.since, target: holder.target ?? null };
     } catch {
-      activeMigration = { id: 'unknown', operator: 'unknown', machine: 'unknown', since: 'unknown' };
+      activeMigration = { id: 'unknown', operator: 'unknown', machine: 'unknown', since: 'unknown', target: null };
     }
   }
 

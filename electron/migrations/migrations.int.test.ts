@@ -15,6 +15,8 @@ import { createApp, type GantryApp } from '../app/create-app';
 import { watchMigrationEnds } from '../app/desktop-notices';
 import { createOsKeychain } from '../keychain/secret-store';
 import { labFault } from '../../lab/lab-client';
+import { TARGET_LOCK_KEY } from './gather';
+import { acquireTargetLock } from './target-lock';
 
 const lab = inject('lab');
 const dataDir = mkdtempSync(join(tmpdir(), 'gantry-migrations-int-'));
@@ -79,7 +81,7 @@ async function plan(resourceIds: string[], from = 'dev', to = 'uat') {
   return call('migrations:plan', { projectId, sourceEnvId: env[from]!, targetEnvId: env[to]!, resourceIds });
 }
 
-async function runToEnd(resourceIds: string[], options = { waitForReady: true, healthTimeoutSec: 120 }) {
+async function runToEnd(resourceIds: string[], options: RequestOf<'migrations:start'>['options'] = { waitForReady: true, healthTimeoutSec: 120 }) {
   const planned = await plan(resourceIds);
   expect(planned.plan.blocking, JSON.stringify(planned.plan.prechecks)).toBe(false);
   const { migrationId, jobId } = await call('migrations:start', { planId: planned.planId, options });
@@ -121,11 +123,13 @@ function collectSentMb(into: number[]): () => void {
 }
 
 /** dev's web app; `neverHealthy` gives it a health check that never reports (the health gate then waits, for faults to land in). */
-function runWeb(image: 1 | 2 | string, options: { neverHealthy?: boolean } = {}): string {
+function runWeb(image: 1 | 2 | string, options: { neverHealthy?: boolean; noHealthcheck?: boolean } = {}): string {
   return [
     `docker run -d --name dev-migit-web --init --network migit-dev --restart unless-stopped`,
     `-e DATABASE_URL=${DB} -e APP_MODE=dev -p 18280:8080`,
-    options.neverHealthy
+    options.noHealthcheck
+      ? ''
+      : options.neverHealthy
       ? `--health-cmd 'sleep 3600' --health-timeout 3600s --health-interval 2s`
       : `--health-cmd "python3 -c \\"import urllib.request;urllib.request.urlopen('http://127.0.0.1:8080/health')\\"" --health-interval 2s --health-retries 20`,
     typeof image === 'string' ? image : `gantry-lab/webapp:${image}`,
@@ -305,6 +309,49 @@ describe('scheduled tasks', () => {
   });
 });
 
+describe('health gate', () => {
+  it('uses the operator’s HTTP check for an app without a Docker health check, and a timeout completes with a warning', async () => {
+    await sh('dev', `docker rm -f dev-migit-web >/dev/null; ${runWeb(2, { noHealthcheck: true })} >/dev/null`);
+    const ready = await runToEnd([resources.web!], { waitForReady: true, healthTimeoutSec: 120, httpCheckPath: '/health' });
+    expect(ready.detail.migration.status, ready.detail.migration.message ?? '').toBe('completed');
+    expect(ready.detail.log.map((line) => line.message).join('\n')).toMatch(/uat-migit-web is ready \(http, /);
+
+    const late = await runToEnd([resources.web!], { waitForReady: true, healthTimeoutSec: 5, httpCheckPath: '/no-such-page' });
+    expect(late.detail.migration.status).toBe('completed_with_warning');
+    expect(late.detail.migration.message).toMatch(/Not ready after 5 s: GET http:\/\/127\.0\.0\.1:\d+\/no-such-page failed/);
+    // The new container stays: a warning is not an undo.
+    expect(await sh('uat', "docker inspect --format '{{.State.Running}}' uat-migit-web")).toBe('true');
+  });
+});
+
+describe('rolling back a clone', () => {
+  it('removes the cloned container and the scheduled task it added, keeps its volume, and leaves uat’s other tasks alone', async () => {
+    await sh('dev', `docker run -d --name dev-migit-cache --init --network migit-dev -v dev-migit-cache-data:/data gantry-lab/redis:7 >/dev/null`);
+    const cache = await call('resources:adopt', {
+      environmentId: env.dev!,
+      container: 'dev-migit-cache',
+      resource: { name: 'cache', kind: 'database', databaseType: 'redis', scheduledTasks: [{ name: 'ping', schedule: '*/10 * * * *', command: 'redis-cli ping', enabled: true }] },
+    });
+    const cacheMarker = `# gantry:${cache.resource.id}:ping`;
+    const dbMarker = `# gantry:${resources.db}:ready-check`;
+    const { detail } = await runToEnd([cache.resource.id]);
+    expect(detail.migration.status, detail.migration.message ?? '').toMatch(/^completed/);
+    expect(await sh('uat', 'crontab -l')).toContain(cacheMarker);
+
+    const rollback = await call('migrations:rollback', { migrationId: detail.migration.id, options: { waitForReady: true, healthTimeoutSec: 60 } });
+    await app.jobs.finished(rollback.jobId);
+    const rolledBack = await call('migrations:get', { migrationId: rollback.migrationId });
+    expect(rolledBack.migration.status, rolledBack.migration.message ?? '').toBe('completed');
+    expect(rolledBack.steps.map((step) => step.title)).toContain('Remove the scheduled task the migration added');
+    const crontab = await sh('uat', 'crontab -l');
+    expect(crontab).not.toContain(cacheMarker);
+    expect(crontab).toContain(dbMarker);
+    expect(await sh('uat', `docker ps -a --format '{{.Names}}' | grep -c migit-cache || true`)).toBe('0');
+    expect(await sh('uat', 'docker volume ls -q | grep migit-cache')).toBe('uat-migit-cache-data');
+    await sh('dev', 'docker rm -f dev-migit-cache >/dev/null');
+  });
+});
+
 describe('concurrency and faults', () => {
   it('runs exactly one of two concurrent migrations into uat and tells the other why', async () => {
     const [first, second] = await Promise.all([plan([resources.web!]), plan([resources.web!])]);
@@ -317,6 +364,45 @@ describe('concurrency and faults', () => {
     expect(winners).toHaveLength(1);
     expect(losers).toHaveLength(1);
     expect(losers[0]!.message).toMatch(/Another migration is already running into/);
+  });
+
+  it('another Gantry installation migrating on uat’s server blocks this one, whatever it calls that environment', async () => {
+    // A second installation: its own data folder, its own ids; it knows uat's server as "staging".
+    const otherDir = mkdtempSync(join(tmpdir(), 'gantry-migrations-other-'));
+    const otherSecrets = createOsKeychain('Gantry-test-migrations-other');
+    const other = createApp({ dataDir: otherDir, version: 'test', secretStore: otherSecrets });
+    try {
+      const saved = await other.router.dispatch(
+        'servers:save',
+        { server: { name: 'staging-box', host: lab.servers.uat.host, port: 22, username: 'root', auth: { method: 'key-file', keyPath: lab.keys.plain } }, pin: { fingerprint: lab.servers.uat.hostKey.fingerprint, algorithm: lab.servers.uat.hostKey.publicKey.split(' ')[0]! } },
+        { bridge: 'browser' },
+      );
+      if (!saved.ok) throw new Error(saved.error.message);
+      const planned = await plan([resources.web!]);
+      expect(planned.plan.blocking).toBe(false);
+      const lock = await acquireTargetLock(other.servers.connections.get((saved.value as ResponseOf<'servers:save'>).server.id), {
+        lockKey: TARGET_LOCK_KEY,
+        holder: { migrationId: 'other-installation-1', target: 'staging', operator: 'bob', machine: 'bob-laptop', since: '2026-11-26 04:40 UTC' },
+      });
+      try {
+        const blocked = (await plan([resources.web!])).plan.prechecks.find((check) => check.check === 'active-migration');
+        expect(blocked).toMatchObject({ severity: 'blocking', message: expect.stringContaining('Another migration is running into staging on mig-uat') });
+        expect(blocked?.message).toContain('other-installation-1 by bob on bob-laptop');
+        // A plan made before the other installation took the lock is refused by the lock itself.
+        const { migrationId, jobId } = await call('migrations:start', { planId: planned.planId, options: { waitForReady: true, healthTimeoutSec: 60 } });
+        await app.jobs.finished(jobId);
+        const refused = (await call('migrations:get', { migrationId })).migration;
+        expect(refused.status).toBe('failed');
+        expect(refused.message).toContain('Another migration is already running into staging on mig-uat');
+      } finally {
+        await lock.release();
+      }
+      expect((await plan([resources.web!])).plan.prechecks.find((check) => check.check === 'active-migration')?.severity).toBe('ok');
+    } finally {
+      otherSecrets.delete('inventory:spec-fingerprint-key');
+      await other.close();
+      rmSync(otherDir, { recursive: true, force: true });
+    }
   });
 
   it('promotes an image uat has never seen: streamed from dev, uat ends up with the very same image id', async () => {

@@ -90,6 +90,9 @@ export function startRollback(
         sagaSteps.push(retireClone(resource, original.targetEnvironmentId, engine));
       }
     }
+    // The scheduled tasks the migration added go too (the target's own tasks stay).
+    const markers = plan.steps.flatMap((step) => (step.kind === 'install-schedules' ? step.params.entries.map((entry) => entry.marker) : []));
+    if (markers.length > 0) sagaSteps.push(removeSchedules(markers));
     return engine.execute({
       migrationId: rollbackId,
       projectId: original.projectId ?? '',
@@ -134,6 +137,41 @@ function retireClone(resource: PlannedResource, environmentId: string, engine: M
       const exists = await context.target.exec(`docker inspect ${shellQuote(kept)} >/dev/null 2>&1`, {});
       if (exists.code === 0) await context.target.exec(`docker rename ${shellQuote(kept)} ${shellQuote(name)} && docker start ${shellQuote(name)} >/dev/null`, {});
       engine.restoreInstance(record.result?.previous ?? null);
+    },
+  };
+}
+
+/** Where a rollback keeps the crontab lines it removed, on the target server (they may hold secrets). */
+const REMOVED_CRON_DIR = '$HOME/.gantry/rollbacks';
+
+/**
+ * Removes the crontab lines a migration installed (found by their markers). The removed lines are
+ * kept on the target server, so an undo puts exactly them back and nothing secret travels.
+ */
+function removeSchedules(markers: string[]): SagaStep<ExecutionContext> {
+  const patterns = markers.map((marker) => `-e ${shellQuote(marker)}`).join(' ');
+  return {
+    id: 'remove-schedules',
+    title: `Remove the ${markers.length === 1 ? 'scheduled task' : `${markers.length} scheduled tasks`} the migration added`,
+    intent: { markers },
+    async run(context, job) {
+      const kept = `${REMOVED_CRON_DIR}/${context.migrationId}.cron`;
+      const script = [
+        'command -v crontab >/dev/null || exit 0',
+        `umask 077 && mkdir -p ${REMOVED_CRON_DIR}`,
+        `crontab -l 2>/dev/null > ${kept}.all || true`,
+        `grep -F ${patterns} ${kept}.all > ${kept} || true`,
+        `grep -vF ${patterns} ${kept}.all | crontab -`,
+        `rm -f ${kept}.all`,
+        `wc -l < ${kept}`,
+      ].join('\n');
+      const result = await context.target.exec(`sh -c ${shellQuote(script)}`, { signal: job.signal });
+      if (result.code !== 0) throw new GantryError('cron_failed', `Could not remove the scheduled tasks on ${context.target.label}: ${result.stderr.trim() || `exit ${result.code}`}`);
+      return { removed: Number(result.stdout.trim() || 0) };
+    },
+    async undo(context) {
+      const kept = `${REMOVED_CRON_DIR}/${context.migrationId}.cron`;
+      await context.target.exec(`sh -c ${shellQuote(`[ -s ${kept} ] || exit 0; (crontab -l 2>/dev/null | grep -vF ${patterns}; cat ${kept}) | crontab - && rm -f ${kept}`)}`, {});
     },
   };
 }

@@ -28,6 +28,8 @@ export interface ExecutionContext {
   waitForReady: boolean;
   /** Caps every health wait (ms); the plan's own wait applies when lower. */
   healthTimeoutMs: number;
+  /** The operator's HTTP check path, for resources without a Docker health check. */
+  httpCheckPath: string | null;
   /** Things the operator should know though nothing failed (e.g. a health timeout). */
   warnings: string[];
   /** Local bookkeeping steps (records, links) are run by the engine itself. */
@@ -37,6 +39,18 @@ export interface ExecutionContext {
     linkResources(resourceId: string, links: { toResourceId: string }[]): Promise<Record<string, unknown>>;
     undoLinkResources(resourceId: string, result: Record<string, unknown> | null): Promise<void>;
   };
+}
+
+/**
+ * The HTTP check for one resource: the operator's path on its first published TCP port, when it
+ * has no Docker health check of its own (Docker's verdict comes first).
+ */
+function httpCheckOf(context: ExecutionContext, resourceId: string | null): { port: number; path: string } | undefined {
+  const spec = resourceId ? context.resources.get(resourceId)?.desiredSpec : undefined;
+  if (!context.httpCheckPath || !spec) return undefined;
+  if (spec.healthcheck && spec.healthcheck.test[0] !== 'NONE') return undefined;
+  const port = spec.ports.find((each) => each.protocol === 'tcp' && each.hostPort > 0);
+  return port ? { port: port.hostPort, path: context.httpCheckPath } : undefined;
 }
 
 /** The name an old container is kept under while its replacement proves healthy. */
@@ -212,6 +226,7 @@ export function sagaStepFor(step: MigrationStep): SagaStep<ExecutionContext> {
           const timeoutMs = context.waitForReady ? Math.min(step.params.timeoutMs, context.healthTimeoutMs) : 3000;
           const readiness = await waitForReady(context.target, step.params.containerName, {
             timeoutMs,
+            http: httpCheckOf(context, step.resourceId ?? null),
             stableMs: context.waitForReady ? 5000 : 1000,
             signal: job.signal,
             onWait: (reason) => job.progress(50, reason),

@@ -4,6 +4,8 @@ import { shellQuote, type RemoteHost, type RemoteProcess } from './remote-host';
 /** Who holds a target lock, as other operators are told. */
 export interface LockHolder {
   migrationId: string;
+  /** The environment the holder migrates into, as its operator named it. */
+  target?: string;
   operator: string;
   machine: string;
   since: string;
@@ -18,17 +20,17 @@ export interface TargetLock {
 export const LOCK_DIR = '/tmp/gantry-locks';
 
 /**
- * Takes the migration lock of one environment on the target server itself, so two Gantry
- * instances (or two operators) cannot migrate into it at once. The lock is an `flock` held by a
+ * Takes a migration lock on the target server itself, so two Gantry instances (or two operators)
+ * cannot migrate into it at once. The lock is an `flock` held by a
  * remote process that lives exactly as long as its SSH channel: if the holder's connection dies,
  * sshd ends the process and the kernel releases the lock — no stale locks to clean up.
  */
 export async function acquireTargetLock(
   host: RemoteHost,
-  options: { environmentKey: string; holder: LockHolder; signal?: AbortSignal },
+  options: { lockKey: string; holder: LockHolder; signal?: AbortSignal },
 ): Promise<TargetLock> {
-  if (!/^[A-Za-z0-9._-]{1,80}$/.test(options.environmentKey)) throw new Error(`Invalid lock name "${options.environmentKey}"`);
-  const file = `${LOCK_DIR}/${options.environmentKey}.lock`;
+  if (!/^[A-Za-z0-9._-]{1,80}$/.test(options.lockKey)) throw new Error(`Invalid lock name "${options.lockKey}"`);
+  const file = `${LOCK_DIR}/${options.lockKey}.lock`;
   const script = [
     'umask 000',
     `mkdir -p ${LOCK_DIR} 2>/dev/null; chmod 1777 ${LOCK_DIR} 2>/dev/null`,
@@ -65,8 +67,8 @@ export async function acquireTargetLock(
     throw new GantryError(
       'target_locked',
       holder
-        ? `Another migration is already running into ${options.environmentKey} on ${host.label}: ${holder.migrationId} by ${holder.operator} on ${holder.machine}, since ${holder.since}. Wait for it to finish, or cancel it from the machine that started it.`
-        : `Another migration is already running into ${options.environmentKey} on ${host.label}. Wait for it to finish.`,
+        ? `Another migration is already running${holder.target ? ` into ${holder.target}` : ''} on ${host.label}: ${holder.migrationId} by ${holder.operator} on ${holder.machine}, since ${holder.since}. Wait for it to finish, or cancel it from the machine that started it.`
+        : `Another migration is already running on ${host.label}. Wait for it to finish.`,
       holder ? { holder } : undefined,
     );
   }

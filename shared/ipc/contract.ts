@@ -153,7 +153,7 @@ export const requestChannels = {
   },
   /** Runs a plan shown by `migrations:plan` (exactly that plan); returns at once, progress comes on `job:event`. */
   'migrations:start': {
-    request: z.object({ planId: z.string().min(1).max(100), options: runOptions.default({ waitForReady: true, healthTimeoutSec: 300 }) }).strict(),
+    request: z.object({ planId: z.string().min(1).max(100), options: runOptions.default({ waitForReady: true, healthTimeoutSec: 300, httpCheckPath: null }) }).strict(),
     response: z.object({ migrationId: z.string(), jobId: z.string() }),
   },
   /**
@@ -179,7 +179,7 @@ export const requestChannels = {
   },
   /** Rolls a completed migration back: restores the target's snapshots (a new migration of kind rollback). */
   'migrations:rollback': {
-    request: z.object({ migrationId: z.string().min(1).max(100), options: runOptions.default({ waitForReady: true, healthTimeoutSec: 300 }) }).strict(),
+    request: z.object({ migrationId: z.string().min(1).max(100), options: runOptions.default({ waitForReady: true, healthTimeoutSec: 300, httpCheckPath: null }) }).strict(),
     response: z.object({ migrationId: z.string(), jobId: z.string() }),
   },
   // ── history ──────────────────────────────────────────────────────────

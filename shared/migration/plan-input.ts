@@ -89,7 +89,7 @@ export const targetFacts = z.object({
     .array(z.object({ resourceId: z.string(), liveSpecHash: z.string(), recordedSpecHash: z.string().nullable(), recordedAt: z.string().optional() }))
     .default([]),
   /** The migration holding the target's lock, if any. */
-  activeMigration: z.object({ id: z.string(), operator: z.string(), machine: z.string(), since: z.string() }).nullable(),
+  activeMigration: z.object({ id: z.string(), operator: z.string(), machine: z.string(), since: z.string(), target: z.string().nullable().default(null) }).nullable(),
 });
 /** Facts about the target server. */
 export type TargetFacts = z.output<typeof targetFacts>;

@@ -74,9 +74,9 @@ describe('pre-checks', () => {
   });
 
   it('blocks while another migration holds the target, naming who', () => {
-    const check = checkActiveMigration(context({ activeMigration: { id: 'mig-42', operator: 'alice', machine: 'alice-laptop', since: '2026-11-25 19:58 UTC' } }));
+    const check = checkActiveMigration(context({ activeMigration: { id: 'mig-42', operator: 'alice', machine: 'alice-laptop', since: '2026-11-25 19:58 UTC', target: 'staging' } }));
     expect(check.severity).toBe('blocking');
-    expect(check.message).toBe('Another migration is running into uat on uat-server: mig-42 by alice on alice-laptop, since 2026-11-25 19:58 UTC. Wait for it to finish.');
+    expect(check.message).toBe('Another migration is running into staging on uat-server, the server of uat: mig-42 by alice on alice-laptop, since 2026-11-25 19:58 UTC. One migration at a time per server: wait for it to finish.');
   });
 
   it('blocks when a new volume already exists on the target', () => {

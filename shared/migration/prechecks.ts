@@ -145,9 +145,10 @@ export function checkEmptyEnv(context: Pick<CheckContext, 'targetName'>, planned
 export function checkActiveMigration({ serverName, targetName, facts }: CheckContext): Precheck {
   const active = facts.activeMigration;
   if (active) {
-    return { id: 'active-migration', check: 'active-migration', severity: 'blocking', message: `Another migration is running into ${targetName} on ${serverName}: ${active.id} by ${active.operator} on ${active.machine}, since ${active.since}. Wait for it to finish.` };
+    const into = active.target ? ` into ${active.target}` : '';
+    return { id: 'active-migration', check: 'active-migration', severity: 'blocking', message: `Another migration is running${into} on ${serverName}, the server of ${targetName}: ${active.id} by ${active.operator} on ${active.machine}, since ${active.since}. One migration at a time per server: wait for it to finish.` };
   }
-  return { id: 'active-migration', check: 'active-migration', severity: 'ok', message: `No other migration is running into ${targetName}.` };
+  return { id: 'active-migration', check: 'active-migration', severity: 'ok', message: `No other migration is running on ${serverName}.` };
 }
 
 /** Resources the plan refers to that the target lacks and that were not included. */

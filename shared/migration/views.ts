@@ -19,6 +19,16 @@ export const runOptions = z
     waitForReady: z.boolean().default(true),
     /** Longest wait per resource, in seconds. */
     healthTimeoutSec: z.number().int().min(5).max(3600).default(300),
+    /**
+     * For a resource without a Docker health check that publishes a port: the path Gantry GETs on
+     * the server (`http://127.0.0.1:<published port><path>`) until it answers 2xx.
+     */
+    httpCheckPath: z
+      .string()
+      .max(200)
+      .regex(/^\/[\x21-\x7e]*$/, 'An HTTP check path starts with / and has no spaces, e.g. /health.')
+      .nullable()
+      .default(null),
   })
   .strict();
 

@@ -35,6 +35,7 @@ export function MigrateWizard({ start }: { start: MigrateWizardStart }) {
   const [error, setError] = useState<string | null>(null);
   const [waitForReady, setWaitForReady] = useState(true);
   const [healthTimeoutSec, setHealthTimeout] = useState(300);
+  const [httpCheckPath, setHttpCheckPath] = useState('');
   const [stepIndex, setStepIndex] = useState(0);
   const [dryRun, setDryRun] = useState(false);
   const [starting, setStarting] = useState(false);
@@ -45,7 +46,7 @@ export function MigrateWizard({ start }: { start: MigrateWizardStart }) {
   const movable = useMemo(() => (graph && sourceId && target ? movableResources(graph.resources, graph.cells, sourceId, target.id) : []), [graph, sourceId, target]);
   const chosen = selected.filter((id) => movable.some((resource) => resource.resourceId === id));
   const plan = planView?.plan ?? null;
-  const gate = canContinue(step, { projectId, sourceId, targetId: target?.id ?? null, selected: chosen, plan, planning, healthTimeoutSec });
+  const gate = canContinue(step, { projectId, sourceId, targetId: target?.id ?? null, selected: chosen, plan, planning, healthTimeoutSec, httpCheckPath });
 
   /** Any change to what is planned throws the old plan away: the engine runs exactly the plan shown. */
   function invalidate() {
@@ -97,7 +98,7 @@ export function MigrateWizard({ start }: { start: MigrateWizardStart }) {
     if (!planView) return;
     setStarting(true);
     setError(null);
-    const result = await invoke('migrations:start', { planId: planView.planId, options: { waitForReady, healthTimeoutSec } });
+    const result = await invoke('migrations:start', { planId: planView.planId, options: { waitForReady, healthTimeoutSec, httpCheckPath: httpCheckPath || null } });
     setStarting(false);
     if (!result.ok) {
       setError(`${result.error.message}${result.error.code === 'plan_expired' || result.error.code === 'not_found' ? ' Go back to the pre-checks to plan again.' : ''}`);
@@ -144,9 +145,9 @@ export function MigrateWizard({ start }: { start: MigrateWizardStart }) {
       case 'review':
         return plan && planView ? <ReviewStep plan={plan} planId={planView.planId} /> : null;
       case 'options':
-        return <OptionsStep waitForReady={waitForReady} onWaitForReady={setWaitForReady} healthTimeoutSec={healthTimeoutSec} onHealthTimeout={setHealthTimeout} />;
+        return <OptionsStep waitForReady={waitForReady} onWaitForReady={setWaitForReady} healthTimeoutSec={healthTimeoutSec} onHealthTimeout={setHealthTimeout} httpCheckPath={httpCheckPath} onHttpCheckPath={setHttpCheckPath} />;
       case 'confirm':
-        return plan ? <ConfirmStep plan={plan} waitForReady={waitForReady} healthTimeoutSec={healthTimeoutSec} expiresAt={planView!.expiresAt} /> : null;
+        return plan ? <ConfirmStep plan={plan} waitForReady={waitForReady} healthTimeoutSec={healthTimeoutSec} httpCheckPath={httpCheckPath} expiresAt={planView!.expiresAt} /> : null;
     }
   }
 

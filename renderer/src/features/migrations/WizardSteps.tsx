@@ -113,7 +113,21 @@ export function ReviewStep({ plan, planId }: { plan: MigrationPlan; planId: stri
 }
 
 /** How the engine waits for the new containers. */
-export function OptionsStep({ waitForReady, onWaitForReady, healthTimeoutSec, onHealthTimeout }: { waitForReady: boolean; onWaitForReady: (value: boolean) => void; healthTimeoutSec: number; onHealthTimeout: (value: number) => void }) {
+export function OptionsStep({
+  waitForReady,
+  onWaitForReady,
+  healthTimeoutSec,
+  onHealthTimeout,
+  httpCheckPath,
+  onHttpCheckPath,
+}: {
+  waitForReady: boolean;
+  onWaitForReady: (value: boolean) => void;
+  healthTimeoutSec: number;
+  onHealthTimeout: (value: number) => void;
+  httpCheckPath: string;
+  onHttpCheckPath: (value: string) => void;
+}) {
   return (
     <div className="form-grid">
       <label htmlFor="wizard-wait">Wait for ready</label>
@@ -123,13 +137,16 @@ export function OptionsStep({ waitForReady, onWaitForReady, healthTimeoutSec, on
       </label>
       <label htmlFor="wizard-timeout">Health timeout (s)</label>
       <input id="wizard-timeout" type="number" min={5} max={3600} step={1} value={Number.isNaN(healthTimeoutSec) ? '' : healthTimeoutSec} onChange={(event) => onHealthTimeout(event.target.valueAsNumber)} />
-      <span className="field-hint">5–3600 seconds per resource. Past it, the migration fails and what it did is undone.</span>
+      <span className="field-hint">5–3600 seconds per resource. Past it, the migration completes with a warning: the new container keeps running, and you can roll back.</span>
+      <label htmlFor="wizard-http">HTTP check path</label>
+      <input id="wizard-http" value={httpCheckPath} onChange={(event) => onHttpCheckPath(event.target.value.trim())} placeholder="/health (optional)" />
+      <span className="field-hint">For a resource without a Docker health check that publishes a port: Gantry asks http://127.0.0.1:&lt;port&gt;&lt;path&gt; on the server until it answers.</span>
     </div>
   );
 }
 
 /** The last look before anything is applied. */
-export function ConfirmStep({ plan, waitForReady, healthTimeoutSec, expiresAt }: { plan: MigrationPlan; waitForReady: boolean; healthTimeoutSec: number; expiresAt: number }) {
+export function ConfirmStep({ plan, waitForReady, healthTimeoutSec, httpCheckPath, expiresAt }: { plan: MigrationPlan; waitForReady: boolean; healthTimeoutSec: number; httpCheckPath: string; expiresAt: number }) {
   const warnings = plan.prechecks.filter((check) => check.severity === 'warning').length;
   return (
     <div className="confirm-step">
@@ -137,7 +154,7 @@ export function ConfirmStep({ plan, waitForReady, healthTimeoutSec, expiresAt }:
         Gantry will move {plan.resources.map((resource) => `${resource.name} (${badgeOfMode(resource.mode) === 'New' ? 'new' : 'update'})`).join(', ')} from <strong>{plan.source.name}</strong> to <strong>{plan.target.name}</strong> on {plan.server.name}, in {plan.steps.length} steps.
       </p>
       <ul className="plain-list">
-        <li>{waitForReady ? `Waits up to ${healthTimeoutSec} s per resource for it to be ready.` : 'Does not wait for health checks.'}</li>
+        <li>{waitForReady ? `Waits up to ${healthTimeoutSec} s per resource for it to be ready${httpCheckPath ? ` (HTTP check ${httpCheckPath} where there is no Docker health check)` : ''}.` : 'Does not wait for health checks.'}</li>
         <li>If a step fails or you cancel, the steps that ran are undone. A completed migration can be rolled back.</li>
         {warnings > 0 ? <li className="warn-text">{warnings} pre-check warning{warnings > 1 ? 's' : ''}: read them before you start.</li> : null}
         <li className="muted">This plan is valid until {formatTime(expiresAt)}.</li>

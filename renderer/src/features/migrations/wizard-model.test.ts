@@ -62,6 +62,10 @@ describe('the migrate wizard', () => {
     expect(canContinue('resources', { ...base, selected: [] })).toMatchObject({ ok: false, reason: 'Choose at least one resource to move.' });
     expect(canContinue('options', { ...base, healthTimeoutSec: 2 })).toMatchObject({ ok: false, reason: expect.stringContaining('between 5 and 3600') });
     expect(canContinue('options', { ...base, healthTimeoutSec: Number.NaN }).ok).toBe(false);
+    expect(canContinue('options', { ...base, httpCheckPath: '/health' }).ok).toBe(true);
+    expect(canContinue('options', { ...base, httpCheckPath: '' }).ok).toBe(true);
+    expect(canContinue('options', { ...base, httpCheckPath: 'health' })).toMatchObject({ ok: false, reason: expect.stringContaining('starts with /') });
+    expect(canContinue('options', { ...base, httpCheckPath: '/he alth' }).ok).toBe(false);
     expect(canContinue('source', { ...base, sourceId: null })).toMatchObject({ ok: false, reason: 'Choose the environment to migrate from.' });
   });
 
