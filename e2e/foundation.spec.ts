@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { test, expect, openApp } from './fixtures';
 import { ShellPage } from './pages/shell';
 
@@ -41,4 +42,12 @@ test('a page opened without the token says how to get in', async ({ page, engine
   await page.goto(withoutToken);
   await expect(page.locator('[data-app-ready]')).toHaveAttribute('data-app-ready', 'error');
   await expect(page.getByRole('alert')).toContainText('npm start');
+});
+
+test('a second engine on the same data folder refuses to start and says why, leaving the first one running', async ({ page, engine }) => {
+  const second = spawnSync(process.execPath, ['out/main/browser.js'], { env: { ...process.env, GANTRY_DATA_DIR: engine.dataDir }, encoding: 'utf8', timeout: 30_000 });
+  expect(second.status).toBe(1);
+  expect(second.stderr).toContain(`Gantry could not start: Gantry is already running with the data folder ${engine.dataDir} (process ${engine.process.pid})`);
+  await openApp(page, engine);
+  await expect(page.locator('[data-app-ready]')).toHaveAttribute('data-app-ready', 'true');
 });

@@ -10,6 +10,7 @@ import { registerSettingsHandlers } from '../settings/handlers';
 import { createOsKeychain, type SecretStore } from '../keychain/secret-store';
 import { registerServerHandlers } from '../servers/handlers';
 import { createServersArea, type ServersArea, type ServersAreaOptions } from '../servers/servers-area';
+import { claimDataFolder } from '../store/data-folder-lock';
 import { openDatabase, schemaVersion, type GantryDatabase } from '../store/open-database';
 import { EventHub } from './events';
 import { createFileLogger, type Logger } from './logger';
@@ -51,7 +52,15 @@ export interface GantryApp {
 export function createApp(options: AppOptions): GantryApp {
   const databaseFile = options.databaseFile ?? join(options.dataDir, 'gantry.db');
   const logger = options.logger ?? createFileLogger(join(options.dataDir, 'logs', 'gantry.log'));
-  const db = openDatabase(databaseFile);
+  // One engine per database file: a second would undo the first one's running migrations.
+  const releaseFolder = databaseFile === ':memory:' ? () => undefined : claimDataFolder(databaseFile, options.dataDir);
+  let db: GantryDatabase;
+  try {
+    db = openDatabase(databaseFile);
+  } catch (error) {
+    releaseFolder();
+    throw error;
+  }
   const events = new EventHub();
   const jobs = new JobRegistry((event) => events.emit('job:event', event));
   const router = new Router((channel, error) => logger.error(`Handler for ${channel} failed`, { error }));
@@ -96,6 +105,7 @@ export function createApp(options: AppOptions): GantryApp {
       await jobs.cancelAll();
       await servers.close();
       db.$client.close();
+      releaseFolder();
     },
   };
 }

@@ -256,12 +256,22 @@ export class MigrationEngine {
           const saga = byId.get(step.stepId);
           return saga ? [{ seq: step.seq, step: saga, record: recordOf(step) }] : [];
         });
+      // Undo under the server's migration lock, like any migration: nobody else changes it meanwhile.
+      let lock: Awaited<ReturnType<typeof acquireTargetLock>>;
+      try {
+        lock = await acquireTargetLock(target, { lockKey: TARGET_LOCK_KEY, holder: { migrationId: row.id, target: plan.target.name, ...this.operator, since: new Date().toISOString() } });
+      } catch (error) {
+        this.journal.log(row.id, 'warn', `The engine that ran this migration stopped mid-way; undoing it waits for ${target.label}: ${(error as Error).message} Gantry tries again at its next start.`);
+        continue;
+      }
       this.journal.log(row.id, 'warn', `The engine that ran this migration stopped mid-way. Undoing its ${ran.length} journaled step(s) on ${target.label}.`);
       let failures: string[];
       try {
         failures = await compensate(row.id, ran, context, this.journal);
       } catch (error) {
         failures = [(error as Error).message];
+      } finally {
+        await lock.release();
       }
       const message =
         failures.length === 0
