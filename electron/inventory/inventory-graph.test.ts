@@ -67,7 +67,7 @@ describe('buildInventoryGraph', () => {
     const { store, project, uat, web } = setup();
     store.bindEnvironment({ environmentId: uat.id, serverId: 's1' });
     const snapshots = new DiscoverySnapshots();
-    snapshots.set({ serverId: 's1', at: 1, reachable: true, error: null, containers: [container('shop-web', 'old-id', 'h1'), container('shop-web-uat', 'u1', 'h9', { 'gantry.resource': web.id, 'gantry.environment': uat.id })] });
+    snapshots.set({ serverId: 's1', at: 1, reachable: true, error: null, containers: [container('shop-web', 'old-id', 'h1'), container('shop-web-uat', 'u1', 'h9', { 'gantry.resource': web.id, 'gantry.environment': uat.name })] });
     const graph = buildInventoryGraph(store, snapshots, project.id);
     expect(graph.cells.map((cell) => cell.container?.containerName)).toEqual(['shop-web', 'shop-web-uat']);
     expect(graph.cells.map((cell) => cell.status)).toEqual(['in_sync', 'in_sync']);

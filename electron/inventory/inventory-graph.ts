@@ -48,7 +48,7 @@ export function findContainer(
   }
   return (
     containers.find(
-      (container) => container.gantryLabels[gantryLabels.resource] === resource.id && container.gantryLabels[gantryLabels.environment] === environment.id,
+      (container) => container.gantryLabels[gantryLabels.resource] === resource.id && container.gantryLabels[gantryLabels.environment] === environment.name,
     ) ?? null
   );
 }

@@ -78,6 +78,7 @@ export type DatabaseType = z.infer<typeof databaseType>;
 /** Labels Gantry puts on the containers it creates. */
 export const gantryLabels = {
   resource: 'gantry.resource',
+  /** The environment's name (readable in `docker ps`); with `gantry.resource` it finds the container. */
   environment: 'gantry.environment',
   project: 'gantry.project',
   configHash: 'gantry.config-hash',
