@@ -195,3 +195,18 @@ test('without a usable keychain the password is refused, not written anywhere', 
     await stopEngine(engine);
   }
 });
+
+test('an imported server whose ProxyJump hop is not saved yet is never silently connected directly', async ({ page, engine }) => {
+  const configFile = join(engine.dataDir, 'ssh_config');
+  writeFileSync(configFile, ['Host behind-bastion', `  HostName ${lab.servers.uat.host}`, '  User root', `  IdentityFile ${lab.keys.plain}`, '  ProxyJump ops@bastion-not-saved:2222', ''].join('\n'));
+  await openApp(page, engine);
+  const servers = new ServersPage(page);
+  await servers.open();
+  const dialog = await servers.importFromSshConfig(configFile, 'behind-bastion');
+  await expect(dialog.getByTestId('missing-hops')).toContainText('The SSH config reaches this server through ops@bastion-not-saved:2222, which is not a saved server yet.');
+  await expect(dialog.getByRole('button', { name: 'Save' })).toBeDisabled();
+  await expect(dialog.getByRole('button', { name: 'Test connection' })).toBeDisabled();
+  await dialog.getByLabel(/This machine reaches the server without it: connect directly/).check();
+  await expect(dialog.getByRole('button', { name: 'Save' })).toBeEnabled();
+  await expect(dialog.getByRole('button', { name: 'Test connection' })).toBeEnabled();
+});

@@ -36,7 +36,7 @@ export class DiscoverySnapshots {
 export function findContainer(
   containers: readonly DiscoveredContainer[],
   resource: Pick<ResourceView, 'id'>,
-  environment: Pick<EnvironmentView, 'id'>,
+  environment: Pick<EnvironmentView, 'id' | 'name'>,
   instance: InstanceRow | undefined,
 ): DiscoveredContainer | null {
   if (instance) {

@@ -3,6 +3,7 @@ import type { ResponseOf } from '@shared/ipc/contract';
 import type { AuthMethod, ServerInput, SshConfigHost } from '@shared/servers/server-schemas';
 import { Dialog, DialogFooter } from '../../components/Dialog';
 import { invoke } from '../../lib/api';
+import { jumpHostsFor } from './jump-hosts';
 import { ConnectionTestSteps } from './ConnectionTestSteps';
 import { HostKeyConfirmDialog } from './HostKeyConfirmDialog';
 import { useServers } from './store';
@@ -34,6 +35,10 @@ export function ServerDialog({ serverId, prefill }: { serverId: string | null; p
   const [error, setError] = useState<string | null>(null);
   const [trusted, setTrusted] = useState<{ fingerprint: string; algorithm: string } | null>(null);
   const [confirming, setConfirming] = useState(false);
+  // Hops of an imported ProxyJump that are not saved servers: never dropped silently.
+  const [missingHops] = useState(() => (existing ? [] : jumpHostsFor(prefill?.proxyJump ?? [], servers).missing));
+  const [direct, setDirect] = useState(false);
+  const hopsUnresolved = missingHops.length > 0 && !direct;
   const set = <K extends keyof FormState>(key: K, value: FormState[K]) => {
     setForm((previous) => ({ ...previous, [key]: value }));
     setTest(null);
@@ -135,6 +140,17 @@ export function ServerDialog({ serverId, prefill }: { serverId: string | null; p
         <input id="server-labels" value={form.labels} onChange={(e) => set('labels', e.target.value)} placeholder="eu, docker-20" />
       </form>
 
+      {missingHops.length > 0 ? (
+        <div role="alert" className="banner warning" data-testid="missing-hops">
+          <p>
+            The SSH config reaches this server through {missingHops.join(' → ')}, which {missingHops.length === 1 ? 'is not a saved server' : 'are not saved servers'} yet. Add {missingHops.length === 1 ? 'it' : 'them'} first (Import from ~/.ssh/config), then import this server again or pick the hop under Jump hosts.
+          </p>
+          <label className="inline-check">
+            <input type="checkbox" checked={direct} onChange={(event) => setDirect(event.target.checked)} />
+            This machine reaches the server without {missingHops.length === 1 ? 'it' : 'them'}: connect {form.jumpHostIds.length ? 'through the hosts above only' : 'directly'}
+          </label>
+        </div>
+      ) : null}
       {test ? <ConnectionTestSteps steps={test.steps} /> : null}
       {trusted ? (
         <p className="banner" data-testid="trusted-fingerprint">
@@ -155,10 +171,10 @@ export function ServerDialog({ serverId, prefill }: { serverId: string | null; p
         <button type="button" className="secondary" onClick={close}>
           Cancel
         </button>
-        <button type="button" className="secondary" onClick={() => void runTest(trusted?.fingerprint)} disabled={busy !== null}>
+        <button type="button" className="secondary" onClick={() => void runTest(trusted?.fingerprint)} disabled={busy !== null || hopsUnresolved}>
           Test connection
         </button>
-        <button type="button" onClick={() => void save()} disabled={busy !== null}>
+        <button type="button" onClick={() => void save()} disabled={busy !== null || hopsUnresolved}>
           Save
         </button>
       </DialogFooter>
@@ -183,7 +199,7 @@ function initialForm(existing: ReturnType<typeof useServers.getState>['servers']
   if (existing) {
     return { name: existing.name, host: existing.host, port: String(existing.port), username: existing.username, method: existing.authMethod, keyPath: existing.keyPath ?? '', passphrase: '', privateKey: '', password: '', jumpHostIds: existing.jumpHostIds, labels: existing.labels.join(', ') };
   }
-  const jumps = (prefill?.proxyJump ?? []).map((hop) => servers.find((s) => s.name === hop || s.host === hop.replace(/^.*@/, '').replace(/:\d+$/, ''))?.id).filter((id): id is string => Boolean(id));
+  const jumps = jumpHostsFor(prefill?.proxyJump ?? [], servers).ids;
   return {
     name: prefill?.alias ?? '',
     host: prefill?.host ?? '',
