@@ -117,7 +117,7 @@ test.afterAll(() => {
   for (const server of SERVERS) onServer(server, cleanup);
 });
 
-test('clone dev → uat through the wizard, find it in history, promote v2, roll back, cancel a running migration', async ({ page, engine }) => {
+test('clone dev → uat through the wizard, find it in history, promote v2, roll back, cancel a pending and a running migration', async ({ page, engine }) => {
   test.setTimeout(900_000);
   const client = await connectEngine(engine);
   try {
@@ -282,24 +282,51 @@ test('clone dev → uat through the wizard, find it in history, promote v2, roll
     expect(onServer('uat', `docker inspect --format '{{.Config.Image}}' uat-${TAG}-web`)).toBe('gantry-lab/webapp:1');
   });
 
-  await test.step('cancel a running promote: it stops, undoes what it did, and uat keeps v1', async () => {
+  await test.step('a second migration waits (pending) behind a running one and is cancelled at once; the running one is cancelled mid-run; uat keeps v1', async () => {
     // dev's web never reports healthy: the run waits at the health gate, so the cancel always lands mid-run.
     onServer('dev', runWeb(2, { neverHealthy: true }));
+    const startPromote = async () => {
+      await migrations.open();
+      await migrations.startNew(PROJECT, 'dev');
+      await migrations.resource('web').getByRole('checkbox').check();
+      await migrations.continue();
+      const prechecks = await migrations.prechecksShown();
+      for (const step of ['review', 'options', 'confirm'] as const) {
+        await migrations.continue();
+        await migrations.atStep(step);
+      }
+      await migrations.continue();
+      return prechecks;
+    };
+    await startPromote();
+    await expect(page.getByTestId('migration-steps').locator('tr[data-status="running"]')).toBeVisible({ timeout: 60_000 });
+
+    // The second one is warned at the pre-checks, then waits its turn.
     await migrations.open();
     await migrations.startNew(PROJECT, 'dev');
     await migrations.resource('web').getByRole('checkbox').check();
     await migrations.continue();
-    await migrations.prechecksShown();
+    const prechecks = await migrations.prechecksShown();
+    await expect(prechecks.locator('[data-severity="warning"]').filter({ hasText: 'this one waits (pending) until it ends' })).toBeVisible();
     for (const step of ['review', 'options', 'confirm'] as const) {
       await migrations.continue();
       await migrations.atStep(step);
     }
     await migrations.continue();
-    // Cancel mid-run, once a step is under way, not before the run has touched anything.
-    await expect(page.getByTestId('migration-steps').locator('tr[data-status="running"]')).toBeVisible({ timeout: 60_000 });
+    await migrations.detailStatus('pending', 30_000);
+    await expect(page.getByTestId('migration-log')).toContainText('Waiting its turn: Another migration is already running into uat', { timeout: 30_000 });
+    await shot(page, 'detail-pending');
+    await page.getByRole('button', { name: 'Cancel migration' }).click();
+    await migrations.detailStatus('cancelled', 30_000);
+    await expect(migrations.detail()).toContainText('Cancelled before it started: nothing on the target was changed.');
+
+    // Back to the running one (from the list): cancelled mid-run, it undoes what it did.
+    await migrations.open();
+    await page.locator('[data-testid="migration-row"][data-status="running"]').getByRole('button').click();
+    await migrations.detailStatus('running', 30_000);
     await page.getByRole('button', { name: 'Cancel migration' }).click();
     await migrations.detailStatus('cancelled');
-    await expect(page.getByTestId('toast').filter({ hasText: 'cancelled' })).toBeVisible();
+    await expect(page.getByTestId('toast').filter({ hasText: 'cancelled' }).first()).toBeVisible();
     await shot(page, 'detail-cancelled');
     expect(onServer('uat', `docker inspect --format '{{.Config.Image}}' uat-${TAG}-web`)).toBe('gantry-lab/webapp:1');
   });

@@ -14,7 +14,7 @@ import type { EventHub } from '../app/events';
 import type { Logger } from '../app/logger';
 import type { InventoryArea } from '../inventory/handlers';
 import type { InstanceRow } from '../inventory/inventory-store';
-import type { JobRegistry } from '../jobs/registry';
+import { abortableDelay, type JobRegistry } from '../jobs/registry';
 import type { GantryDatabase } from '../store/open-database';
 import { gatherPlanInput, TARGET_LOCK_KEY } from './gather';
 import { MigrationJournal } from './journal';
@@ -27,6 +27,10 @@ import { MigrationViews } from './views';
 
 /** How long a plan shown to the operator may be started. */
 const PLAN_TTL_MS = 15 * 60 * 1000;
+/** How long a pending migration waits for another migration on its server before giving up. */
+const LOCK_WAIT_MS = 30 * 60 * 1000;
+/** How often a pending migration asks for the server's lock again. */
+const LOCK_RETRY_MS = 2000;
 
 /** What the engine is built from. */
 export interface MigrationEngineDeps {
@@ -134,7 +138,8 @@ export class MigrationEngine {
       projectId: cached.projectId,
       sourceEnvironmentId: plan.source.id,
       targetEnvironmentId: plan.target.id,
-      status: 'running',
+      // Pending until it holds the target server's lock; then running.
+      status: 'pending',
       planJson: JSON.stringify({ ...maskPlan(plan), sourceServerId: cached.sourceServerId, sourceHashes: cached.sourceHashes }),
       optionsJson: JSON.stringify(options),
       rollbackOf: null,
@@ -185,20 +190,42 @@ export class MigrationEngine {
       this.journal.log(migrationId, level, message);
       job.log(level, message);
     };
+    // Pending: waits its turn while another migration (from any Gantry) holds the server.
     let lock;
-    try {
-      lock = await acquireTargetLock(run.target, {
-        lockKey: TARGET_LOCK_KEY,
-        holder: { migrationId, target: run.targetEnvironment.name, ...this.operator, since: new Date().toISOString() },
-        signal: job.signal,
-      });
-    } catch (error) {
-      const cancelled = job.signal.aborted;
-      const message = cancelled ? 'Cancelled before anything on the target was changed.' : error instanceof Error ? error.message : String(error);
-      this.settle(migrationId, cancelled ? 'cancelled' : 'failed', message, cancelled ? 'cancelled' : error instanceof GantryError ? error.code : 'lock_failed');
-      throw error;
+    const giveUpAt = Date.now() + LOCK_WAIT_MS;
+    let waiting = false;
+    for (;;) {
+      try {
+        lock = await acquireTargetLock(run.target, {
+          lockKey: TARGET_LOCK_KEY,
+          holder: { migrationId, target: run.targetEnvironment.name, ...this.operator, since: new Date().toISOString() },
+          signal: job.signal,
+        });
+        break;
+      } catch (error) {
+        const busy = error instanceof GantryError && error.code === 'target_locked';
+        if (busy && !job.signal.aborted && Date.now() < giveUpAt) {
+          if (!waiting) log('info', `Waiting its turn: ${(error as Error).message.replace(/ Wait for it to finish.*$/, '')}`);
+          waiting = true;
+          job.progress(0, `Waiting for another migration on ${run.target.label} to finish`);
+          await abortableDelay(LOCK_RETRY_MS, job.signal).catch(() => undefined);
+          continue;
+        }
+        const cancelled = job.signal.aborted;
+        const message = cancelled
+          ? 'Cancelled before it started: nothing on the target was changed.'
+          : busy
+            ? `${(error as Error).message} Gave up after waiting ${Math.round(LOCK_WAIT_MS / 60_000)} minutes.`
+            : error instanceof Error
+              ? error.message
+              : String(error);
+        this.settle(migrationId, cancelled ? 'cancelled' : 'failed', message, cancelled ? 'cancelled' : error instanceof GantryError ? error.code : 'lock_failed');
+        throw error;
+      }
     }
-    log('info', `Holding the migration lock of ${run.targetEnvironment.name} on ${run.target.label}`);
+    this.journal.setStatus(migrationId, 'running');
+    this.changed(migrationId);
+    log('info', `Holding the migration lock of ${run.target.label} (for ${run.targetEnvironment.name})`);
     const context = this.contextFor(run);
     try {
       const outcome = await runSaga({ migrationId, steps: run.steps, context, journal: this.journal, job });
@@ -219,11 +246,13 @@ export class MigrationEngine {
     }
   }
 
-  /** Cancels a running migration (it undoes what it did at the next step boundary). */
+  /** Cancels a migration: a pending one at once, a running one at the next step boundary (undoing what it did). */
   cancel(migrationId: string): void {
     const row = this.journal.get(migrationId);
     if (!row) throw new GantryError('not_found', `There is no migration ${migrationId}.`);
-    if (row.status !== 'running' || !row.jobId) throw new GantryError('not_cancellable', `Migration ${migrationId.slice(0, 8)} is ${row.status}; only a running migration can be cancelled.`);
+    if ((row.status !== 'running' && row.status !== 'pending') || !row.jobId) {
+      throw new GantryError('not_cancellable', `Migration ${migrationId.slice(0, 8)} is ${row.status}; only a pending or running migration can be cancelled.`);
+    }
     if (row.engineInstance !== this.engineInstance) throw new GantryError('not_cancellable', 'This migration is run by another Gantry process; cancel it there.');
     this.deps.jobs.cancel(row.jobId, 'Cancelled by the operator');
   }

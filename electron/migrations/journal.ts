@@ -126,7 +126,7 @@ export class MigrationJournal {
     return this.db
       .select()
       .from(migrations)
-      .where(and(inArray(migrations.status, ['running']), or(isNull(migrations.engineInstance), ne(migrations.engineInstance, currentEngine))))
+      .where(and(inArray(migrations.status, ['pending', 'running']), or(isNull(migrations.engineInstance), ne(migrations.engineInstance, currentEngine))))
       .all();
   }
 }

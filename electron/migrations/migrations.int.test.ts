@@ -353,17 +353,28 @@ describe('rolling back a clone', () => {
 });
 
 describe('concurrency and faults', () => {
-  it('runs exactly one of two concurrent migrations into uat and tells the other why', async () => {
-    const [first, second] = await Promise.all([plan([resources.web!]), plan([resources.web!])]);
-    const a = await call('migrations:start', { planId: first.planId, options: { waitForReady: true, healthTimeoutSec: 60 } });
-    const b = await call('migrations:start', { planId: second.planId, options: { waitForReady: true, healthTimeoutSec: 60 } });
-    await Promise.all([app.jobs.finished(a.jobId), app.jobs.finished(b.jobId)]);
-    const statuses = await Promise.all([a, b].map(async ({ migrationId }) => (await call('migrations:get', { migrationId })).migration));
-    const winners = statuses.filter((m) => m.status.startsWith('completed'));
-    const losers = statuses.filter((m) => m.status === 'failed');
-    expect(winners).toHaveLength(1);
-    expect(losers).toHaveLength(1);
-    expect(losers[0]!.message).toMatch(/Another migration is already running into/);
+  it('runs two migrations into uat one after the other: the second waits, pending, and says for whom', async () => {
+    const statuses = new Map<string, string[]>();
+    const stopWatching = app.events.subscribe((event, payload) => {
+      if (event !== 'migrations:changed') return;
+      const { migration } = payload as { migration: { id: string; status: string } };
+      statuses.set(migration.id, [...(statuses.get(migration.id) ?? []), migration.status]);
+    });
+    try {
+      const [first, second] = await Promise.all([plan([resources.web!]), plan([resources.web!])]);
+      const a = await call('migrations:start', { planId: first.planId, options: { waitForReady: true, healthTimeoutSec: 60 } });
+      const b = await call('migrations:start', { planId: second.planId, options: { waitForReady: true, healthTimeoutSec: 60 } });
+      await Promise.all([app.jobs.finished(a.jobId), app.jobs.finished(b.jobId)]);
+      const details = await Promise.all([a, b].map(({ migrationId }) => call('migrations:get', { migrationId })));
+      for (const detail of details) expect(detail.migration.status, detail.migration.message ?? '').toMatch(/^completed/);
+      const [earlier, later] = [...details].sort((x, y) => x.migration.startedAt! - y.migration.startedAt!);
+      // They never overlapped: the later one started once the earlier one had ended.
+      expect(later!.migration.startedAt!).toBeGreaterThanOrEqual(earlier!.migration.endedAt!);
+      expect(later!.log.map((line) => line.message).join('\n')).toMatch(new RegExp(`Waiting its turn: Another migration is already running into uat on mig-uat \\([^)]*\\): ${earlier!.migration.id}`));
+      expect(statuses.get(later!.migration.id)?.slice(0, 2)).toEqual(['pending', 'running']);
+    } finally {
+      stopWatching();
+    }
   });
 
   it('another Gantry installation migrating on uat’s server blocks this one, whatever it calls that environment', async () => {
@@ -385,15 +396,22 @@ describe('concurrency and faults', () => {
         holder: { migrationId: 'other-installation-1', target: 'staging', operator: 'bob', machine: 'bob-laptop', since: '2026-11-26 04:40 UTC' },
       });
       try {
-        const blocked = (await plan([resources.web!])).plan.prechecks.find((check) => check.check === 'active-migration');
-        expect(blocked).toMatchObject({ severity: 'blocking', message: expect.stringContaining('Another migration is running into staging on mig-uat') });
-        expect(blocked?.message).toContain('other-installation-1 by bob on bob-laptop');
-        // A plan made before the other installation took the lock is refused by the lock itself.
+        const warned = (await plan([resources.web!])).plan.prechecks.find((check) => check.check === 'active-migration');
+        expect(warned).toMatchObject({ severity: 'warning', message: expect.stringContaining('Another migration is running into staging on mig-uat') });
+        expect(warned?.message).toContain('other-installation-1 by bob on bob-laptop');
+        // Started anyway, it waits its turn (pending) and is cancelled at once, before touching uat.
+        const before = await containerState('uat');
         const { migrationId, jobId } = await call('migrations:start', { planId: planned.planId, options: { waitForReady: true, healthTimeoutSec: 60 } });
+        await expect.poll(async () => (await call('migrations:get', { migrationId })).log.map((line) => line.message).join('\n'), { timeout: 30_000 }).toMatch(/Waiting its turn: Another migration is already running into staging on mig-uat \([^)]*\): other-installation-1 by bob on bob-laptop/);
+        const pending = await call('migrations:get', { migrationId });
+        expect(pending.migration.status).toBe('pending');
+        expect(pending.canCancel).toBe(true);
+        await call('migrations:cancel', { migrationId });
         await app.jobs.finished(jobId);
-        const refused = (await call('migrations:get', { migrationId })).migration;
-        expect(refused.status).toBe('failed');
-        expect(refused.message).toContain('Another migration is already running into staging on mig-uat');
+        const cancelled = (await call('migrations:get', { migrationId })).migration;
+        expect(cancelled.status).toBe('cancelled');
+        expect(cancelled.message).toBe('Cancelled before it started: nothing on the target was changed.');
+        expect(await containerState('uat')).toEqual(before);
       } finally {
         await lock.release();
       }

@@ -54,7 +54,7 @@ export function startRollback(
     projectId: original.projectId,
     sourceEnvironmentId: null,
     targetEnvironmentId: original.targetEnvironmentId,
-    status: 'running',
+    status: 'pending',
     planJson: JSON.stringify({ ...plan, steps: [] }),
     optionsJson: JSON.stringify(options),
     rollbackOf: migrationId,

@@ -54,7 +54,7 @@ export class MigrationViews {
       steps: steps.map(({ seq, stepId, title, status, error, startedAt, endedAt }) => ({ seq, stepId, title, status, error, startedAt, endedAt })),
       log: this.journal.logLines(migrationId),
       percent: summary.status.startsWith('completed') ? 100 : total > 0 ? Math.round((done / total) * 100) : 0,
-      canCancel: canCancel && summary.status === 'running',
+      canCancel: canCancel && (summary.status === 'running' || summary.status === 'pending'),
       canRollBack: row.kind === 'migrate' && (summary.status === 'completed' || summary.status === 'completed_with_warning') && !summary.rolledBackBy,
     };
   }

@@ -73,10 +73,12 @@ describe('pre-checks', () => {
     expect(check?.message).toBe('api will run on uat with empty env vars: SENTRY_DSN, SMTP_HOST. Set them on the target afterwards if the app needs them.');
   });
 
-  it('blocks while another migration holds the target, naming who', () => {
+  it('warns while another migration holds the target server, naming who, and that this one will wait', () => {
     const check = checkActiveMigration(context({ activeMigration: { id: 'mig-42', operator: 'alice', machine: 'alice-laptop', since: '2026-11-25 19:58 UTC', target: 'staging' } }));
-    expect(check.severity).toBe('blocking');
-    expect(check.message).toBe('Another migration is running into staging on uat-server, the server of uat: mig-42 by alice on alice-laptop, since 2026-11-25 19:58 UTC. One migration at a time per server: wait for it to finish.');
+    expect(check.severity).toBe('warning');
+    expect(check.message).toBe(
+      'Another migration is running into staging on uat-server, the server of uat: mig-42 by alice on alice-laptop, since 2026-11-25 19:58 UTC. One migration at a time per server: this one waits (pending) until it ends, and can be cancelled while it waits.',
+    );
   });
 
   it('blocks when a new volume already exists on the target', () => {

@@ -146,7 +146,12 @@ export function checkActiveMigration({ serverName, targetName, facts }: CheckCon
   const active = facts.activeMigration;
   if (active) {
     const into = active.target ? ` into ${active.target}` : '';
-    return { id: 'active-migration', check: 'active-migration', severity: 'blocking', message: `Another migration is running${into} on ${serverName}, the server of ${targetName}: ${active.id} by ${active.operator} on ${active.machine}, since ${active.since}. One migration at a time per server: wait for it to finish.` };
+    return {
+      id: 'active-migration',
+      check: 'active-migration',
+      severity: 'warning',
+      message: `Another migration is running${into} on ${serverName}, the server of ${targetName}: ${active.id} by ${active.operator} on ${active.machine}, since ${active.since}. One migration at a time per server: this one waits (pending) until it ends, and can be cancelled while it waits.`,
+    };
   }
   return { id: 'active-migration', check: 'active-migration', severity: 'ok', message: `No other migration is running on ${serverName}.` };
 }

@@ -81,7 +81,7 @@ export function MigrationDetailView({ migrationId }: { migrationId: string }) {
           {statusLabels[migration.status]}
         </span>{' '}
         <span className="muted">
-          started {formatTime(startedAt)}
+          {migration.startedAt === null ? 'queued' : 'started'} {formatTime(startedAt)}
           {migration.endedAt ? ` · took ${formatDuration(migration.endedAt - startedAt)}` : ''}
         </span>
       </p>
