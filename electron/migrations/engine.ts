@@ -353,8 +353,6 @@ export class MigrationEngine {
             promotedFromHash: run.promotedFrom[resourceId] ?? null,
           }),
         undoRecordResource: async (resourceId, result) => this.records.undo(resourceId, run.targetEnvironment.id, result),
-        linkResources: async () => ({}),
-        undoLinkResources: async () => {},
       },
     };
   }

@@ -235,6 +235,9 @@ describe('clone, promote, rollback', () => {
     const { detail, planned } = await runToEnd([resources.web!, resources.db!]);
     expect(detail.migration.status, detail.migration.message ?? '').toBe('completed');
     expect(desktopNotices.filter((notice) => notice.migrationId === detail.migration.id).map((notice) => notice.title)).toEqual(['Migration dev → uat completed']);
+    // The link web → db holds on uat: both containers share uat's network.
+    expect(detail.steps.map((step) => step.title)).toContain('Check that web reaches uat-migit-db');
+    expect(detail.log.map((line) => line.message).join('\n')).toMatch(/uat-migit-web reaches uat-migit-db on network \S+/);
     // A started plan is gone: nothing of it can be revealed any more.
     expect((await callError('migrations:reveal', { planId: planned.planId, resourceId: resources.db!, side: 'after', field: { kind: 'env', key: 'POSTGRES_PASSWORD' } })).code).toBe('plan_expired');
     const names = await sh('uat', `docker ps --format '{{.Names}}' | grep migit | sort`);

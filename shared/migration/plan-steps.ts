@@ -74,9 +74,9 @@ export function stepsFor(resources: readonly PlannedResource[], facts: TargetFac
       steps.push({
         id: `link-resources:${resourceId}`,
         kind: 'link-resources',
-        title: `Link ${name} to ${resource.linksToCreate.map((link) => link.toContainerName).join(', ')}`,
+        title: `Check that ${name} reaches ${resource.linksToCreate.map((link) => link.toContainerName).join(', ')}`,
         resourceId,
-        undo: 'Remove the links it added',
+        undo: null,
         params: { links: resource.linksToCreate.map((link) => ({ ...link })) },
       });
     }
