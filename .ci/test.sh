@@ -29,11 +29,17 @@ else
   stage integration bash .ci/with-keyring.sh npx vitest run --project integration
 fi
 stage e2e bash .ci/with-keyring.sh npx playwright test
-[ "${GANTRY_LAB_KEEP:-}" = 1 ] || { [ -f lab/lab.sh ] && bash lab/lab.sh down >/dev/null 2>&1; }
+if [ "${GANTRY_LAB_KEEP:-}" = 1 ] || [ "${GANTRY_SKIP_LAB:-}" = 1 ]; then
+  echo "lab left as it is (GANTRY_LAB_KEEP or GANTRY_SKIP_LAB)"
+else
+  # The lab's promises: down leaves nothing behind; up and down are idempotent, also after an up
+  # killed halfway (checked on an instance of its own, on its own subnet).
+  stage lab-lifecycle bash -c 'bash lab/lab.sh down && bash lab/check-clean.sh && GANTRY_LAB_INSTANCE=life GANTRY_LAB_SUBNET_PREFIX=10.213.49 bash lab/lifecycle-check.sh'
+fi
 
 echo
 echo "════ summary ════"
-for name in unit integration e2e; do
+for name in unit integration e2e lab-lifecycle; do
   [ -f "$logs/$name.log" ] || continue
   echo "[$name]"
   plain="$(sed 's/\x1b\[[0-9;]*m//g' "$logs/$name.log")"
@@ -41,6 +47,7 @@ for name in unit integration e2e; do
   grep -E '^\s*FAIL\s|^\s+[0-9]+\) \[' <<<"$plain" | sort -u | head -8 | cut -c1-300
   grep -E '^\s*(AssertionError|Error|TypeError|GantryError)[:\s]' <<<"$plain" | head -4 | cut -c1-300
   grep -E '^\s*(Test Files|Tests|[0-9]+ (passed|failed|flaky|skipped|did not run))' <<<"$plain" | tail -6
+  grep -E '^(left over: |lifecycle ok: )' <<<"$plain" | head -6
 done
 if [ "${#failed[@]}" -gt 0 ]; then echo "FAILED stages: ${failed[*]}"; exit 1; fi
 echo "All stages passed."

@@ -12,6 +12,7 @@ import type { LabDetails } from '../lab/lab-client';
 import { connectEngine } from './engine-client';
 import { test, expect, openApp } from './fixtures';
 import { EnvironmentsPage } from './pages/environments';
+import { MigrationsPage } from './pages/migrations';
 
 const SERVERS = ['dev', 'uat', 'prod'] as const;
 const CONTAINER = 'inv-e2e-web';
@@ -107,6 +108,15 @@ test('hand-started containers are discovered, adopted, shown in sync, and drifte
     await detail.getByRole('button', { name: 'Close' }).click();
     await expect(detail).toBeHidden();
     await page.getByRole('button', { name: 'Clear filters' }).click();
+
+    // A cell starts the migrate wizard with that resource, from that environment to the next.
+    await page.getByRole('button', { name: 'Migrate web from dev to uat' }).click();
+    const migrations = new MigrationsPage(page);
+    await expect(migrations.wizard().getByTestId('wizard-target')).toHaveText('uat');
+    await expect(migrations.resource('web').getByRole('checkbox')).toBeChecked();
+    await expect(migrations.resource('web')).toContainText('Update');
+    await migrations.wizard().getByRole('button', { name: 'Cancel' }).click();
+    await expect(migrations.wizard()).toBeHidden();
 
     // Someone recreates the uat container by hand with a different setting.
     onServer('uat', run('uat-hotfix'));

@@ -207,6 +207,10 @@ test('clone dev → uat through the wizard, find it in history, promote v2, roll
     await migrations.detailStatus('running', 30_000);
     await expect(page.getByTestId('migration-steps').locator('tr[data-status="done"]').first()).toBeVisible({ timeout: 120_000 });
     await shot(page, 'detail-running');
+    // A reload mid-run loses nothing: the page rebuilds from the main process and keeps following it.
+    await page.reload();
+    await expect(page.locator('[data-app-ready]')).toHaveAttribute('data-app-ready', 'true');
+    await expect(page.getByTestId('migration-steps').locator('tr[data-status="done"]').first()).toBeVisible();
     await migrations.detailStatus('completed');
     await expect(page.getByTestId('migration-progress')).toHaveAttribute('data-percent', '100');
     await expect(page.getByTestId('toast').filter({ hasText: 'Migration dev → uat completed' })).toBeVisible();

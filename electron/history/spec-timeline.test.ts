@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
 import { openDatabase, type GantryDatabase } from '../store/open-database';
 import { environments, migrations, projects, resources, specHistory } from '../store/schema';
 import { shortenFingerprints, SpecTimeline } from './spec-timeline';
@@ -44,6 +45,14 @@ describe('spec timeline', () => {
     const entries = new SpecTimeline(db).timeline('web', 'uat');
     // The oldest entry is restored by rolling back m2 (which replaced it); the newest has nothing after it.
     expect(entries.map((entry) => entry.restoreByRollingBack)).toEqual([null, null, 'm2']);
+  });
+
+  it('offers to restore any older entry from the snapshot of the migration that replaced it, even one rolled back since', () => {
+    const entries = new SpecTimeline(db).timeline('web', 'uat');
+    // h2 was replaced by r1 (which snapshotted it); the oldest h1 by m2, rolled back since but its snapshot stays.
+    expect(entries.map((entry) => entry.restoreFrom)).toEqual([null, { migrationId: 'r1', resourceId: 'web' }, { migrationId: 'm2', resourceId: 'web' }]);
+    db.update(migrations).set({ status: 'failed' }).where(eq(migrations.id, 'm2')).run();
+    expect(new SpecTimeline(db).timeline('web', 'uat').at(-1)?.restoreFrom).toBeNull();
   });
 
   it('diffs two entries with the older on the left and secrets shown only as short fingerprints', () => {

@@ -16,6 +16,8 @@ type MigrationRow = typeof migrations.$inferSelect;
 
 /** Statuses of a migration whose recorded spec a rollback can undo. */
 const ROLLBACKABLE = new Set(['completed', 'completed_with_warning']);
+/** Statuses of a migration whose snapshot of the container it replaced is kept on the server. */
+const RESTORABLE = new Set(['completed', 'completed_with_warning', 'rolled_back']);
 
 /** The spec history of resources, as the History page shows it. */
 export class SpecTimeline {
@@ -42,6 +44,7 @@ export class SpecTimeline {
         specHash: entry.specHash,
         migrationId: entry.migration?.id ?? null,
         restoreByRollingBack: newer && newer.kind === 'migrate' && ROLLBACKABLE.has(newer.status) ? newer.id : null,
+        restoreFrom: newer && RESTORABLE.has(newer.status) ? { migrationId: newer.id, resourceId } : null,
       };
     });
   }

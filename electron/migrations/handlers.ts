@@ -3,7 +3,7 @@ import type { Router } from '../ipc/router';
 import type { JobRegistry } from '../jobs/registry';
 import type { MigrationEngine } from './engine';
 import type { RemoteHost } from './remote-host';
-import { startRollback } from './rollback';
+import { startRestore, startRollback } from './rollback';
 
 /** Registers the `migrations:*` channels. */
 export function registerMigrationHandlers(router: Router, engine: MigrationEngine, deps: { jobs: JobRegistry; hosts: (serverId: string) => RemoteHost }): void {
@@ -21,4 +21,5 @@ export function registerMigrationHandlers(router: Router, engine: MigrationEngin
     return { migration: engine.views.summary(migrationId)! };
   });
   router.handle('migrations:rollback', ({ migrationId, options }) => startRollback(engine, deps, migrationId, options));
+  router.handle('migrations:restore', (request) => startRestore(engine, deps, request));
 }

@@ -296,6 +296,24 @@ describe('clone, promote, rollback', () => {
     expect(after?.container?.specHash).toBe(v1Hash);
     expect((await call('migrations:get', { migrationId: detail.migration.id })).migration.status).toBe('rolled_back');
   });
+
+  it('restores an earlier spec from History, from the snapshot the migration that replaced it kept', async () => {
+    const { entries } = await call('history:timeline', { resourceId: resources.web!, environmentId: env.uat! });
+    const [current, promoted] = entries;
+    expect(current!.restoreFrom).toBeNull();
+    // The promoted v2 was replaced by the rollback, which cannot itself be rolled back: restore it.
+    expect(promoted!.restoreFrom).toMatchObject({ resourceId: resources.web });
+    const restore = await call('migrations:restore', { ...promoted!.restoreFrom!, options: { waitForReady: true, healthTimeoutSec: 60 } });
+    await app.jobs.finished(restore.jobId);
+    const detail = await call('migrations:get', { migrationId: restore.migrationId });
+    expect(detail.migration.status, detail.migration.message ?? '').toMatch(/^completed/);
+    expect(await sh('uat', "docker inspect --format '{{.Config.Image}}' uat-migit-web")).toBe('gantry-lab/webapp:2');
+    expect((await envOf('uat', 'uat-migit-web')).UAT_ONLY).toBe('keep-me');
+    await discover();
+    const cell = (await call('inventory:graph', { projectId })).cells.find((c) => c.resourceId === resources.web && c.environmentId === env.uat);
+    expect(cell?.container?.specHash).toBe(promoted!.specHash);
+    expect((await call('history:timeline', { resourceId: resources.web!, environmentId: env.uat! })).entries[0]).toMatchObject({ specHash: promoted!.specHash, event: 'rolled_back' });
+  });
 });
 
 describe('scheduled tasks', () => {

@@ -75,16 +75,9 @@ export function startRollback(
       if (resource.mode === 'promote') {
         const snapshot = replaced ? (recordOf(replaced).result?.snapshot as SnapshotRef | undefined) : undefined;
         if (!snapshot) throw new GantryError('snapshot_missing', `Migration ${migrationId.slice(0, 8)} kept no snapshot of ${resource.name}; it cannot be rolled back.`);
-        const spec = specFromInspect(await readSnapshot(target, snapshot, job.signal));
-        const restored: PlannedResource = { ...resource, desiredSpec: spec, volumesToCreate: [], scheduledTasks: [], linksToCreate: [] };
-        resources.push(restored);
-        const restoreSteps: MigrationStep[] = [
-          { id: `transfer-image:${resource.resourceId}`, kind: 'transfer-image', title: `Put image ${spec.image.ref} back for ${resource.name}`, resourceId: resource.resourceId, undo: null, params: { imageRef: spec.image.ref, imageId: snapshot.imageId } },
-          { id: `replace-container:${resource.resourceId}`, kind: 'replace-container', title: `Restore ${resource.target.containerName} from its snapshot`, resourceId: resource.resourceId, undo: null, params: { containerName: resource.target.containerName, previousSpecHash: null } },
-          { id: `wait-healthy:${resource.resourceId}`, kind: 'wait-healthy', title: `Wait for ${resource.target.containerName} to be healthy`, resourceId: resource.resourceId, undo: null, params: { containerName: resource.target.containerName, timeoutMs: options.healthTimeoutSec * 1000 } },
-          { id: `record-resource:${resource.resourceId}`, kind: 'record-resource', title: `Record ${resource.target.containerName}`, resourceId: resource.resourceId, undo: null, params: { containerName: resource.target.containerName, tags: resource.tags } },
-        ];
-        sagaSteps.push(...restoreSteps.map(sagaStepFor));
+        const restored = await restoreFromSnapshot(target, resource, snapshot, options, job.signal);
+        resources.push(restored.resource);
+        sagaSteps.push(...restored.steps);
       } else {
         resources.push({ ...resource, mode: 'promote' });
         sagaSteps.push(retireClone(resource, original.targetEnvironmentId, engine));
@@ -174,4 +167,74 @@ function removeSchedules(markers: string[]): SagaStep<ExecutionContext> {
       await context.target.exec(`sh -c ${shellQuote(`[ -s ${kept} ] || exit 0; (crontab -l 2>/dev/null | grep -vF ${patterns}; cat ${kept}) | crontab - && rm -f ${kept}`)}`, {});
     },
   };
+}
+
+/** The steps that put `resource` back as `snapshot` (kept on the target server) recorded it. */
+async function restoreFromSnapshot(target: RemoteHost, resource: PlannedResource, snapshot: SnapshotRef, options: RunOptions, signal: AbortSignal): Promise<{ resource: PlannedResource; steps: SagaStep<ExecutionContext>[] }> {
+  const spec = specFromInspect(await readSnapshot(target, snapshot, signal));
+  const restored: PlannedResource = { ...resource, mode: 'promote', desiredSpec: spec, volumesToCreate: [], scheduledTasks: [], linksToCreate: [] };
+  const steps: MigrationStep[] = [
+    { id: `transfer-image:${resource.resourceId}`, kind: 'transfer-image', title: `Put image ${spec.image.ref} back for ${resource.name}`, resourceId: resource.resourceId, undo: null, params: { imageRef: spec.image.ref, imageId: snapshot.imageId } },
+    { id: `replace-container:${resource.resourceId}`, kind: 'replace-container', title: `Restore ${resource.target.containerName} from its snapshot`, resourceId: resource.resourceId, undo: null, params: { containerName: resource.target.containerName, previousSpecHash: null } },
+    { id: `wait-healthy:${resource.resourceId}`, kind: 'wait-healthy', title: `Wait for ${resource.target.containerName} to be healthy`, resourceId: resource.resourceId, undo: null, params: { containerName: resource.target.containerName, timeoutMs: options.healthTimeoutSec * 1000 } },
+    { id: `record-resource:${resource.resourceId}`, kind: 'record-resource', title: `Record ${resource.target.containerName}`, resourceId: resource.resourceId, undo: null, params: { containerName: resource.target.containerName, tags: resource.tags } },
+  ];
+  return { resource: restored, steps: steps.map(sagaStepFor) };
+}
+
+/**
+ * Restores one resource to the spec it had before `migrationId` replaced it ("restore this
+ * snapshot" in History), from the snapshot that migration kept on the target server. Unlike a
+ * rollback it touches only that resource, works whatever came after, and leaves the migration's
+ * own status alone. Runs as a journaled saga (kind rollback) under the server's lock.
+ */
+export function startRestore(
+  engine: MigrationEngine,
+  deps: { hosts: (serverId: string) => RemoteHost; jobs: JobRegistry },
+  request: { migrationId: string; resourceId: string; options: RunOptions },
+): { migrationId: string; jobId: string } {
+  const original = engine.journal.get(request.migrationId);
+  if (!original) throw new GantryError('not_found', `There is no migration ${request.migrationId}.`);
+  const plan = JSON.parse(original.planJson) as MigrationPlan;
+  const resource = plan.resources.find((each) => each.resourceId === request.resourceId);
+  if (!resource) throw new GantryError('not_found', `Migration ${request.migrationId.slice(0, 8)} did not change that resource.`);
+  const replaced = engine.journal.steps(request.migrationId).find((step) => step.stepId === `replace-container:${resource.resourceId}`);
+  const snapshot = replaced ? (recordOf(replaced).result?.snapshot as SnapshotRef | undefined) : undefined;
+  if (!snapshot) throw new GantryError('snapshot_missing', `Migration ${request.migrationId.slice(0, 8)} kept no snapshot of ${resource.name} (it created it rather than replacing it), so there is nothing to restore from.`);
+  const restoreId = randomUUID();
+  const target = deps.hosts(plan.server.id);
+  engine.journal.create({
+    id: restoreId,
+    kind: 'rollback',
+    projectId: original.projectId,
+    sourceEnvironmentId: null,
+    targetEnvironmentId: original.targetEnvironmentId,
+    status: 'pending',
+    planJson: JSON.stringify({ ...plan, resources: [resource], steps: [] }),
+    optionsJson: JSON.stringify(request.options),
+    rollbackOf: null,
+    jobId: null,
+    engineInstance: engine.instanceId,
+  });
+  engine.journal.log(restoreId, 'info', `Restores ${resource.name} in ${plan.target.name} to its spec before migration ${request.migrationId.slice(0, 8)}, from the snapshot that migration kept.`);
+  const jobId = deps.jobs.start('rollback', `Restore ${resource.name} in ${plan.target.name}`, async (job) => {
+    const restored = await restoreFromSnapshot(target, resource, snapshot, request.options, job.signal);
+    return engine.execute({
+      migrationId: restoreId,
+      projectId: original.projectId ?? '',
+      targetEnvironment: plan.target,
+      source: target,
+      target,
+      targetServerId: plan.server.id,
+      resources: [restored.resource],
+      steps: restored.steps,
+      options: request.options,
+      job,
+      event: 'rolled_back',
+      promotedFrom: {},
+    });
+  });
+  engine.journal.setJob(restoreId, jobId);
+  engine.changed(restoreId);
+  return { migrationId: restoreId, jobId };
 }

@@ -21,6 +21,11 @@ export const historyEntry = z.object({
    * migration that recorded the entry right after this one. Null when there is none.
    */
   restoreByRollingBack: z.string().nullable(),
+  /**
+   * Where this spec can be restored from on its own ("restore this snapshot"): the migration that
+   * replaced it kept a snapshot of it on the server. Null for the current entry and when none did.
+   */
+  restoreFrom: z.object({ migrationId: z.string(), resourceId: z.string() }).nullable(),
 });
 /** One recorded spec of a resource in an environment. */
 export type HistoryEntry = z.infer<typeof historyEntry>;

@@ -182,6 +182,11 @@ export const requestChannels = {
     request: z.object({ migrationId: z.string().min(1).max(100), options: runOptions.default({ waitForReady: true, healthTimeoutSec: 300, httpCheckPath: null }) }).strict(),
     response: z.object({ migrationId: z.string(), jobId: z.string() }),
   },
+  /** Restores one resource to its spec before a migration replaced it, from that migration's snapshot ("restore this snapshot"). */
+  'migrations:restore': {
+    request: z.object({ migrationId: z.string().min(1).max(100), resourceId: z.string().min(1).max(100), options: runOptions.default({ waitForReady: true, healthTimeoutSec: 300, httpCheckPath: null }) }).strict(),
+    response: z.object({ migrationId: z.string(), jobId: z.string() }),
+  },
   // ── history ──────────────────────────────────────────────────────────
   /** Every recorded spec of one resource in one environment, newest first, with the migration that recorded it. */
   'history:timeline': {

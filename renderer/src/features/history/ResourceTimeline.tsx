@@ -47,9 +47,9 @@ export function ResourceTimeline({ resourceId, environmentId, title }: { resourc
   }
 
   async function restore(entry: HistoryEntry) {
-    if (!entry.restoreByRollingBack) return;
+    if (!entry.restoreFrom) return;
     setBusy(true);
-    const result = await invoke('migrations:rollback', { migrationId: entry.restoreByRollingBack, options: { waitForReady: true, healthTimeoutSec: 300 } });
+    const result = await invoke('migrations:restore', { ...entry.restoreFrom, options: { waitForReady: true, healthTimeoutSec: 300 } });
     setBusy(false);
     setRestoring(null);
     if (result.ok) openMigration(result.value.migrationId);
@@ -82,7 +82,7 @@ export function ResourceTimeline({ resourceId, environmentId, title }: { resourc
               ) : null}
             </span>
             <span>
-              {entry.restoreByRollingBack ? (
+              {entry.restoreFrom ? (
                 <button type="button" className="secondary small" onClick={() => setRestoring(entry)}>
                   Restore this snapshot
                 </button>
@@ -108,7 +108,7 @@ export function ResourceTimeline({ resourceId, environmentId, title }: { resourc
         </div>
       ) : null}
       {restoring ? (
-        <Dialog open onClose={() => setRestoring(null)} tone="danger" title="Restore this snapshot?" description={`${title} goes back to the spec recorded ${formatTime(restoring.at)} (hash ${restoring.specHash.slice(0, 12)}), by rolling back the migration that replaced it. The rollback is recorded as a migration of its own.`}>
+        <Dialog open onClose={() => setRestoring(null)} tone="danger" title="Restore this snapshot?" description={`${title} goes back to the spec recorded ${formatTime(restoring.at)} (hash ${restoring.specHash.slice(0, 12)}), from the snapshot the migration that replaced it kept on the server. Only ${title} changes; the restore is recorded as a migration of its own.`}>
           <DialogFooter>
             <button type="button" className="secondary" onClick={() => setRestoring(null)}>
               Keep the current spec
