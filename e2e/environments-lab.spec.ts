@@ -115,7 +115,7 @@ test('hand-started containers are discovered, adopted, shown in sync, and drifte
     await expect(migrations.wizard().getByTestId('wizard-target')).toHaveText('uat');
     await expect(migrations.resource('web').getByRole('checkbox')).toBeChecked();
     await expect(migrations.resource('web')).toContainText('Update');
-    await migrations.wizard().getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('dialog', { name: /^Migrate/ }).getByRole('button', { name: 'Cancel', exact: true }).click();
     await expect(migrations.wizard()).toBeHidden();
 
     // Someone recreates the uat container by hand with a different setting.
