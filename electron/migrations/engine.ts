@@ -193,7 +193,7 @@ export class MigrationEngine {
     // Pending: waits its turn while another migration (from any Gantry) holds the server.
     let lock;
     const giveUpAt = Date.now() + LOCK_WAIT_MS;
-    let waiting = false;
+    let waitingFor = '';
     for (;;) {
       try {
         lock = await acquireTargetLock(run.target, {
@@ -205,8 +205,10 @@ export class MigrationEngine {
       } catch (error) {
         const busy = error instanceof GantryError && error.code === 'target_locked';
         if (busy && !job.signal.aborted && Date.now() < giveUpAt) {
-          if (!waiting) log('info', `Waiting its turn: ${(error as Error).message.replace(/ Wait for it to finish.*$/, '')}`);
-          waiting = true;
+          // Told once per holder: a queue behind several migrations names each in turn.
+          const holder = (error as Error).message.replace(/ Wait for it to finish.*$/, '');
+          if (holder !== waitingFor) log('info', `Waiting its turn: ${holder}`);
+          waitingFor = holder;
           job.progress(0, `Waiting for another migration on ${run.target.label} to finish`);
           await abortableDelay(LOCK_RETRY_MS, job.signal).catch(() => undefined);
           continue;

@@ -45,7 +45,9 @@ export async function acquireTargetLock(
     '  flock -n -s 9 || break',
     '  flock -u 9; tries=$((tries + 1)); sleep 0.1',
     'done',
-    `if [ $state = locked ]; then printf '%s' ${shellQuote(JSON.stringify(options.holder))} > ${file}.holder; echo GANTRY_LOCKED; cat >/dev/null; else echo GANTRY_BUSY; cat ${file}.holder 2>/dev/null; fi`,
+    // The holder note is written right after the lock is taken and emptied before it is let go;
+    // a reader that finds it empty (a holder between the two) looks once more a moment later.
+    `if [ $state = locked ]; then printf '%s' ${shellQuote(JSON.stringify(options.holder))} > ${file}.holder; echo GANTRY_LOCKED; cat >/dev/null; : > ${file}.holder; else echo GANTRY_BUSY; [ -s ${file}.holder ] || sleep 0.3; cat ${file}.holder 2>/dev/null; fi`,
   ].join('\n');
   const process = await host.spawn(`sh -c ${shellQuote(script)}`, options.signal ? { signal: options.signal } : {});
   const firstOutput = await readUntilDecided(process);
