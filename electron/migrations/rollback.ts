@@ -46,21 +46,8 @@ export function startRollback(
   }
 
   const steps = engine.journal.steps(migrationId);
-  const rollbackId = randomUUID();
+  const rollbackId = createRollbackRecord(engine, original, { plan: { ...plan, steps: [] }, options, rollbackOf: migrationId });
   const target = deps.hosts(plan.server.id);
-  engine.journal.create({
-    id: rollbackId,
-    kind: 'rollback',
-    projectId: original.projectId,
-    sourceEnvironmentId: null,
-    targetEnvironmentId: original.targetEnvironmentId,
-    status: 'pending',
-    planJson: JSON.stringify({ ...plan, steps: [] }),
-    optionsJson: JSON.stringify(options),
-    rollbackOf: migrationId,
-    jobId: null,
-    engineInstance: engine.instanceId,
-  });
   const jobId = deps.jobs.start('rollback', `Roll back ${plan.resources.map((resource) => resource.name).join(', ')} in ${plan.target.name}`, async (job) => {
     const resources: PlannedResource[] = [];
     // After the rollback each instance is again as promoted before the migration.
@@ -71,9 +58,8 @@ export function startRollback(
     }
     const sagaSteps: SagaStep<ExecutionContext>[] = [];
     for (const resource of plan.resources) {
-      const replaced = steps.find((step) => step.stepId === `replace-container:${resource.resourceId}`);
       if (resource.mode === 'promote') {
-        const snapshot = replaced ? (recordOf(replaced).result?.snapshot as SnapshotRef | undefined) : undefined;
+        const snapshot = snapshotOf(steps, resource.resourceId);
         if (!snapshot) throw new GantryError('snapshot_missing', `Migration ${migrationId.slice(0, 8)} kept no snapshot of ${resource.name}; it cannot be rolled back.`);
         const restored = await restoreFromSnapshot(target, resource, snapshot, options, job.signal);
         resources.push(restored.resource);
@@ -198,24 +184,10 @@ export function startRestore(
   const plan = JSON.parse(original.planJson) as MigrationPlan;
   const resource = plan.resources.find((each) => each.resourceId === request.resourceId);
   if (!resource) throw new GantryError('not_found', `Migration ${request.migrationId.slice(0, 8)} did not change that resource.`);
-  const replaced = engine.journal.steps(request.migrationId).find((step) => step.stepId === `replace-container:${resource.resourceId}`);
-  const snapshot = replaced ? (recordOf(replaced).result?.snapshot as SnapshotRef | undefined) : undefined;
+  const snapshot = snapshotOf(engine.journal.steps(request.migrationId), resource.resourceId);
   if (!snapshot) throw new GantryError('snapshot_missing', `Migration ${request.migrationId.slice(0, 8)} kept no snapshot of ${resource.name} (it created it rather than replacing it), so there is nothing to restore from.`);
-  const restoreId = randomUUID();
+  const restoreId = createRollbackRecord(engine, original, { plan: { ...plan, resources: [resource], steps: [] }, options: request.options, rollbackOf: null });
   const target = deps.hosts(plan.server.id);
-  engine.journal.create({
-    id: restoreId,
-    kind: 'rollback',
-    projectId: original.projectId,
-    sourceEnvironmentId: null,
-    targetEnvironmentId: original.targetEnvironmentId,
-    status: 'pending',
-    planJson: JSON.stringify({ ...plan, resources: [resource], steps: [] }),
-    optionsJson: JSON.stringify(request.options),
-    rollbackOf: null,
-    jobId: null,
-    engineInstance: engine.instanceId,
-  });
   engine.journal.log(restoreId, 'info', `Restores ${resource.name} in ${plan.target.name} to its spec before migration ${request.migrationId.slice(0, 8)}, from the snapshot that migration kept.`);
   const jobId = deps.jobs.start('rollback', `Restore ${resource.name} in ${plan.target.name}`, async (job) => {
     const restored = await restoreFromSnapshot(target, resource, snapshot, request.options, job.signal);
@@ -237,4 +209,33 @@ export function startRestore(
   engine.journal.setJob(restoreId, jobId);
   engine.changed(restoreId);
   return { migrationId: restoreId, jobId };
+}
+
+/** The snapshot a migration's replace step kept of `resourceId`'s previous container, if any. */
+function snapshotOf(steps: ReturnType<MigrationEngine['journal']['steps']>, resourceId: string): SnapshotRef | undefined {
+  const replaced = steps.find((step) => step.stepId === `replace-container:${resourceId}`);
+  return replaced ? (recordOf(replaced).result?.snapshot as SnapshotRef | undefined) : undefined;
+}
+
+/** Journals a new rollback-kind migration (pending until it holds the server's lock); returns its id. */
+function createRollbackRecord(
+  engine: MigrationEngine,
+  original: { projectId: string | null; targetEnvironmentId: string },
+  record: { plan: MigrationPlan; options: RunOptions; rollbackOf: string | null },
+): string {
+  const id = randomUUID();
+  engine.journal.create({
+    id,
+    kind: 'rollback',
+    projectId: original.projectId,
+    sourceEnvironmentId: null,
+    targetEnvironmentId: original.targetEnvironmentId,
+    status: 'pending',
+    planJson: JSON.stringify(record.plan),
+    optionsJson: JSON.stringify(record.options),
+    rollbackOf: record.rollbackOf,
+    jobId: null,
+    engineInstance: engine.instanceId,
+  });
+  return id;
 }
