@@ -31,6 +31,19 @@ export default tseslint.config(
     },
   },
   {
+    // Layers inside electron/ (STYLE.md §9): servers/ (SSH, Docker transport) <- inventory/ <- migrations/, never backwards.
+    files: ['electron/servers/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'Only electron/main/index.ts and electron/preload/index.ts may import electron: the engine must run under plain Node and behind the browser bridge.' }],
+          patterns: [{ group: ['**/inventory/**', '**/migrations/**', '**/databases/**'], message: 'electron/servers/ is the lowest layer: it imports nothing from inventory/, migrations/ or databases/.' }],
+        },
+      ],
+    },
+  },
+  {
     files: ['shared/**/*.ts'],
     languageOptions: { globals: { ...globals['shared-node-browser'] } },
     rules: {

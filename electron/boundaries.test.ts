@@ -27,4 +27,11 @@ describe('folder boundaries (ESLint)', { timeout: 60_000 }, () => {
     expect(await boundaryErrors('electron/main/index.ts', "import { app } from 'electron';\nexport const a = app;")).toHaveLength(0);
     expect(await boundaryErrors('electron/preload/index.ts', "import { ipcRenderer } from 'electron';\nexport const a = ipcRenderer;")).toHaveLength(0);
   });
+
+  it('keeps electron/servers/ below inventory/ and migrations/', async () => {
+    expect(await boundaryErrors('electron/servers/pool.ts', "import { inspectServer } from '../inventory/discovery';\nexport const a = inspectServer;")).toHaveLength(1);
+    expect(await boundaryErrors('electron/servers/pool.ts', "import { acquireTargetLock } from '../migrations/target-lock';\nexport const a = acquireTargetLock;")).toHaveLength(1);
+    expect(await boundaryErrors('electron/servers/pool.ts', "import { shellQuote } from './remote-host';\nexport const a = shellQuote;")).toHaveLength(0);
+    expect(await boundaryErrors('electron/inventory/a.ts', "import { shellQuote } from '../servers/remote-host';\nexport const a = shellQuote;")).toHaveLength(0);
+  });
 });

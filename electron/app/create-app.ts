@@ -51,7 +51,8 @@ export interface GantryApp {
  */
 export function createApp(options: AppOptions): GantryApp {
   const databaseFile = options.databaseFile ?? join(options.dataDir, 'gantry.db');
-  const logger = options.logger ?? createFileLogger(join(options.dataDir, 'logs', 'gantry.log'));
+  const logFile = join(options.dataDir, 'logs', 'gantry.log');
+  const logger = options.logger ?? createFileLogger(logFile);
   // One engine per database file: a second would undo the first one's running migrations.
   const releaseFolder = databaseFile === ':memory:' ? () => undefined : claimDataFolder(databaseFile, options.dataDir);
   let db: GantryDatabase;
@@ -76,13 +77,13 @@ export function createApp(options: AppOptions): GantryApp {
     schemaVersion: schemaVersion(db),
   }));
   registerJobHandlers(router, jobs);
-  registerSettingsHandlers(router, db);
   const servers = createServersArea({ db, events, logger, secrets: options.secretStore ?? createOsKeychain(), ...options.servers });
+  registerSettingsHandlers(router, { db, secrets: options.secretStore ?? createOsKeychain(), locations: { dataDir: options.dataDir, databaseFile, logFile } });
   registerServerHandlers(router, servers, jobs);
   const inventory = registerInventoryHandlers(router, { db, jobs, secrets: options.secretStore ?? createOsKeychain(), hosts: (serverId) => servers.connections.get(serverId) });
   const hosts = (serverId: string) => servers.connections.get(serverId);
   const migrations = new MigrationEngine({ db, jobs, events, logger, inventory, hosts });
-  registerMigrationHandlers(router, migrations, { jobs, hosts });
+  registerMigrationHandlers(router, migrations);
   registerHistoryHandlers(router, db);
 
   router.assertComplete();

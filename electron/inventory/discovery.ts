@@ -8,7 +8,7 @@ import type { ContainerInspectInfo, ImageInspectInfo } from '@shared/spec/docker
 import type { ResourceSpec } from '@shared/spec/resource-spec';
 import { containerName, specFromInspect } from '@shared/spec/spec-from-inspect';
 import { healthOf, type LiveInstance } from '@shared/inventory/status';
-import type { RemoteHost } from '../migrations/remote-host';
+import type { RemoteHost } from '../servers/remote-host';
 import type { SpecSealer } from './spec-hash';
 
 /** What discovery needs of a server: a name for messages and one command round trip. */

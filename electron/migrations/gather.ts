@@ -11,7 +11,7 @@ import { containerName, specFromInspect } from '@shared/spec/spec-from-inspect';
 import { inspectServer, type ServerInspect } from '../inventory/discovery';
 import type { InventoryStore } from '../inventory/inventory-store';
 import type { SpecSealer } from '../inventory/spec-hash';
-import { shellQuote, type RemoteHost } from './remote-host';
+import { shellQuote, type RemoteHost } from '../servers/remote-host';
 import { LOCK_DIR, type LockHolder } from './target-lock';
 
 /** What gathering reads from. */

@@ -1,12 +1,9 @@
 import { GantryError } from '@shared/ipc/result';
 import type { Router } from '../ipc/router';
-import type { JobRegistry } from '../jobs/registry';
 import type { MigrationEngine } from './engine';
-import type { RemoteHost } from './remote-host';
-import { startRestore, startRollback } from './rollback';
 
 /** Registers the `migrations:*` channels. */
-export function registerMigrationHandlers(router: Router, engine: MigrationEngine, deps: { jobs: JobRegistry; hosts: (serverId: string) => RemoteHost }): void {
+export function registerMigrationHandlers(router: Router, engine: MigrationEngine): void {
   router.handle('migrations:plan', async (request) => engine.plan(request));
   router.handle('migrations:start', ({ planId, options }) => engine.start(planId, options));
   router.handle('migrations:reveal', (request) => engine.reveal(request));
@@ -20,6 +17,6 @@ export function registerMigrationHandlers(router: Router, engine: MigrationEngin
     engine.cancel(migrationId);
     return { migration: engine.views.summary(migrationId)! };
   });
-  router.handle('migrations:rollback', ({ migrationId, options }) => startRollback(engine, deps, migrationId, options));
-  router.handle('migrations:restore', (request) => startRestore(engine, deps, request));
+  router.handle('migrations:rollback', ({ migrationId, options }) => engine.rollback(migrationId, options));
+  router.handle('migrations:restore', (request) => engine.restore(request));
 }

@@ -1,6 +1,6 @@
 import { GantryError } from '@shared/ipc/result';
 import { abortableDelay } from '../jobs/registry';
-import { shellQuote, type RemoteHost } from './remote-host';
+import { shellQuote, type RemoteHost } from '../servers/remote-host';
 
 /** How `waitForReady` ended. */
 export type Readiness =

@@ -1,7 +1,7 @@
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { GantryError } from '@shared/ipc/result';
-import { shellQuote, type RemoteHost } from './remote-host';
+import { shellQuote, type RemoteHost } from '../servers/remote-host';
 
 /** How long a transfer may move no data before it is given up. */
 const STALL_MS = 30_000;

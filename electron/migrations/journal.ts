@@ -1,4 +1,7 @@
 import { and, asc, eq, inArray, ne, or, isNull } from 'drizzle-orm';
+import { z } from 'zod';
+import { GantryError } from '@shared/ipc/result';
+import { canTransition, isTerminalStatus, migrationStatus, type MigrationStatus } from '@shared/migration/status';
 import { redactSecrets } from '@shared/redact';
 import type { GantryDatabase } from '../store/open-database';
 import { migrationLog, migrations, migrationSteps } from '../store/schema';
@@ -36,9 +39,16 @@ export class MigrationJournal {
     return this.db.select().from(migrations).where(eq(migrations.id, id)).get() ?? null;
   }
 
-  /** Changes a migration's status; terminal statuses also stamp the end time. */
-  setStatus(id: string, status: string, outcome: { message?: string; errorCode?: string | null; engineInstance?: string } = {}): void {
-    const terminal = !['pending', 'pending_approval', 'approved', 'running'].includes(status);
+  /**
+   * Changes a migration's status; terminal statuses also stamp the end time. Only the changes the
+   * transition table allows (`shared/migration/status.ts`): any other is an error naming both.
+   */
+  setStatus(id: string, status: MigrationStatus, outcome: { message?: string; errorCode?: string | null; engineInstance?: string } = {}): void {
+    const row = this.get(id);
+    if (!row) throw new GantryError('not_found', `There is no migration ${id}.`);
+    const from = migrationStatus.safeParse(row.status);
+    if (!from.success) throw new GantryError('journal_unreadable', `Migration ${id.slice(0, 8)} has an unknown status "${row.status}".`);
+    if (!canTransition(from.data, status)) throw new GantryError('illegal_transition', `Migration ${id.slice(0, 8)} cannot go from ${from.data} to ${status}.`);
     this.db
       .update(migrations)
       .set({
@@ -46,11 +56,16 @@ export class MigrationJournal {
         ...(outcome.message !== undefined ? { message: redactSecrets(outcome.message) } : {}),
         ...(outcome.errorCode !== undefined ? { errorCode: outcome.errorCode } : {}),
         ...(outcome.engineInstance !== undefined ? { engineInstance: outcome.engineInstance } : {}),
-        ...(status === 'running' ? { startedAt: this.now() } : {}),
-        ...(terminal ? { endedAt: this.now() } : {}),
+        ...(status === 'running' && from.data !== 'running' ? { startedAt: this.now() } : {}),
+        ...(isTerminalStatus(status) ? { endedAt: this.now() } : {}),
       })
       .where(eq(migrations.id, id))
       .run();
+  }
+
+  /** Replaces a settled migration's message (e.g. with what a check after recovery found), status unchanged. */
+  setMessage(id: string, message: string): void {
+    this.db.update(migrations).set({ message: redactSecrets(message) }).where(eq(migrations.id, id)).run();
   }
 
   /** Remembers which job runs a migration (for cancel). */
@@ -88,7 +103,7 @@ export class MigrationJournal {
   checkpointStep(migrationId: string, seq: number, partial: Record<string, unknown>): void {
     const where = and(eq(migrationSteps.migrationId, migrationId), eq(migrationSteps.seq, seq));
     const row = this.db.select({ resultJson: migrationSteps.resultJson }).from(migrationSteps).where(where).get();
-    const merged = { ...(row?.resultJson ? (JSON.parse(row.resultJson) as Record<string, unknown>) : {}), ...partial };
+    const merged = { ...parseObject(row?.resultJson ?? null), ...partial };
     this.db.update(migrationSteps).set({ resultJson: JSON.stringify(merged) }).where(where).run();
   }
 
@@ -103,7 +118,7 @@ export class MigrationJournal {
       .from(migrationSteps)
       .where(and(eq(migrationSteps.migrationId, migrationId), eq(migrationSteps.seq, seq)))
       .get();
-    return row?.resultJson ? (JSON.parse(row.resultJson) as Record<string, unknown>) : {};
+    return parseObject(row?.resultJson ?? null);
   }
 
   /** Appends a log line (secrets masked). */
@@ -129,4 +144,20 @@ export class MigrationJournal {
       .where(and(inArray(migrations.status, ['pending', 'running']), or(isNull(migrations.engineInstance), ne(migrations.engineInstance, currentEngine))))
       .all();
   }
+}
+
+const jsonObject = z.record(z.string(), z.unknown());
+
+/** A journaled JSON object (a step's intent or result); anything else is an unreadable journal. */
+export function parseObject(json: string | null): Record<string, unknown> {
+  if (json === null) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    throw new GantryError('journal_unreadable', 'A journaled step record is not valid JSON.');
+  }
+  const parsed = jsonObject.safeParse(value);
+  if (!parsed.success) throw new GantryError('journal_unreadable', 'A journaled step record is not an object.');
+  return parsed.data;
 }

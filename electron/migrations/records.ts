@@ -1,18 +1,29 @@
 import { and, desc, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { containerName as nameOf, specFromInspect } from '@shared/spec/spec-from-inspect';
 import { inspectContainer } from '../inventory/discovery';
 import type { HistoryEvent, InstanceRow, InventoryStore } from '../inventory/inventory-store';
 import type { SpecSealer } from '../inventory/spec-hash';
 import type { GantryDatabase } from '../store/open-database';
 import { instances, specHistory } from '../store/schema';
-import type { RemoteHost } from './remote-host';
+import type { RemoteHost } from '../servers/remote-host';
+
+/** An instance record as journaled for undo. */
+export const instanceRowSchema = z.object({
+  resourceId: z.string(),
+  environmentId: z.string(),
+  serverId: z.string().nullable(),
+  containerName: z.string(),
+  containerId: z.string().nullable(),
+  recordedHash: z.string(),
+  recordedAt: z.number(),
+  promotedFromHash: z.string().nullable(),
+}) satisfies z.ZodType<InstanceRow>;
 
 /** What recording a resource did, so it can be undone. */
-export interface RecordResult extends Record<string, unknown> {
-  previous: InstanceRow | null;
-  historyId: number | null;
-  hash: string;
-}
+export const recordResult = z.object({ previous: instanceRowSchema.nullable(), historyId: z.number().nullable(), hash: z.string() });
+/** What recording a resource did, so it can be undone. */
+export type RecordResult = z.infer<typeof recordResult>;
 
 /**
  * Records the spec Gantry now vouches for on the target (read back from the container as it

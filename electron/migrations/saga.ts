@@ -1,6 +1,6 @@
 import { GantryError } from '@shared/ipc/result';
 import type { JobContext } from '../jobs/registry';
-import type { MigrationJournal, StepRow } from './journal';
+import { parseObject, type MigrationJournal, type StepRow } from './journal';
 
 /** What a step's undo gets: what the step meant to do and, if it finished, what it did. */
 export interface StepRecord {
@@ -16,10 +16,14 @@ export interface StepRecord {
 export interface SagaStep<C> {
   id: string;
   title: string;
+  /** The step kind, for messages and the fault matrix. */
+  kind?: string;
   /** Written to the journal before `run` touches anything (e.g. names it will create). */
   intent?: Record<string, unknown>;
   run(context: C, job: StepJob): Promise<Record<string, unknown> | void>;
   undo?(context: C, record: StepRecord): Promise<void>;
+  /** After the whole run completed (e.g. remove a container kept aside for undo). */
+  finalize?(context: C, log: (level: 'info' | 'warn', message: string) => void): Promise<void>;
 }
 
 /** What a running step may report through. */
@@ -144,8 +148,8 @@ export async function compensate<C>(
 /** Reads what a journaled step meant to do and what it did. */
 export function recordOf(row: StepRow | undefined): StepRecord {
   return {
-    intent: row ? (JSON.parse(row.intentJson) as Record<string, unknown>) : {},
-    result: row?.resultJson ? (JSON.parse(row.resultJson) as Record<string, unknown>) : null,
+    intent: row ? parseObject(row.intentJson) : {},
+    result: row?.resultJson ? parseObject(row.resultJson) : null,
   };
 }
 

@@ -1,13 +1,11 @@
+import type { z } from 'zod';
 import { GantryError } from '@shared/ipc/result';
+import type { snapshotRef } from '@shared/migration/steps';
 import type { ContainerInspectInfo } from '@shared/spec/docker-inspect';
-import { shellQuote, type RemoteHost } from './remote-host';
+import { shellQuote, type RemoteHost } from '../servers/remote-host';
 
 /** Where a snapshot lives: on the target server itself, readable only by the SSH user. */
-export interface SnapshotRef {
-  path: string;
-  containerName: string;
-  imageId: string;
-}
+export type SnapshotRef = z.infer<typeof snapshotRef>;
 
 const SNAPSHOT_DIR = '$HOME/.gantry/snapshots';
 

@@ -1,5 +1,5 @@
 import { GantryError } from '@shared/ipc/result';
-import { shellQuote, type RemoteHost, type RemoteProcess } from './remote-host';
+import { shellQuote, type RemoteHost, type RemoteProcess } from '../servers/remote-host';
 
 /** Who holds a target lock, as other operators are told. */
 export interface LockHolder {

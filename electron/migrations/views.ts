@@ -1,11 +1,11 @@
 import { and, desc, eq, type SQL } from 'drizzle-orm';
-import type { MigrationPlan } from '@shared/migration/plan';
 import type { MigrationStatus } from '@shared/migration/status';
 import type { MigrationDetail, MigrationSummary } from '@shared/migration/views';
 import type { InventoryStore } from '../inventory/inventory-store';
 import type { GantryDatabase } from '../store/open-database';
 import { environments, migrations } from '../store/schema';
 import type { MigrationJournal, MigrationRow } from './journal';
+import { readStoredRun, type StoredRun } from './stored-run';
 
 /** Reads migrations back as the UI shows them: lists, filters and the detail page. */
 export class MigrationViews {
@@ -44,9 +44,10 @@ export class MigrationViews {
     const row = this.journal.get(migrationId);
     if (!row) return null;
     const summary = this.toSummary(row);
-    const plan = JSON.parse(row.planJson) as MigrationPlan | null;
+    const run = this.runOf(row);
+    const plan = run?.plan ?? null;
     const steps = this.journal.steps(migrationId);
-    const total = plan?.steps?.length ?? steps.length;
+    const total = run ? Math.max(run.steps.length, steps.length) : steps.length;
     const done = steps.filter((step) => step.status === 'done').length;
     return {
       migration: summary,
@@ -59,8 +60,17 @@ export class MigrationViews {
     };
   }
 
+  /** The journaled run, or null when its record cannot be read (the summary then shows what the row has). */
+  private runOf(row: MigrationRow): StoredRun | null {
+    try {
+      return readStoredRun(row.planJson, row.kind);
+    } catch {
+      return null;
+    }
+  }
+
   private toSummary(row: MigrationRow): MigrationSummary {
-    const plan = JSON.parse(row.planJson) as Partial<MigrationPlan> | null;
+    const plan = this.runOf(row)?.plan ?? null;
     const rolledBackBy = this.db
       .select({ id: migrations.id })
       .from(migrations)

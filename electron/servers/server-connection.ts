@@ -7,7 +7,7 @@ import type { Client, ClientChannel } from 'ssh2';
 import type Dockerode from 'dockerode';
 import { GantryError } from '@shared/ipc/result';
 import type { ConnectionState } from '@shared/servers/server-schemas';
-import type { ExecResult, RemoteHost, RemoteProcess } from '../migrations/remote-host';
+import type { ExecResult, RemoteHost, RemoteProcess } from './remote-host';
 import { abortableDelay } from '../jobs/registry';
 import { untilAborted } from './abortable';
 import { ChannelLimiter } from './channel-limiter';

@@ -5,7 +5,7 @@
  */
 import { GantryError } from '@shared/ipc/result';
 import type { ServerProbe } from '@shared/servers/server-schemas';
-import { shellQuote } from '../migrations/remote-host';
+import { shellQuote } from './remote-host';
 import { dockerInfo, dockerVersion } from './docker-over-ssh';
 import type { ServerConnection } from './server-connection';
 

@@ -1,7 +1,9 @@
 /**
  * Turns planned resources into the steps the engine runs, resource by resource in plan order
  * (dependencies first), so each resource is up and healthy before anything that depends on it
- * is created.
+ * is created. One emitter per concern (image, volumes, container, health, schedules, links,
+ * record); each sees the target environment (production or not) and the run options, so a
+ * production-only step is one more emitter in the list.
  */
 import type { ResourceSpec } from '../spec/resource-spec';
 import type { TargetFacts } from './plan-input';
@@ -21,66 +23,98 @@ export function healthWaitMs(spec: ResourceSpec): number {
   return Math.max(DEFAULT_HEALTH_WAIT_MS, check.startPeriodMs + (interval + timeout) * (retries + 1));
 }
 
+/** What every emitter is told about the run it plans for. */
+export interface EmitContext {
+  target: { id: string; name: string; production: boolean };
+  /** Of the target's facts, what the emitters read: each resource's live spec hash. */
+  facts: Pick<TargetFacts, 'specHashes'>;
+  /** The options the run starts with; at dry-run time, the defaults. */
+  options: { waitForReady: boolean };
+}
+
+/** Emits the steps of one concern for one resource (none when the concern does not apply). */
+export type StepEmitter = (resource: PlannedResource, context: EmitContext) => MigrationStep[];
+
+const imageEmitter: StepEmitter = (resource) => [
+  {
+    id: `transfer-image:${resource.resourceId}`,
+    kind: 'transfer-image',
+    title: `Copy image ${resource.desiredSpec.image.ref} for ${resource.name}`,
+    resourceId: resource.resourceId,
+    undo: 'Remove the copied image if the target did not have it before',
+    params: { imageRef: resource.desiredSpec.image.ref, imageId: resource.desiredSpec.image.id },
+  },
+];
+
+const volumeEmitter: StepEmitter = (resource) => {
+  const volumes = resource.volumesToCreate;
+  if (volumes.length === 0) return [];
+  return [
+    {
+      id: `create-volumes:${resource.resourceId}`,
+      kind: 'create-volumes',
+      title: `Create ${volumes.length === 1 ? 'volume' : 'volumes'} ${volumes.join(', ')}`,
+      resourceId: resource.resourceId,
+      undo: `Remove ${volumes.join(', ')}`,
+      params: { volumes: [...volumes] },
+    },
+  ];
+};
+
+const containerEmitter: StepEmitter = (resource, context) => {
+  const { resourceId } = resource;
+  const containerName = resource.target.containerName;
+  if (resource.mode === 'clone') {
+    return [{ id: `create-container:${resourceId}`, kind: 'create-container', title: `Create ${containerName}`, resourceId, undo: `Remove ${containerName}`, params: { containerName } }];
+  }
+  const live = context.facts.specHashes.find((entry) => entry.resourceId === resourceId)?.liveSpecHash ?? null;
+  return [{ id: `replace-container:${resourceId}`, kind: 'replace-container', title: `Update ${containerName}`, resourceId, undo: `Put the previous ${containerName} back`, params: { containerName, previousSpecHash: live } }];
+};
+
+const healthEmitter: StepEmitter = (resource) => {
+  const containerName = resource.target.containerName;
+  return [
+    { id: `wait-healthy:${resource.resourceId}`, kind: 'wait-healthy', title: `Wait for ${containerName} to be healthy`, resourceId: resource.resourceId, undo: null, params: { containerName, timeoutMs: healthWaitMs(resource.desiredSpec) } },
+  ];
+};
+
+const scheduleEmitter: StepEmitter = (resource) => {
+  if (resource.scheduledTasks.length === 0) return [];
+  return [
+    {
+      id: `install-schedules:${resource.resourceId}`,
+      kind: 'install-schedules',
+      title: `Schedule ${resource.scheduledTasks.map((entry) => entry.taskName).join(', ')} in ${resource.target.containerName}`,
+      resourceId: resource.resourceId,
+      undo: 'Remove the crontab lines it added',
+      params: { entries: resource.scheduledTasks.map((entry) => ({ ...entry })) },
+    },
+  ];
+};
+
+const linkEmitter: StepEmitter = (resource) => {
+  if (resource.linksToCreate.length === 0) return [];
+  return [
+    {
+      id: `link-resources:${resource.resourceId}`,
+      kind: 'link-resources',
+      title: `Check that ${resource.name} reaches ${resource.linksToCreate.map((link) => link.toContainerName).join(', ')}`,
+      resourceId: resource.resourceId,
+      undo: null,
+      params: { links: resource.linksToCreate.map((link) => ({ ...link })) },
+    },
+  ];
+};
+
+const recordEmitter: StepEmitter = (resource) => {
+  const containerName = resource.target.containerName;
+  return [{ id: `record-resource:${resource.resourceId}`, kind: 'record-resource', title: `Record ${containerName}`, resourceId: resource.resourceId, undo: 'Restore the previous record', params: { containerName, tags: [...resource.tags] } }];
+};
+
+/** The emitters of a migration, in the order their steps run for each resource. */
+export const migrationEmitters: readonly StepEmitter[] = [imageEmitter, volumeEmitter, containerEmitter, healthEmitter, scheduleEmitter, linkEmitter, recordEmitter];
+
 /** The ordered steps for a plan's resources. */
-export function stepsFor(resources: readonly PlannedResource[], facts: TargetFacts): MigrationStep[] {
-  return resources.flatMap((resource): MigrationStep[] => {
-    const { resourceId, name } = resource;
-    const containerName = resource.target.containerName;
-    const steps: MigrationStep[] = [
-      {
-        id: `transfer-image:${resourceId}`,
-        kind: 'transfer-image',
-        title: `Copy image ${resource.desiredSpec.image.ref} for ${name}`,
-        resourceId,
-        undo: 'Remove the copied image if the target did not have it before',
-        params: { imageRef: resource.desiredSpec.image.ref, imageId: resource.desiredSpec.image.id },
-      },
-    ];
-    if (resource.volumesToCreate.length > 0) {
-      steps.push({
-        id: `create-volumes:${resourceId}`,
-        kind: 'create-volumes',
-        title: `Create ${resource.volumesToCreate.length === 1 ? 'volume' : 'volumes'} ${resource.volumesToCreate.join(', ')}`,
-        resourceId,
-        undo: `Remove ${resource.volumesToCreate.join(', ')}`,
-        params: { volumes: [...resource.volumesToCreate] },
-      });
-    }
-    if (resource.mode === 'clone') {
-      steps.push({ id: `create-container:${resourceId}`, kind: 'create-container', title: `Create ${containerName}`, resourceId, undo: `Remove ${containerName}`, params: { containerName } });
-    } else {
-      const live = facts.specHashes.find((entry) => entry.resourceId === resourceId)?.liveSpecHash ?? null;
-      steps.push({
-        id: `replace-container:${resourceId}`,
-        kind: 'replace-container',
-        title: `Update ${containerName}`,
-        resourceId,
-        undo: `Put the previous ${containerName} back`,
-        params: { containerName, previousSpecHash: live },
-      });
-    }
-    steps.push({ id: `wait-healthy:${resourceId}`, kind: 'wait-healthy', title: `Wait for ${containerName} to be healthy`, resourceId, undo: null, params: { containerName, timeoutMs: healthWaitMs(resource.desiredSpec) } });
-    if (resource.scheduledTasks.length > 0) {
-      steps.push({
-        id: `install-schedules:${resourceId}`,
-        kind: 'install-schedules',
-        title: `Schedule ${resource.scheduledTasks.map((entry) => entry.taskName).join(', ')} in ${containerName}`,
-        resourceId,
-        undo: 'Remove the crontab lines it added',
-        params: { entries: resource.scheduledTasks.map((entry) => ({ ...entry })) },
-      });
-    }
-    if (resource.linksToCreate.length > 0) {
-      steps.push({
-        id: `link-resources:${resourceId}`,
-        kind: 'link-resources',
-        title: `Check that ${name} reaches ${resource.linksToCreate.map((link) => link.toContainerName).join(', ')}`,
-        resourceId,
-        undo: null,
-        params: { links: resource.linksToCreate.map((link) => ({ ...link })) },
-      });
-    }
-    steps.push({ id: `record-resource:${resourceId}`, kind: 'record-resource', title: `Record ${containerName}`, resourceId, undo: 'Restore the previous record', params: { containerName, tags: [...resource.tags] } });
-    return steps;
-  });
+export function stepsFor(resources: readonly PlannedResource[], context: EmitContext, emitters: readonly StepEmitter[] = migrationEmitters): MigrationStep[] {
+  return resources.flatMap((resource) => emitters.flatMap((emit) => emit(resource, context)));
 }

@@ -191,7 +191,7 @@ export function planMigration(draft: PlanInputDraft, options: PlanOptions = {}):
     server: input.target.server,
     direction: move.direction,
     resources,
-    steps: stepsFor(resources, input.target.facts),
+    steps: stepsFor(resources, { target: { id: move.target.id, name: move.target.name, production: move.target.production }, facts: input.target.facts, options: { waitForReady: true } }),
     diff: { resources: diffs, unified: diffs.map((diff) => diff.unified).join('') },
     missingDependencies: resolved.missing,
     prechecks,
@@ -211,12 +211,16 @@ function schedulesFor(source: EnvironmentResource, target: EnvironmentResource |
     });
 }
 
-/** A copy of the plan safe to show or store: secrets in desired specs and scheduled tasks masked (the diff already is). */
-export function maskPlan(plan: MigrationPlan): MigrationPlan {
+/**
+ * A copy of the plan's resources safe to show or store: secrets in desired specs and scheduled
+ * tasks masked (the diff already is). The steps' parameters are masked by each step kind's own
+ * module in the engine (`maskStep`), which is the only place that knows what a kind carries.
+ */
+export function maskPlan(plan: MigrationPlan, maskSteps: (steps: MigrationStep[]) => MigrationStep[]): MigrationPlan {
   const maskEntry = (entry: CronEntry): CronEntry => ({ ...entry, command: redactSecrets(entry.command), line: redactSecrets(entry.line) });
   return {
     ...plan,
     resources: plan.resources.map((resource) => ({ ...resource, desiredSpec: maskSpec(resource.desiredSpec), scheduledTasks: resource.scheduledTasks.map(maskEntry) })),
-    steps: plan.steps.map((step) => (step.kind === 'install-schedules' ? { ...step, params: { entries: step.params.entries.map(maskEntry) } } : step)),
+    steps: maskSteps(plan.steps),
   };
 }

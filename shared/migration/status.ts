@@ -15,6 +15,8 @@ export const migrationStatus = z.enum([
   'approved',
   /** An approver turned it down; it will not run. */
   'rejected',
+  /** Nobody approved it in time; it will not run. */
+  'expired',
   'running',
   'completed',
   /** Finished, but something needs the operator's eye (e.g. a health check still starting). */
@@ -31,10 +33,35 @@ export const migrationStatus = z.enum([
 /** One status of a migration record. */
 export type MigrationStatus = z.infer<typeof migrationStatus>;
 
-const terminal: ReadonlySet<MigrationStatus> = new Set(['rejected', 'completed', 'completed_with_warning', 'failed', 'cancelled', 'interrupted', 'rolled_back']);
+const terminal: ReadonlySet<MigrationStatus> = new Set(['rejected', 'expired', 'completed', 'completed_with_warning', 'failed', 'cancelled', 'interrupted', 'rolled_back']);
 
 /** True when nothing more happens to a migration in this status by itself. */
 export function isTerminalStatus(status: MigrationStatus): boolean {
   return terminal.has(status);
 }
 
+
+/**
+ * Which status may follow which. The journal refuses any other change, so a record can never
+ * claim e.g. "completed" for a run that was cancelled. `running → running` is a run resumed by a
+ * new engine after a crash (an undo run is completed from its journal).
+ */
+export const statusTransitions: { readonly [S in MigrationStatus]: readonly MigrationStatus[] } = {
+  pending: ['running', 'failed', 'cancelled', 'interrupted'],
+  pending_approval: ['approved', 'rejected', 'expired', 'cancelled'],
+  approved: ['pending', 'running', 'expired', 'cancelled'],
+  running: ['running', 'completed', 'completed_with_warning', 'failed', 'cancelled', 'interrupted'],
+  completed: ['rolled_back'],
+  completed_with_warning: ['rolled_back'],
+  rejected: [],
+  expired: [],
+  failed: [],
+  cancelled: [],
+  interrupted: [],
+  rolled_back: [],
+};
+
+/** True when a record in status `from` may move to `to`. */
+export function canTransition(from: MigrationStatus, to: MigrationStatus): boolean {
+  return statusTransitions[from].includes(to);
+}

@@ -1,8 +1,9 @@
 /**
- * Step descriptors: what the engine will execute, in order, as plain data. Each kind maps to one
- * saga step with its own undo in the engine; the planner only decides which steps run, on what,
- * and in which order. Kinds the planner does not emit yet (backup, credential rotation, data
- * copy, domain, proxy reload) are declared so they compose the same way when they arrive.
+ * Step descriptors: what the engine will execute, in order, as plain data (journaled with the run,
+ * so a restarted engine can undo or finish it). The parameters of every kind are declared here,
+ * where the planner, the journal and the UI read them; everything else about a kind (its run, its
+ * undo, its result, its masking) lives in its own module under `electron/migrations/steps/`, and
+ * the engine's registry refuses to compile while a kind declared here has no module.
  *
  * The target's migration lock is not a step: the engine holds it around the whole run.
  */
@@ -17,34 +18,40 @@ const base = {
   undo: z.string().nullable(),
 };
 
-const cronEntry = z.object({ taskName: z.string(), schedule: z.string(), command: z.string(), line: z.string(), marker: z.string() });
+/** One crontab line Gantry owns, found again by its marker. */
+export const cronEntrySchema = z.object({ taskName: z.string(), schedule: z.string(), command: z.string(), line: z.string(), marker: z.string() });
+
+/** Where a snapshot of a replaced container lives on the target server. */
+export const snapshotRef = z.object({ path: z.string().min(1), containerName: z.string().min(1), imageId: z.string() });
 
 /** One step the engine executes. */
 export const migrationStep = z.discriminatedUnion('kind', [
   /** Copies the image to the target server unless it already has that image id. */
-  z.object({ ...base, kind: z.literal('transfer-image'), params: z.object({ imageRef: z.string(), imageId: z.string().nullable() }) }),
+  z.object({ ...base, kind: z.literal('transfer-image'), params: z.object({ imageRef: z.string().min(1), imageId: z.string().nullable() }) }),
   /** Creates new, empty named volumes on the target. */
-  z.object({ ...base, kind: z.literal('create-volumes'), params: z.object({ volumes: z.array(z.string()).min(1) }) }),
+  z.object({ ...base, kind: z.literal('create-volumes'), params: z.object({ volumes: z.array(z.string().min(1)).min(1) }) }),
   /** Creates and starts a container from the resource's desired spec (clone). */
-  z.object({ ...base, kind: z.literal('create-container'), params: z.object({ containerName: z.string() }) }),
+  z.object({ ...base, kind: z.literal('create-container'), params: z.object({ containerName: z.string().min(1) }) }),
   /** Replaces the target's container with one from the desired spec, keeping the old one until the new one is healthy (promote). */
-  z.object({ ...base, kind: z.literal('replace-container'), params: z.object({ containerName: z.string(), previousSpecHash: z.string().nullable() }) }),
+  z.object({ ...base, kind: z.literal('replace-container'), params: z.object({ containerName: z.string().min(1), previousSpecHash: z.string().nullable() }) }),
+  /** Replaces the target's container with one made from a snapshot kept on the server (rollback, restore). */
+  z.object({ ...base, kind: z.literal('restore-container'), params: z.object({ containerName: z.string().min(1), snapshot: snapshotRef }) }),
+  /** Stops a cloned container and sets it aside (removed when the run completes; its volumes stay). */
+  z.object({ ...base, kind: z.literal('retire-container'), params: z.object({ containerName: z.string().min(1), environmentId: z.string().min(1) }) }),
   /** Waits until the container runs and, if it has a health check, reports healthy. */
-  z.object({ ...base, kind: z.literal('wait-healthy'), params: z.object({ containerName: z.string(), timeoutMs: z.number().int().positive() }) }),
+  z.object({ ...base, kind: z.literal('wait-healthy'), params: z.object({ containerName: z.string().min(1), timeoutMs: z.number().int().positive() }) }),
   /** Installs the resource's scheduled tasks as crontab lines on the target server. */
-  z.object({ ...base, kind: z.literal('install-schedules'), params: z.object({ entries: z.array(cronEntry).min(1) }) }),
-  /** Records the resource links in the target environment. */
+  z.object({ ...base, kind: z.literal('install-schedules'), params: z.object({ entries: z.array(cronEntrySchema).min(1) }) }),
+  /** Removes crontab lines an earlier migration installed (found by their markers), keeping them on the server for undo. */
+  z.object({ ...base, kind: z.literal('remove-schedules'), params: z.object({ markers: z.array(z.string().min(1)).min(1) }) }),
+  /** Checks that the resource reaches what it uses on the target (a shared user-defined network). */
   z.object({ ...base, kind: z.literal('link-resources'), params: z.object({ links: z.array(z.object({ toResourceId: z.string(), toContainerName: z.string() })).min(1) }) }),
   /** Records the new spec hash and tags, so the next plan can tell hand-made drift. */
-  z.object({ ...base, kind: z.literal('record-resource'), params: z.object({ containerName: z.string(), tags: z.array(z.string()) }) }),
-  // Declared for what comes next (ROADMAP); their parameters are settled when they are built.
-  z.object({ ...base, kind: z.literal('backup-database'), params: z.record(z.string(), z.unknown()) }),
-  z.object({ ...base, kind: z.literal('rotate-credentials'), params: z.record(z.string(), z.unknown()) }),
-  z.object({ ...base, kind: z.literal('copy-data'), params: z.record(z.string(), z.unknown()) }),
-  z.object({ ...base, kind: z.literal('assign-domain'), params: z.record(z.string(), z.unknown()) }),
-  z.object({ ...base, kind: z.literal('reload-proxy'), params: z.record(z.string(), z.unknown()) }),
+  z.object({ ...base, kind: z.literal('record-resource'), params: z.object({ containerName: z.string().min(1), tags: z.array(z.string()) }) }),
 ]);
 /** One step the engine executes. */
 export type MigrationStep = z.infer<typeof migrationStep>;
 /** The kind of a step. */
 export type MigrationStepKind = MigrationStep['kind'];
+/** The step of one kind. */
+export type StepOf<K extends MigrationStepKind> = Extract<MigrationStep, { kind: K }>;

@@ -1,0 +1,20 @@
+import { runOptions } from '@shared/migration/views';
+
+/** Options of one run (the operator's choices at start; journaled with the run). */
+export interface RunOptions {
+  waitForReady: boolean;
+  healthTimeoutSec: number;
+  /** GET this path on a resource's published port when it has no Docker health check. */
+  httpCheckPath?: string | null;
+}
+
+/** Reads a run's journaled options; unreadable ones fall back to the defaults a recovery needs (no waiting). */
+export function readRunOptions(json: string): RunOptions {
+  try {
+    const parsed = runOptions.safeParse(JSON.parse(json));
+    if (parsed.success) return parsed.data;
+  } catch {
+    // fall through
+  }
+  return { waitForReady: false, healthTimeoutSec: 5, httpCheckPath: null };
+}

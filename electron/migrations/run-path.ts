@@ -1,0 +1,198 @@
+/**
+ * The one run path every kind of run takes (migrate, rollback, restore, and what comes next):
+ * journal the run with its steps → job → wait for the target's lock → saga of registered steps →
+ * finalize → settle, with events and notifications on every status change. Recovery reads the
+ * same journal with the same schemas (`recovery.ts`).
+ */
+import { randomUUID } from 'node:crypto';
+import { GantryError } from '@shared/ipc/result';
+import type { PlannedResource } from '@shared/migration/plan';
+import type { MigrationStep } from '@shared/migration/steps';
+import type { MigrationStatus } from '@shared/migration/status';
+import { gantryLabels } from '@shared/spec/resource-spec';
+import type { EventHub } from '../app/events';
+import type { Logger } from '../app/logger';
+import type { SpecSealer } from '../inventory/spec-hash';
+import type { JobContext, JobRegistry } from '../jobs/registry';
+import type { RemoteHost } from '../servers/remote-host';
+import type { MigrationJournal, MigrationRow } from './journal';
+import { waitForTargetLock, type Operator } from './lock-wait';
+import type { MigrationRecords } from './records';
+import { runSaga } from './saga';
+import type { RunOptions } from './run-options';
+import { sagaStepFor } from './steps/registry';
+import type { ExecutionContext } from './steps/step-context';
+import type { StoredRun } from './stored-run';
+import type { MigrationViews } from './views';
+
+/** What the run path is built from. */
+export interface RunPathDeps {
+  journal: MigrationJournal;
+  views: MigrationViews;
+  records: MigrationRecords;
+  jobs: JobRegistry;
+  events: EventHub;
+  logger: Logger;
+  hosts: (serverId: string) => RemoteHost;
+  sealer: () => SpecSealer;
+  engineInstance: string;
+  operator: Operator;
+}
+
+/** One run to journal and start. */
+export interface LaunchRequest {
+  run: StoredRun;
+  options: RunOptions;
+  projectId: string | null;
+  sourceEnvironmentId: string | null;
+  targetEnvironmentId: string;
+  /** For a rollback: the migration it reverts (it becomes `rolled_back` when this completes). */
+  rollbackOf: string | null;
+  /** The plan's resources with desired specs in clear (memory only); a journaled run's masked ones otherwise. */
+  resources: PlannedResource[];
+  title: string;
+  firstLog?: string;
+}
+
+/** The migration lifecycle shared by every kind of run. */
+export class RunPath {
+  constructor(private readonly deps: RunPathDeps) {}
+
+  /**
+   * Journals the run (pending until it holds the target's lock) and starts it; returns at once.
+   * `stepsInClear` are the journaled steps before masking, when a step must run with a secret.
+   */
+  launch(request: LaunchRequest, stepsInClear: MigrationStep[] = request.run.steps): { migrationId: string; jobId: string } {
+    const migrationId = randomUUID();
+    this.deps.journal.create({
+      id: migrationId,
+      kind: request.run.kind === 'migrate' ? 'migrate' : 'rollback',
+      projectId: request.projectId,
+      sourceEnvironmentId: request.sourceEnvironmentId,
+      targetEnvironmentId: request.targetEnvironmentId,
+      status: 'pending',
+      planJson: JSON.stringify(request.run),
+      optionsJson: JSON.stringify(request.options),
+      rollbackOf: request.rollbackOf,
+      jobId: null,
+      engineInstance: this.deps.engineInstance,
+    });
+    if (request.firstLog) this.deps.journal.log(migrationId, 'info', request.firstLog);
+    const jobId = this.deps.jobs.start(request.run.kind === 'migrate' ? 'migration' : 'rollback', request.title, (job) => this.execute(migrationId, { ...request.run, steps: stepsInClear }, request.options, request.resources, job));
+    this.deps.journal.setJob(migrationId, jobId);
+    this.changed(migrationId);
+    return { migrationId, jobId };
+  }
+
+  /** Waits for the target's lock, runs the saga and settles the run's status. */
+  async execute(migrationId: string, run: StoredRun, options: RunOptions, resources: PlannedResource[], job: JobContext): Promise<{ status: MigrationStatus }> {
+    const row = this.deps.journal.get(migrationId);
+    if (!row) throw new GantryError('not_found', `There is no migration ${migrationId}.`);
+    const target = this.deps.hosts(run.plan.server.id);
+    const log = (level: 'info' | 'warn' | 'error', message: string) => {
+      this.deps.journal.log(migrationId, level, message);
+      job.log(level, message);
+    };
+    let lock;
+    try {
+      lock = await waitForTargetLock(target, { migrationId, targetName: run.plan.target.name, operator: this.deps.operator, job, log });
+    } catch (error) {
+      const cancelled = job.signal.aborted;
+      const message = cancelled ? 'Cancelled before it started: nothing on the target was changed.' : error instanceof Error ? error.message : String(error);
+      this.settle(migrationId, cancelled ? 'cancelled' : 'failed', message, cancelled ? 'cancelled' : error instanceof GantryError ? error.code : 'lock_failed');
+      throw error;
+    }
+    this.deps.journal.setStatus(migrationId, 'running');
+    this.changed(migrationId);
+    log('info', `Holding the migration lock of ${target.label} (for ${run.plan.target.name})`);
+    try {
+      return await this.runSteps(row, run, options, resources, job);
+    } finally {
+      await lock.release();
+    }
+  }
+
+  /** Runs a journaled run's steps as a saga (the caller holds the lock) and settles it. */
+  async runSteps(row: MigrationRow, run: StoredRun, options: RunOptions, resources: PlannedResource[], job: JobContext): Promise<{ status: MigrationStatus }> {
+    const context = this.contextFor(row, run, options, resources);
+    const steps = run.steps.map(sagaStepFor);
+    const outcome = await runSaga({ migrationId: row.id, steps, context, journal: this.deps.journal, job });
+    if (outcome.status !== 'completed') {
+      const undone = outcome.compensated
+        ? `Everything it did on ${context.target.label} was undone.`
+        : `These steps could not be undone and need your attention: ${outcome.undoFailures.join('; ')}.`;
+      this.settle(row.id, outcome.status, `${sentence(outcome.error.message)} ${undone}`, outcome.error.code);
+      throw outcome.error;
+    }
+    const log = (level: 'info' | 'warn', message: string) => {
+      this.deps.journal.log(row.id, level, message);
+      job.log(level, message);
+    };
+    for (const step of steps) await step.finalize?.(context, log).catch((error: Error) => log('warn', `${step.title}: ${error.message}`));
+    return { status: this.complete(row, context.warnings) };
+  }
+
+  /** Settles a run whose steps all ran: completed (with its warnings), and the run it rolled back marked so. */
+  complete(row: MigrationRow, warnings: readonly string[]): MigrationStatus {
+    const status: MigrationStatus = warnings.length > 0 ? 'completed_with_warning' : 'completed';
+    this.settle(row.id, status, warnings.length > 0 ? `Completed, but: ${warnings.join('; ')}` : 'Completed.', null);
+    if (row.rollbackOf) {
+      this.deps.journal.setStatus(row.rollbackOf, 'rolled_back', { message: `Rolled back by ${row.id.slice(0, 8)}.` });
+      this.changed(row.rollbackOf);
+    }
+    return status;
+  }
+
+  /** The context the step modules share for one run. */
+  contextFor(row: MigrationRow, run: StoredRun, options: RunOptions, resources: PlannedResource[]): ExecutionContext {
+    const target = this.deps.hosts(run.plan.server.id);
+    const environment = { id: row.targetEnvironmentId, name: run.plan.target.name };
+    return {
+      migrationId: row.id,
+      source: this.deps.hosts(run.sourceServerId),
+      target,
+      resources: new Map(resources.map((resource) => [resource.resourceId, resource])),
+      labelsFor: (resource) => ({
+        [gantryLabels.resource]: resource.resourceId,
+        [gantryLabels.environment]: environment.name,
+        [gantryLabels.project]: row.projectId ?? '',
+        [gantryLabels.configHash]: this.deps.sealer().seal(resource.desiredSpec).hash,
+      }),
+      waitForReady: options.waitForReady,
+      healthTimeoutMs: options.healthTimeoutSec * 1000,
+      httpCheckPath: options.httpCheckPath ?? null,
+      warnings: [],
+      local: {
+        recordResource: (resourceId, containerName) =>
+          this.deps.records.record({ host: target, resourceId, environmentId: environment.id, serverId: run.plan.server.id, containerName, event: run.event, promotedFromHash: run.promotedFrom[resourceId] ?? null }),
+        undoRecordResource: (resourceId, result) => this.deps.records.undo(resourceId, environment.id, result),
+        forgetInstance: (resourceId, environmentId) => {
+          const previous = this.deps.records.current(resourceId, environmentId);
+          this.deps.records.forget(resourceId, environmentId);
+          return previous;
+        },
+        restoreInstance: (previous) => this.deps.records.undo(previous.resourceId, previous.environmentId, { previous, historyId: null }),
+      },
+    };
+  }
+
+  /** Sets a run's final status and tells the UI. */
+  settle(migrationId: string, status: MigrationStatus, message: string, errorCode: string | null): void {
+    this.deps.journal.setStatus(migrationId, status, { message, errorCode });
+    this.deps.journal.log(migrationId, status.startsWith('completed') ? 'info' : 'error', message);
+    this.deps.logger.info(`Migration ${migrationId} ${status}`, { message });
+    this.changed(migrationId);
+  }
+
+  /** Emits `migrations:changed` for one run. */
+  changed(migrationId: string): void {
+    const summary = this.deps.views.summary(migrationId);
+    if (summary) this.deps.events.emit('migrations:changed', { migration: summary });
+  }
+}
+
+/** Ends a message with a full stop unless it already ends a sentence. */
+export function sentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
