@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { openDatabase, type GantryDatabase } from '../store/open-database';
 import { environments, migrations, projects, resources, specHistory } from '../store/schema';
+import { storedRunFixture } from '../migrations/testing/stored-run-fixture';
 import { shortenFingerprints, SpecTimeline } from './spec-timeline';
 
 let db: GantryDatabase;
@@ -11,7 +12,7 @@ const spec = (image: string, password: string) =>
 
 function migration(id: string, kind: 'migrate' | 'rollback', status: string, startedAt: number, endedAt: number) {
   // As the engine writes them: created already running, so only createdAt marks the start.
-  db.insert(migrations).values({ id, kind, projectId: 'p', sourceEnvironmentId: 'dev', targetEnvironmentId: 'uat', status, planJson: JSON.stringify({ resources: [{ resourceId: 'web' }] }), createdAt: startedAt, startedAt: null, endedAt }).run();
+  db.insert(migrations).values({ id, kind, projectId: 'p', sourceEnvironmentId: 'dev', targetEnvironmentId: 'uat', status, planJson: JSON.stringify(storedRunFixture(kind, ['web'])), createdAt: startedAt, startedAt: null, endedAt }).run();
 }
 
 beforeEach(() => {

@@ -9,6 +9,7 @@ import { GantryError } from '@shared/ipc/result';
 import type { HistoryDiff, HistoryEntry } from '@shared/history/views';
 import { normalizedSpecText } from '@shared/migration/diff';
 import type { ResourceSpec } from '@shared/spec/resource-spec';
+import { readStoredRun } from '../migrations/stored-run';
 import type { GantryDatabase } from '../store/open-database';
 import { environments, migrations, resources, specHistory } from '../store/schema';
 
@@ -84,8 +85,12 @@ export class SpecTimeline {
 
 /** True when the migration's plan moved (or restored) `resourceId`. */
 function touches(row: MigrationRow, resourceId: string): boolean {
-  const plan = JSON.parse(row.planJson) as { resources?: { resourceId: string }[] } | null;
-  return Boolean(plan?.resources?.some((resource) => resource.resourceId === resourceId));
+  try {
+    return readStoredRun(row.planJson, row.kind).plan.resources.some((resource) => resource.resourceId === resourceId);
+  } catch {
+    // An unreadable record is not shown as touching anything (the migration page says why).
+    return false;
+  }
 }
 
 /** The migration that was running when a spec was recorded at `at` (the latest one started before it). */
