@@ -25,16 +25,25 @@ test('the real renderer runs against the real engine in browser mode', async ({ 
   await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
 });
 
-test('a background job reports progress and can be cancelled from the UI', async ({ page, engine }) => {
+test('Settings shows the run defaults, the keychain status and the data folder', async ({ page, engine }) => {
   await openApp(page, engine);
   await new ShellPage(page).goTo('Settings');
-  await page.getByRole('button', { name: 'Run self-test' }).click();
-  const job = page.getByTestId('selftest-job');
-  await expect(job).toHaveAttribute('data-state', 'running');
-  await expect(job).toContainText(/\d+% · step/);
-  await page.getByRole('button', { name: 'Cancel' }).click();
-  await expect(job).toHaveAttribute('data-state', 'cancelled');
-  await expect(job).toContainText('Cancelled by the operator');
+  await expect(page.getByTestId('keychain-status')).toHaveAttribute('data-usable', /true|false/);
+  const timeout = page.getByLabel('Default health timeout (s)');
+  await expect(timeout).toHaveValue('300');
+  await timeout.fill('2');
+  await expect(page.getByRole('alert')).toContainText('between 5 and 3600');
+  await expect(page.getByRole('button', { name: 'Save defaults' })).toBeDisabled();
+  await timeout.fill('45');
+  await page.getByLabel('Default HTTP check path').fill('/ready');
+  await page.getByRole('button', { name: 'Save defaults' }).click();
+  await expect(page.getByTestId('defaults-saved')).toBeVisible();
+
+  // Stored by the engine: a reload reads them back.
+  await page.reload();
+  await expect(page.locator('[data-app-ready]')).toHaveAttribute('data-app-ready', 'true');
+  await expect(page.getByLabel('Default health timeout (s)')).toHaveValue('45');
+  await expect(page.getByLabel('Default HTTP check path')).toHaveValue('/ready');
 });
 
 test('a page opened without the token says how to get in', async ({ page, engine }) => {

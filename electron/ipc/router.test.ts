@@ -40,19 +40,19 @@ describe('dispatch', () => {
 
   it('returns a validation error value for a malformed payload, naming the field, and keeps serving', async () => {
     const app = testApp();
-    const bad = await app.router.dispatch('settings:set', { key: 42, value: 'x' }, { bridge: 'browser' });
+    const bad = await app.router.dispatch('settings:set-defaults', { defaults: { healthTimeoutSec: 'soon', httpCheckPath: null } }, { bridge: 'browser' });
     expect(bad.ok).toBe(false);
     if (!bad.ok) {
       expect(bad.error.code).toBe('invalid_request');
-      expect(bad.error.message).toMatch(/settings:set/);
-      expect(bad.error.message).toMatch(/key/);
+      expect(bad.error.message).toMatch(/settings:set-defaults/);
+      expect(bad.error.message).toMatch(/healthTimeoutSec/);
     }
     const extra = await app.router.dispatch('app:info', { sneaky: true }, { bridge: 'browser' });
     expect(extra).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
     const notAnObject = await app.router.dispatch('jobs:cancel', 'drop table', { bridge: 'browser' });
     expect(notAnObject).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
-    const good = await app.router.dispatch('settings:set', { key: 'theme', value: 'dark' }, { bridge: 'browser' });
-    expect(good).toEqual({ ok: true, value: { settings: { theme: 'dark' } } });
+    const good = await app.router.dispatch('settings:set-defaults', { defaults: { healthTimeoutSec: 60, httpCheckPath: '/health' } }, { bridge: 'browser' });
+    expect(good).toMatchObject({ ok: true, value: { defaults: { healthTimeoutSec: 60, httpCheckPath: '/health' } } });
     await app.close();
   });
 

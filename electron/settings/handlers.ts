@@ -1,16 +1,14 @@
-import { settings } from '../store/schema';
-import type { GantryDatabase } from '../store/open-database';
 import type { Router } from '../ipc/router';
-
-function readAll(db: GantryDatabase): Record<string, string> {
-  return Object.fromEntries(db.select().from(settings).all().map((row) => [row.key, row.value]));
-}
+import type { SecretStore } from '../keychain/secret-store';
+import type { GantryDatabase } from '../store/open-database';
+import { settingsView, writeRunDefaults, type DataLocations } from './settings-area';
 
 /** Registers the `settings:*` channels. */
-export function registerSettingsHandlers(router: Router, db: GantryDatabase): void {
-  router.handle('settings:get', () => ({ settings: readAll(db) }));
-  router.handle('settings:set', ({ key, value }) => {
-    db.insert(settings).values({ key, value }).onConflictDoUpdate({ target: settings.key, set: { value } }).run();
-    return { settings: readAll(db) };
+export function registerSettingsHandlers(router: Router, area: { db: GantryDatabase; secrets: SecretStore; locations: DataLocations }): void {
+  const view = () => settingsView(area.db, area.secrets, area.locations);
+  router.handle('settings:get', view);
+  router.handle('settings:set-defaults', ({ defaults }) => {
+    writeRunDefaults(area.db, defaults);
+    return view();
   });
 }

@@ -13,6 +13,7 @@ import { revealRequest } from '../migration/reveal';
 import { migrationDetail, migrationFilter, migrationSummary, planRequest, planView, runOptions } from '../migration/views';
 import { containerView, environmentView, inventoryGraph, inventoryRequests, projectSummary, resourceView } from '../inventory/model';
 import { historyDiff, historyEntry, historyRequests } from '../history/views';
+import { runDefaults, settingsView } from '../settings/settings-view';
 
 const empty = z.object({}).strict();
 
@@ -42,20 +43,17 @@ export const requestChannels = {
     request: z.object({ jobId: z.string().min(1).max(100) }).strict(),
     response: z.object({ cancelled: z.boolean(), state: z.string() }),
   },
-  /** Starts a short job that only reports progress; proves the job pipeline end to end. */
-  'jobs:selftest': {
-    request: z.object({ steps: z.number().int().min(1).max(50), stepMs: z.number().int().min(0).max(5000) }).strict(),
-    response: z.object({ jobId: z.string() }),
-  },
 
   // ── settings ─────────────────────────────────────────────────────────
+  /** The run defaults, whether the OS keychain can keep secrets (checked now), and the data folder. */
   'settings:get': {
     request: empty,
-    response: z.object({ settings: z.record(z.string(), z.string()) }),
+    response: settingsView,
   },
-  'settings:set': {
-    request: z.object({ key: z.string().regex(/^[a-z][a-zA-Z0-9.]{0,63}$/), value: z.string().max(2000) }).strict(),
-    response: z.object({ settings: z.record(z.string(), z.string()) }),
+  /** Changes the defaults new migrations, rollbacks and restores start with. */
+  'settings:set-defaults': {
+    request: z.object({ defaults: runDefaults }).strict(),
+    response: settingsView,
   },
 
   // ── feature areas add their channels below, grouped by area ──────────

@@ -36,8 +36,3 @@ export function invoke<C extends RequestChannel>(channel: C, request: RequestOf<
 export function on<E extends EventChannel>(event: E, callback: (payload: EventOf<E>) => void): () => void {
   return current().on(event, callback);
 }
-
-/** Which bridge is connected. */
-export function bridgeKind(): GantryBridge['kind'] {
-  return current().kind;
-}

@@ -4,10 +4,12 @@ import { databaseType, resourceKind, type DatabaseType, type ResourceKind } from
 import { Dialog, DialogFooter } from '../../components/Dialog';
 import { invoke } from '../../lib/api';
 import { useEnvironments } from './store';
+import { ErrorBanner } from '../../components/ErrorBanner';
+import { useDialogs } from '../shell/dialogs';
 
 /** Adopts an existing container: as a new resource, or as an existing resource's container in this environment. */
 export function AdoptDialog({ environmentId, containerName }: { environmentId: string; containerName: string }) {
-  const close = useEnvironments((state) => state.close);
+  const close = useDialogs((state) => state.close);
   const change = useEnvironments((state) => state.change);
   const graph = useEnvironments((state) => state.graph);
   const environment = graph?.environments.find((item) => item.id === environmentId);
@@ -73,7 +75,7 @@ export function AdoptDialog({ environmentId, containerName }: { environmentId: s
           </>
         )}
       </form>
-      <DialogFooter status={error ? <span role="alert" className="banner error">{error}</span> : null}>
+      <DialogFooter status={<ErrorBanner message={error} inline />}>
         <button type="button" className="secondary" onClick={close}>
           Cancel
         </button>

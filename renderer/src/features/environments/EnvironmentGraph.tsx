@@ -2,10 +2,11 @@ import { useMemo, useState } from 'react';
 import type { EnvironmentView, GraphCell, InventoryGraph, ResourceView } from '@shared/inventory/model';
 import { resourceKind } from '@shared/spec/resource-spec';
 import { invoke } from '../../lib/api';
-import { openMigrateWizard } from '../migrations/dialogs';
+import { openMigrateWizard } from '../shell/dialogs';
 import { filterResources, linkedNames, noFilter, tagsOf, type GraphFilter } from './graph-filter';
 import { StatusBadge } from './StatusBadge';
 import { useEnvironments } from './store';
+import { useDialogs } from '../shell/dialogs';
 
 /** The chain as columns (dev → uat → production) and each resource as a row, with its status per environment. */
 export function EnvironmentGraph({ graph }: { graph: InventoryGraph }) {
@@ -179,7 +180,7 @@ function EnvironmentHead({ environment, graph, index }: { environment: Environme
 
 function Cell({ cell, environment, resource, next }: { cell: GraphCell | undefined; environment: EnvironmentView; resource: ResourceView; next: EnvironmentView | null }) {
   const change = useEnvironments((state) => state.change);
-  const open = useEnvironments((state) => state.open);
+  const open = useDialogs((state) => state.open);
   if (!cell) return <div className="inventory-cell" role="cell" />;
   const drifted = cell.status === 'drifted' || cell.also.includes('drifted');
   async function acceptDrift(resourceId: string) {
@@ -219,7 +220,7 @@ function Cell({ cell, environment, resource, next }: { cell: GraphCell | undefin
 }
 
 function Unadopted({ graph, environment }: { graph: InventoryGraph; environment: EnvironmentView }) {
-  const open = useEnvironments((state) => state.open);
+  const open = useDialogs((state) => state.open);
   const [expanded, setExpanded] = useState(false);
   const containers = graph.discovery.find((item) => item.environmentId === environment.id)?.unadopted ?? [];
   const shown = expanded ? containers : containers.slice(0, 6);

@@ -8,6 +8,8 @@ import { ResourceDetail } from './ResourceDetail';
 import { ResourceEditDialog } from './ResourceEditDialog';
 import { useEnvironments, useEnvironmentsLoad } from './store';
 import './environments.css';
+import { ErrorBanner } from '../../components/ErrorBanner';
+import { useDialogs } from '../shell/dialogs';
 
 /** The Environments section: a project's chain, its resources and their status in each environment. */
 export function EnvironmentsPage() {
@@ -17,8 +19,8 @@ export function EnvironmentsPage() {
   const graph = useEnvironments((state) => state.graph);
   const loaded = useEnvironments((state) => state.loaded);
   const error = useEnvironments((state) => state.error);
-  const dialog = useEnvironments((state) => state.dialog);
-  const open = useEnvironments((state) => state.open);
+  const dialog = useDialogs((state) => state.dialog);
+  const open = useDialogs((state) => state.open);
   const select = useEnvironments((state) => state.select);
   const discover = useEnvironments((state) => state.discover);
   const refreshGraph = useEnvironments((state) => state.refreshGraph);
@@ -61,12 +63,8 @@ export function EnvironmentsPage() {
           ) : null}
         </div>
       </div>
-      {error ? (
-        <p role="alert" className="banner error" data-testid="environments-error">
-          {error}
-        </p>
-      ) : null}
-      {job?.state === 'failed' ? <p className="banner error">Discovery failed: {job.error}</p> : null}
+      <ErrorBanner message={error} testId="environments-error" />
+      <ErrorBanner message={job?.state === 'failed' ? job.error : null} prefix="Discovery failed" />
       {loaded && projects.length === 0 ? (
         <EmptyState title="No environments yet" action={<button type="button" onClick={() => open({ kind: 'new-project' })}>Create a project</button>}>
           <p>Environments are your chain — dev → uat → production — each bound to a server. Start by adding a server under Servers, then create a project and its environments here.</p>

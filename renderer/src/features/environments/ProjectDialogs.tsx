@@ -2,10 +2,12 @@ import { useState } from 'react';
 import { Dialog, DialogFooter } from '../../components/Dialog';
 import { invoke } from '../../lib/api';
 import { useEnvironments } from './store';
+import { ErrorBanner } from '../../components/ErrorBanner';
+import { useDialogs } from '../shell/dialogs';
 
 /** Creates a project with its chain, e.g. "dev, uat, production" with production last. */
 export function NewProjectDialog() {
-  const close = useEnvironments((state) => state.close);
+  const close = useDialogs((state) => state.close);
   const load = useEnvironments((state) => state.load);
   const select = useEnvironments((state) => state.select);
   const [name, setName] = useState('');
@@ -44,7 +46,7 @@ export function NewProjectDialog() {
           <input id="project-production" type="checkbox" checked={lastIsProduction} onChange={(e) => setLastIsProduction(e.target.checked)} /> The last environment is production
         </label>
       </form>
-      <DialogFooter status={error ? <span role="alert" className="banner error">{error}</span> : null}>
+      <DialogFooter status={<ErrorBanner message={error} inline />}>
         <button type="button" className="secondary" onClick={close}>
           Cancel
         </button>
@@ -58,7 +60,7 @@ export function NewProjectDialog() {
 
 /** Adds an environment to the selected project's chain. */
 export function AddEnvironmentDialog() {
-  const close = useEnvironments((state) => state.close);
+  const close = useDialogs((state) => state.close);
   const change = useEnvironments((state) => state.change);
   const projectId = useEnvironments((state) => state.projectId);
   const servers = useEnvironments((state) => state.servers);
@@ -102,7 +104,7 @@ export function AddEnvironmentDialog() {
           <input id="environment-production" type="checkbox" checked={production} onChange={(e) => setProduction(e.target.checked)} /> This is a production environment
         </label>
       </form>
-      <DialogFooter status={error ? <span role="alert" className="banner error">{error}</span> : null}>
+      <DialogFooter status={<ErrorBanner message={error} inline />}>
         <button type="button" className="secondary" onClick={close}>
           Cancel
         </button>

@@ -4,14 +4,15 @@ import { Dialog, DialogFooter } from '../../components/Dialog';
 import { invoke } from '../../lib/api';
 import { linkedNames } from './graph-filter';
 import { StatusBadge } from './StatusBadge';
-import { useEnvironments } from './store';
+import { ErrorBanner } from '../../components/ErrorBanner';
+import { useDialogs } from '../shell/dialogs';
 
 type Timeline = { state: 'loading' } | { state: 'failed'; message: string } | { state: 'loaded'; entries: { id: number; event: string; at: number; specHash: string; migrationId: string | null }[] };
 
 /** One resource in one environment: status, masked spec, links, scheduled tasks and spec history; links, tags and tasks can be edited. */
 export function ResourceDetail({ graph, resourceId, environmentId }: { graph: InventoryGraph; resourceId: string; environmentId: string }) {
-  const close = useEnvironments((state) => state.close);
-  const open = useEnvironments((state) => state.open);
+  const close = useDialogs((state) => state.close);
+  const open = useDialogs((state) => state.open);
   const [timeline, setTimeline] = useState<Timeline>({ state: 'loading' });
   const resource = graph.resources.find((item) => item.id === resourceId);
   const environment = graph.environments.find((item) => item.id === environmentId);
@@ -72,7 +73,7 @@ export function ResourceDetail({ graph, resourceId, environmentId }: { graph: In
         )}
         <h3>History</h3>
         {timeline.state === 'loading' ? <p className="env-meta">Loading history…</p> : null}
-        {timeline.state === 'failed' ? <p className="banner error">Could not load the history: {timeline.message}</p> : null}
+        <ErrorBanner message={timeline.state === 'failed' ? timeline.message : null} prefix="Could not load the history" />
         {timeline.state === 'loaded' && timeline.entries.length === 0 ? <p className="env-meta">No spec recorded here yet.</p> : null}
         {timeline.state === 'loaded' && timeline.entries.length ? (
           <ol className="detail-history" data-testid="detail-history">

@@ -4,6 +4,8 @@ import { validateSchedule } from '@shared/migration/schedules';
 import { Dialog, DialogFooter } from '../../components/Dialog';
 import { invoke } from '../../lib/api';
 import { useEnvironments } from './store';
+import { ErrorBanner } from '../../components/ErrorBanner';
+import { useDialogs } from '../shell/dialogs';
 
 interface TaskDraft {
   key: number;
@@ -18,7 +20,7 @@ interface TaskDraft {
  * The engine checks everything (no link cycles, schedules cron reads) and writes all or nothing.
  */
 export function ResourceEditDialog({ graph, resourceId, environmentId }: { graph: InventoryGraph; resourceId: string; environmentId: string }) {
-  const open = useEnvironments((state) => state.open);
+  const open = useDialogs((state) => state.open);
   const change = useEnvironments((state) => state.change);
   const resource = graph.resources.find((item) => item.id === resourceId);
   const [tags, setTags] = useState(() => resource?.tags.join(', ') ?? '');
@@ -110,7 +112,7 @@ export function ResourceEditDialog({ graph, resourceId, environmentId }: { graph
         </fieldset>
         <button type="submit" hidden />
       </form>
-      <DialogFooter status={error ? <span role="alert" className="banner error">{error}</span> : null}>
+      <DialogFooter status={<ErrorBanner message={error} inline />}>
         <button type="button" className="secondary" onClick={backToDetail}>
           Cancel
         </button>

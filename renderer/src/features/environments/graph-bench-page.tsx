@@ -14,7 +14,7 @@ const kinds = ['application', 'database', 'service'] as const;
 const statuses = ['in_sync', 'behind', 'drifted', 'absent'] as const;
 
 /** A graph of `count` resources across dev → uat → production, every cell with a container. */
-export function generatedGraph(count: number): InventoryGraph {
+function generatedGraph(count: number): InventoryGraph {
   const environments = ['dev', 'uat', 'production'].map((name, position) => ({
     id: `env-${name}`,
     projectId: 'bench',

@@ -4,15 +4,6 @@ import type { InventoryGraph, ProjectSummary } from '@shared/inventory/model';
 import type { ServerView } from '@shared/servers/server-schemas';
 import { invoke } from '../../lib/api';
 
-/** The dialog open on the Environments page (one at a time). */
-export type EnvironmentsDialog =
-  | { kind: 'none' }
-  | { kind: 'new-project' }
-  | { kind: 'add-environment' }
-  | { kind: 'adopt'; environmentId: string; containerName: string }
-  | { kind: 'detail'; resourceId: string; environmentId: string }
-  | { kind: 'edit-resource'; resourceId: string; environmentId: string };
-
 interface EnvironmentsState {
   projects: ProjectSummary[];
   servers: ServerView[];
@@ -20,7 +11,6 @@ interface EnvironmentsState {
   graph: InventoryGraph | null;
   loaded: boolean;
   error: string | null;
-  dialog: EnvironmentsDialog;
   discoveryJobId: string | null;
   load(): Promise<void>;
   select(projectId: string): Promise<void>;
@@ -28,11 +18,9 @@ interface EnvironmentsState {
   /** Runs a change; on success reloads the graph and returns null, else returns the error message. */
   change(action: () => Promise<{ ok: true } | { ok: false; error: { message: string } }>): Promise<string | null>;
   discover(): Promise<void>;
-  open(dialog: EnvironmentsDialog): void;
-  close(): void;
 }
 
-/** Projects, the selected project's graph, and the page's dialog. */
+/** Projects and the selected project's graph. */
 export const useEnvironments = create<EnvironmentsState>((set, get) => ({
   projects: [],
   servers: [],
@@ -40,7 +28,6 @@ export const useEnvironments = create<EnvironmentsState>((set, get) => ({
   graph: null,
   loaded: false,
   error: null,
-  dialog: { kind: 'none' },
   discoveryJobId: null,
   async load() {
     const [projects, servers] = await Promise.all([invoke('projects:list', {}), invoke('servers:list', {})]);
@@ -75,8 +62,6 @@ export const useEnvironments = create<EnvironmentsState>((set, get) => ({
     if (result.ok) set({ discoveryJobId: result.value.jobId, error: null });
     else set({ error: result.error.message });
   },
-  open: (dialog) => set({ dialog }),
-  close: () => set({ dialog: { kind: 'none' } }),
 }));
 
 /** Loads projects and servers when the page is shown. */

@@ -4,11 +4,11 @@ import { migrationStatus } from '@shared/migration/status';
 import { EmptyState } from '../../components/EmptyState';
 import { invoke } from '../../lib/api';
 import { MigrationList } from '../migrations/MigrationList';
-import { MigrationOverlays } from '../migrations/MigrationOverlays';
 import { statusLabels } from '../migrations/migration-format';
 import { useHistory } from './store';
 import { ResourceTimeline } from './ResourceTimeline';
 import './history.css';
+import { ErrorBanner } from '../../components/ErrorBanner';
 
 /** The History section: every migration, filterable, and a resource's spec timeline with diffs and restore. */
 export function HistoryPage() {
@@ -92,7 +92,7 @@ export function HistoryPage() {
               </select>
             </label>
           </div>
-          {error ? <p role="alert" className="banner error">{error}</p> : null}
+          <ErrorBanner message={error} />
           {loaded && migrations.length === 0 ? <p className="muted">No migration matches these filters.</p> : <MigrationList migrations={migrations} label="Migration history" />}
           <h2>Spec timeline</h2>
           {projectGraph && filters.resourceId && filters.environmentId ? (
@@ -107,7 +107,6 @@ export function HistoryPage() {
           )}
         </>
       )}
-      <MigrationOverlays />
     </section>
   );
 }

@@ -6,6 +6,9 @@ import { formatTime } from '../migrations/migration-format';
 import { SecretsNote } from '../migrations/PlanReview';
 import { SpecDiff } from '../migrations/SpecDiff';
 import { useMigrations } from '../migrations/store';
+import { ErrorBanner } from '../../components/ErrorBanner';
+import { FACTORY_RUN_DEFAULTS } from '@shared/settings/settings-view';
+import { useRunDefaults } from '../settings/store';
 
 const eventLabels: Record<string, string> = { adopted: 'Adopted', migrated: 'Migrated', rolled_back: 'Rolled back', accepted_drift: 'Accepted drift' };
 
@@ -46,17 +49,18 @@ export function ResourceTimeline({ resourceId, environmentId, title }: { resourc
     else setError(result.error.message);
   }
 
+  const runDefaults = useRunDefaults();
   async function restore(entry: HistoryEntry) {
     if (!entry.restoreFrom) return;
     setBusy(true);
-    const result = await invoke('migrations:restore', { ...entry.restoreFrom, options: { waitForReady: true, healthTimeoutSec: 300 } });
+    const result = await invoke('migrations:restore', { ...entry.restoreFrom, options: { waitForReady: true, ...(runDefaults ?? FACTORY_RUN_DEFAULTS) } });
     setBusy(false);
     setRestoring(null);
     if (result.ok) openMigration(result.value.migrationId);
     else setError(result.error.message);
   }
 
-  if (!entries) return error ? <p role="alert" className="banner error">{error}</p> : <p className="muted">Loading the timeline…</p>;
+  if (!entries) return error ? <ErrorBanner message={error} /> : <p className="muted">Loading the timeline…</p>;
   if (entries.length === 0) return <p className="muted">Gantry has recorded nothing for {title} yet: adopt it or migrate it there first.</p>;
   return (
     <div className="timeline" data-testid="timeline" aria-label={`Timeline of ${title}`}>
@@ -97,7 +101,7 @@ export function ResourceTimeline({ resourceId, environmentId, title }: { resourc
         </button>
         <span className="muted">{picked.length === 2 ? 'Older on the left.' : 'Pick two entries to compare.'}</span>
       </div>
-      {error ? <p role="alert" className="banner error">{error}</p> : null}
+      <ErrorBanner message={error} />
       {diff ? (
         <div className="timeline-diff">
           <p>

@@ -1,15 +1,16 @@
 import { useMemo, useState, type KeyboardEvent } from 'react';
 import type { Precheck } from '@shared/migration/prechecks';
 import type { RequestOf, ResponseOf } from '@shared/ipc/contract';
+import type { RunDefaults } from '@shared/settings/settings-view';
 import { Dialog, DialogFooter } from '../../components/Dialog';
 import { invoke } from '../../lib/api';
-import type { MigrateWizardStart } from './dialogs';
-import { useMigrationDialogs } from './dialogs';
+import { useDialogs, type MigrateWizardStart } from '../shell/dialogs';
 import { useMigrations } from './store';
 import { useWizardData } from './use-wizard-data';
 import { canContinue, movableResources, nextEnvironment, stepsFor, wizardStepTitles } from './wizard-model';
 import { OptionsStep, PrechecksStep, ResourcesStep, ReviewStep, SourceStep, ConfirmStep } from './WizardSteps';
 import { PlanReview } from './PlanReview';
+import { ErrorBanner } from '../../components/ErrorBanner';
 
 type PlanView = ResponseOf<'migrations:plan'>;
 
@@ -18,8 +19,8 @@ type PlanView = ResponseOf<'migrations:plan'>;
  * confirm. Enter moves on, Alt+Left goes back, Escape closes; a blocking pre-check stops it and says why. "Dry run"
  * shows the whole plan without applying anything.
  */
-export function MigrateWizard({ start }: { start: MigrateWizardStart }) {
-  const close = useMigrationDialogs((state) => state.close);
+export function MigrateWizard({ start, defaults }: { start: MigrateWizardStart; defaults: RunDefaults }) {
+  const close = useDialogs((state) => state.close);
   const openMigration = useMigrations((state) => state.openMigration);
   const sourcePreset = Boolean(start.projectId && start.sourceEnvironmentId);
   const steps = stepsFor(sourcePreset);
@@ -34,8 +35,8 @@ export function MigrateWizard({ start }: { start: MigrateWizardStart }) {
   const [planning, setPlanning] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [waitForReady, setWaitForReady] = useState(true);
-  const [healthTimeoutSec, setHealthTimeout] = useState(300);
-  const [httpCheckPath, setHttpCheckPath] = useState('');
+  const [healthTimeoutSec, setHealthTimeout] = useState(defaults.healthTimeoutSec);
+  const [httpCheckPath, setHttpCheckPath] = useState(defaults.httpCheckPath ?? '');
   const [stepIndex, setStepIndex] = useState(0);
   const [dryRun, setDryRun] = useState(false);
   const [starting, setStarting] = useState(false);
@@ -169,9 +170,9 @@ export function MigrateWizard({ start }: { start: MigrateWizardStart }) {
             </li>
           ))}
         </ol>
-        {dataError ? <p role="alert" className="banner error">{dataError}</p> : null}
+        <ErrorBanner message={dataError} />
         <div className="wizard-body">{body}</div>
-        {error ? <p role="alert" className="banner error">{error}</p> : null}
+        <ErrorBanner message={error} />
       </div>
       <DialogFooter status={!dryRun && !gate.ok ? <span data-testid="wizard-blocked">{gate.reason}</span> : null}>
         {dryRun ? (

@@ -7,6 +7,9 @@ import { useJobs } from '../jobs/store';
 import { formatDuration, formatTime, statusLabels, statusTone, stepDuration } from './migration-format';
 import { useMigrations } from './store';
 import { useMigrationDetail } from './use-migration-detail';
+import { ErrorBanner } from '../../components/ErrorBanner';
+import { FACTORY_RUN_DEFAULTS } from '@shared/settings/settings-view';
+import { useRunDefaults } from '../settings/store';
 
 const modeLabels = { clone: 'New (clone)', promote: 'Update (promote)', restore: 'Restore' } as const;
 
@@ -19,6 +22,7 @@ export function MigrationDetailView({ migrationId }: { migrationId: string }) {
   const [actionError, setActionError] = useState<string | null>(null);
   const [confirmRollback, setConfirmRollback] = useState(false);
   const [busy, setBusy] = useState(false);
+  const runDefaults = useRunDefaults();
   const now = useNow(detail ? !isTerminalStatus(detail.migration.status) : false);
 
   if (!detail) {
@@ -26,7 +30,7 @@ export function MigrationDetailView({ migrationId }: { migrationId: string }) {
       <section className="page" aria-labelledby="migration-title">
         <BackLink onBack={closeMigration} />
         <h1 id="migration-title">Migration</h1>
-        {error ? <p role="alert" className="banner error">{error}</p> : <p className="muted">Loading…</p>}
+        {error ? <ErrorBanner message={error} /> : <p className="muted">Loading…</p>}
       </section>
     );
   }
@@ -50,7 +54,7 @@ export function MigrationDetailView({ migrationId }: { migrationId: string }) {
   async function rollBack() {
     setBusy(true);
     setActionError(null);
-    const result = await invoke('migrations:rollback', { migrationId, options: { waitForReady: true, healthTimeoutSec: 300 } });
+    const result = await invoke('migrations:rollback', { migrationId, options: { waitForReady: true, ...(runDefaults ?? FACTORY_RUN_DEFAULTS) } });
     setBusy(false);
     setConfirmRollback(false);
     if (result.ok) openMigration(result.value.migrationId);
@@ -104,7 +108,7 @@ export function MigrationDetailView({ migrationId }: { migrationId: string }) {
           .
         </p>
       ) : null}
-      {actionError ? <p role="alert" className="banner error">{actionError}</p> : null}
+      <ErrorBanner message={actionError} />
 
       <div className="progress-block" data-testid="migration-progress" data-percent={percent}>
         <progress max={100} value={percent} aria-label="Migration progress" />

@@ -1,36 +1,23 @@
-import { useEffect, useState } from 'react';
-import { create } from 'zustand';
+import { useRunDefaults } from '../settings/store';
+import { useDialogs } from '../shell/dialogs';
 import { MigrateWizard } from './MigrateWizard';
-import { useMigrationDialogs } from './dialogs';
 import { useMigrations, useMigrationsLive } from './store';
 import { useToasts } from './toasts';
 import './migrations.css';
 
-const useOverlayHosts = create<{ ids: number[] }>(() => ({ ids: [] }));
-let nextHostId = 1;
-
 /**
- * What the migrations feature shows over any page: the open dialog (the migrate wizard, opened by
- * `openMigrateWizard` from anywhere) and the toasts that tell when a migration ended. Safe to
- * mount in several places (the shell and the sections): only the first mounted one shows.
+ * What the migrations feature shows over any page: the migrate wizard (opened by
+ * `openMigrateWizard` from anywhere) and the toasts that tell when a migration ended. The shell
+ * mounts it once, for the life of the app.
  */
 export function MigrationOverlays() {
-  const [id] = useState(() => nextHostId++);
-  useEffect(() => {
-    useOverlayHosts.setState((state) => ({ ids: [...state.ids, id] }));
-    return () => useOverlayHosts.setState((state) => ({ ids: state.ids.filter((each) => each !== id) }));
-  }, [id]);
-  const primary = useOverlayHosts((state) => state.ids[0] === id);
-  return primary ? <OverlayContent /> : null;
-}
-
-function OverlayContent() {
   useMigrationsLive();
-  const dialog = useMigrationDialogs((state) => state.dialog);
+  const dialog = useDialogs((state) => state.dialog);
+  const defaults = useRunDefaults();
   const { projectId, sourceEnvironmentId, resourceIds } = dialog.kind === 'migrate' ? dialog : {};
   return (
     <>
-      {dialog.kind === 'migrate' ? <MigrateWizard key={`${projectId}:${sourceEnvironmentId}`} start={{ projectId, sourceEnvironmentId, resourceIds }} /> : null}
+      {dialog.kind === 'migrate' && defaults ? <MigrateWizard key={`${projectId}:${sourceEnvironmentId}`} start={{ projectId, sourceEnvironmentId, resourceIds }} defaults={defaults} /> : null}
       <Toasts />
     </>
   );

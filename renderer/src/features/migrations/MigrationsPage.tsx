@@ -1,9 +1,9 @@
 import { useEffect } from 'react';
 import { EmptyState } from '../../components/EmptyState';
+import { ErrorBanner } from '../../components/ErrorBanner';
 import { MigrationDetailView } from './MigrationDetailView';
 import { MigrationList } from './MigrationList';
-import { MigrationOverlays } from './MigrationOverlays';
-import { openMigrateWizard } from './dialogs';
+import { openMigrateWizard } from '../shell/dialogs';
 import { useMigrations } from './store';
 
 /** The Migrations section: recent migrations and "New migration", or one migration's detail (`#/migrations/<id>`). */
@@ -13,13 +13,7 @@ export function MigrationsPage() {
 
   useEffect(() => syncFromHash(), [syncFromHash]);
 
-  return (
-    <>
-      {openId ? <MigrationDetailView key={openId} migrationId={openId} /> : <MigrationListPage />}
-      {/* Until the shell mounts the overlays app-wide, this section hosts the wizard and the toasts. */}
-      <MigrationOverlays />
-    </>
-  );
+  return openId ? <MigrationDetailView key={openId} migrationId={openId} /> : <MigrationListPage />;
 }
 
 function MigrationListPage() {
@@ -34,7 +28,7 @@ function MigrationListPage() {
           New migration
         </button>
       </div>
-      {error ? <p role="alert" className="banner error">{error}</p> : null}
+      <ErrorBanner message={error} />
       {loaded && migrations.length === 0 ? (
         <EmptyState title="No migrations yet">
           <p>A migration clones a resource into the next environment of its chain, or promotes a newer version into it — with pre-checks, a diff to review, and a rollback afterwards. Start one with “New migration” (or from the environment graph) once a project has environments bound to servers and resources adopted in them.</p>

@@ -10,6 +10,7 @@ export const statusLabels: Record<MigrationStatus, string> = {
   pending_approval: 'Waiting for approval',
   approved: 'Approved',
   rejected: 'Rejected',
+  expired: 'Expired',
   running: 'Running',
   completed: 'Completed',
   completed_with_warning: 'Completed with a warning',
@@ -30,6 +31,7 @@ export function statusTone(status: MigrationStatus): 'ok' | 'bad' | 'busy' | 'wa
     case 'failed':
     case 'interrupted':
     case 'rejected':
+    case 'expired':
       return 'bad';
     case 'running':
     case 'pending':

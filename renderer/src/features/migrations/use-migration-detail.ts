@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Result } from '@shared/ipc/result';
 import type { MigrationDetail } from '@shared/migration/views';
 import { invoke, on } from '../../lib/api';
+import { useJobs } from '../jobs/store';
 
 /**
  * One migration as the engine knows it (`migrations:get`), re-read whenever its status changes or
@@ -37,8 +38,10 @@ export function useMigrationDetail(migrationId: string): { detail: MigrationDeta
     const offChanged = on('migrations:changed', ({ migration }) => {
       if (migration.id === migrationId) soon();
     });
-    const offJob = on('job:event', (event) => {
-      if (event.jobId === jobId.current) soon();
+    // The jobs store is the one subscriber of `job:event`; follow this migration's job through it.
+    const offJob = useJobs.subscribe((state, previous) => {
+      const id = jobId.current;
+      if (id && state.jobs[id] !== previous.jobs[id]) soon();
     });
     return () => {
       live = false;

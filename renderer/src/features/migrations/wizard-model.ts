@@ -8,7 +8,7 @@ import type { MigrationPlan } from '@shared/migration/plan';
 import type { Precheck } from '@shared/migration/prechecks';
 
 /** The wizard's steps, in order; `source` is skipped when the opener already chose it. */
-export const wizardSteps = ['source', 'resources', 'prechecks', 'review', 'options', 'confirm'] as const;
+const wizardSteps = ['source', 'resources', 'prechecks', 'review', 'options', 'confirm'] as const;
 /** One step of the wizard. */
 export type WizardStep = (typeof wizardSteps)[number];
 
@@ -100,17 +100,17 @@ export function canContinue(step: WizardStep, state: { projectId: string | null;
 }
 
 /** True when `path` is empty (no HTTP check) or a path the engine accepts. */
-export function validHttpPath(path: string): boolean {
+function validHttpPath(path: string): boolean {
   return path === '' || (path.length <= 200 && /^\/[\x21-\x7e]*$/.test(path));
 }
 
 /** True when `seconds` is a health timeout the engine accepts. */
-export function validTimeout(seconds: number): boolean {
+function validTimeout(seconds: number): boolean {
   return Number.isInteger(seconds) && seconds >= 5 && seconds <= 3600;
 }
 
 /** How an attribute change is coloured: added (green), removed (red) or changed (yellow). */
-export type ChangeTone = 'added' | 'removed' | 'changed';
+type ChangeTone = 'added' | 'removed' | 'changed';
 
 /** The tone of an attribute change from which sides hold a value. */
 export function changeTone(change: { before: string | null; after: string | null }): ChangeTone {

@@ -3,11 +3,13 @@ import type { HostKeyCheck } from '@shared/servers/server-schemas';
 import { Dialog, DialogFooter } from '../../components/Dialog';
 import { invoke } from '../../lib/api';
 import { useServers } from './store';
+import { ErrorBanner } from '../../components/ErrorBanner';
+import { useDialogs } from '../shell/dialogs';
 
 /** The deliberate way to replace a pinned host key: shows old and new fingerprints and needs an explicit confirmation. */
 export function RepinHostKeyDialog({ serverId }: { serverId: string }) {
   const server = useServers((state) => state.servers.find((s) => s.id === serverId));
-  const close = useServers((state) => state.close);
+  const close = useDialogs((state) => state.close);
   const [check, setCheck] = useState<HostKeyCheck | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [confirmed, setConfirmed] = useState(false);
@@ -56,11 +58,7 @@ export function RepinHostKeyDialog({ serverId }: { serverId: string }) {
           <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} />I verified the new fingerprint with the server’s administrator.
         </label>
       ) : null}
-      {error ? (
-        <p role="alert" className="banner error">
-          {error}
-        </p>
-      ) : null}
+      <ErrorBanner message={error} />
       <DialogFooter>
         <button type="button" className="secondary" onClick={close}>
           Cancel

@@ -7,6 +7,8 @@ import { jumpHostsFor } from './jump-hosts';
 import { ConnectionTestSteps } from './ConnectionTestSteps';
 import { HostKeyConfirmDialog } from './HostKeyConfirmDialog';
 import { useServers } from './store';
+import { ErrorBanner } from '../../components/ErrorBanner';
+import { useDialogs } from '../shell/dialogs';
 
 type TestResult = ResponseOf<'servers:test'>;
 
@@ -27,7 +29,7 @@ interface FormState {
 /** Add or edit a server, with "Test connection" and first-contact host-key confirmation. */
 export function ServerDialog({ serverId, prefill }: { serverId: string | null; prefill?: SshConfigHost }) {
   const servers = useServers((state) => state.servers);
-  const close = useServers((state) => state.close);
+  const close = useDialogs((state) => state.close);
   const existing = servers.find((s) => s.id === serverId) ?? null;
   const [form, setForm] = useState<FormState>(() => initialForm(existing, prefill, servers));
   const [test, setTest] = useState<TestResult | null>(null);
@@ -162,11 +164,7 @@ export function ServerDialog({ serverId, prefill }: { serverId: string | null; p
           The server presents a different host key than the one pinned. Gantry will not connect. If the change is expected, close this dialog and use “Re-pin host key”.
         </p>
       ) : null}
-      {error ? (
-        <p role="alert" className="banner error">
-          {error}
-        </p>
-      ) : null}
+      <ErrorBanner message={error} />
       <DialogFooter status={busy === 'test' ? 'Testing…' : busy === 'save' ? 'Saving…' : null}>
         <button type="button" className="secondary" onClick={close}>
           Cancel

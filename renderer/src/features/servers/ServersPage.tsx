@@ -10,6 +10,8 @@ import { RepinHostKeyDialog } from './RepinHostKeyDialog';
 import { ServerDialog } from './ServerDialog';
 import { useServers, useServersLive } from './store';
 import './servers.css';
+import { ErrorBanner } from '../../components/ErrorBanner';
+import { useDialogs } from '../shell/dialogs';
 
 const AUTH_LABELS: Record<ServerView['authMethod'], string> = {
   'key-file': 'key file',
@@ -24,8 +26,8 @@ export function ServersPage() {
   const servers = useServers((state) => state.servers);
   const loaded = useServers((state) => state.loaded);
   const error = useServers((state) => state.error);
-  const dialog = useServers((state) => state.dialog);
-  const open = useServers((state) => state.open);
+  const dialog = useDialogs((state) => state.dialog);
+  const open = useDialogs((state) => state.open);
 
   return (
     <section className="page" aria-labelledby="servers-title" data-servers-loaded={loaded ? 'true' : 'false'}>
@@ -40,7 +42,7 @@ export function ServersPage() {
           </button>
         </div>
       </div>
-      {error ? <p role="alert" className="banner error">{error}</p> : null}
+      <ErrorBanner message={error} />
       {loaded && servers.length === 0 ? (
         <EmptyState title="No servers yet">
           <p>Gantry reaches your Docker hosts over SSH. Add your first server (host, user and key or password; secrets go to the OS keychain, never to disk) to get started.</p>
@@ -61,7 +63,7 @@ export function ServersPage() {
 }
 
 function ServerRow({ server, servers }: { server: ServerView; servers: ServerView[] }) {
-  const open = useServers((state) => state.open);
+  const open = useDialogs((state) => state.open);
   const [probeJobId, setProbeJobId] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const probeJob = useJobs((state) => (probeJobId ? state.jobs[probeJobId] : undefined));
@@ -113,13 +115,9 @@ function ServerRow({ server, servers }: { server: ServerView; servers: ServerVie
           <span className="warn-text">No host key pinned yet: test the connection to confirm it, or import it from known_hosts.</span>
         )}
       </div>
-      {server.connection.state === 'failed' && server.connection.message ? (
-        <p role="alert" className="banner error" data-testid="connection-error">
-          {server.connection.message}
-        </p>
-      ) : null}
-      {probeJob?.state === 'failed' && probeJob.error !== server.connection.message ? <p className="banner error">Probe failed: {probeJob.error}</p> : null}
-      {actionError ? <p role="alert" className="banner error">{actionError}</p> : null}
+      <ErrorBanner message={server.connection.state === 'failed' ? server.connection.message : null} testId="connection-error" />
+      <ErrorBanner message={probeJob?.state === 'failed' && probeJob.error !== server.connection.message ? probeJob.error : null} prefix="Probe failed" />
+      <ErrorBanner message={actionError} />
       {server.probe ? <ProbeSummary probe={server.probe} /> : null}
       <div className="row server-actions">
         <button type="button" onClick={() => void probe()} disabled={probing || !server.hostKeyFingerprint}>

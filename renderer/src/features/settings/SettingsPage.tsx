@@ -1,70 +1,100 @@
-import { useState } from 'react';
-import { invoke } from '../../lib/api';
-import { useJobs } from '../jobs/store';
-import { useAppInfo } from './store';
+import { useEffect, useState } from 'react';
+import { HEALTH_TIMEOUT_BOUNDS, httpCheckPath as httpCheckPathSchema, type RunDefaults } from '@shared/settings/settings-view';
+import { ErrorBanner } from '../../components/ErrorBanner';
+import { useAppInfo, useSettings } from './store';
 
-/** Settings: what this Gantry is and where it keeps its data, plus a check that long work reports back. */
+/** Settings: the defaults every run starts with, whether secrets can be kept, and where the data lives. */
 export function SettingsPage() {
   const info = useAppInfo((state) => state.info);
-  const [jobId, setJobId] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const job = useJobs((state) => (jobId ? state.jobs[jobId] : undefined));
-
-  async function runSelfTest() {
-    setError(null);
-    const result = await invoke('jobs:selftest', { steps: 10, stepMs: 300 });
-    if (result.ok) setJobId(result.value.jobId);
-    else setError(result.error.message);
-  }
-
-  async function cancel() {
-    if (!jobId) return;
-    const result = await invoke('jobs:cancel', { jobId });
-    if (!result.ok) setError(result.error.message);
-  }
+  const view = useSettings((state) => state.view);
+  const error = useSettings((state) => state.error);
+  const load = useSettings((state) => state.load);
+  useEffect(() => {
+    void load();
+  }, [load]);
 
   return (
-    <section className="page" aria-labelledby="settings-title">
+    <section className="page" aria-labelledby="settings-title" data-settings-loaded={view ? 'true' : 'false'}>
       <h1 id="settings-title">Settings</h1>
-      <h2>About this Gantry</h2>
-      {info ? (
+      <ErrorBanner message={error} />
+      <h2>Run defaults</h2>
+      {view ? <RunDefaultsForm defaults={view.defaults} /> : <p>Loading…</p>}
+      <h2>Keychain</h2>
+      {view ? (
+        <p className={view.keychain.usable ? 'banner ok' : 'banner warning'} data-testid="keychain-status" data-usable={view.keychain.usable ? 'true' : 'false'}>
+          <strong>{view.keychain.usable ? 'Usable. ' : 'Not usable. '}</strong>
+          {view.keychain.message}
+        </p>
+      ) : null}
+      <h2>Data</h2>
+      {view && info ? (
         <dl className="facts" data-testid="app-info">
+          <dt>Data folder</dt>
+          <dd data-testid="app-data-dir">{view.dataDir}</dd>
+          <dt>Database</dt>
+          <dd>
+            {view.databaseFile} (schema version {info.schemaVersion})
+          </dd>
+          <dt>Log file</dt>
+          <dd>{view.logFile}</dd>
           <dt>Version</dt>
           <dd data-testid="app-version">{info.version}</dd>
           <dt>Connected through</dt>
           <dd data-testid="app-bridge">{info.bridge === 'browser' ? 'browser mode (loopback WebSocket)' : 'Electron IPC'}</dd>
-          <dt>Data folder</dt>
-          <dd data-testid="app-data-dir">{info.dataDir}</dd>
-          <dt>Database schema</dt>
-          <dd>version {info.schemaVersion}</dd>
           <dt>Engine</dt>
           <dd>
             Node {info.nodeVersion} on {info.platform}
           </dd>
         </dl>
-      ) : (
-        <p>Loading…</p>
-      )}
-      <h2>Engine self-test</h2>
-      <p>Runs a short background job so you can see progress reporting and cancellation work.</p>
-      <div className="row">
-        <button type="button" onClick={() => void runSelfTest()} disabled={job?.state === 'running'}>
-          Run self-test
-        </button>
-        <button type="button" className="secondary" onClick={() => void cancel()} disabled={job?.state !== 'running'}>
-          Cancel
-        </button>
-      </div>
-      {error ? <p role="alert" className="banner error">{error}</p> : null}
-      {job ? (
-        <div className="job" data-testid="selftest-job" data-state={job.state}>
-          <progress max={100} value={job.percent} aria-label="Self-test progress" />
-          <span>
-            {job.state === 'running' ? `${Math.round(job.percent)}% · ${job.currentStep ?? ''}` : job.state}
-            {job.error ? ` — ${job.error}` : ''}
-          </span>
-        </div>
       ) : null}
     </section>
+  );
+}
+
+function RunDefaultsForm({ defaults }: { defaults: RunDefaults }) {
+  const saveDefaults = useSettings((state) => state.saveDefaults);
+  const [timeout, setTimeoutValue] = useState(String(defaults.healthTimeoutSec));
+  const [path, setPath] = useState(defaults.httpCheckPath ?? '');
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+  const seconds = Number(timeout);
+  const timeoutProblem = Number.isInteger(seconds) && seconds >= HEALTH_TIMEOUT_BOUNDS.min && seconds <= HEALTH_TIMEOUT_BOUNDS.max ? null : `The health timeout is a whole number of seconds between ${HEALTH_TIMEOUT_BOUNDS.min} and ${HEALTH_TIMEOUT_BOUNDS.max}.`;
+  const pathCheck = path ? httpCheckPathSchema.safeParse(path) : null;
+  const pathProblem = pathCheck && !pathCheck.success ? (pathCheck.error.issues[0]?.message ?? 'Not a path.') : null;
+  const problem = timeoutProblem ?? pathProblem;
+
+  async function save(event: React.FormEvent) {
+    event.preventDefault();
+    if (problem) return;
+    setSaved(false);
+    const failure = await saveDefaults({ healthTimeoutSec: seconds, httpCheckPath: path || null });
+    setError(failure);
+    setSaved(!failure);
+  }
+
+  return (
+    <form className="form-grid" onSubmit={(event) => void save(event)} aria-label="Run defaults">
+      <label htmlFor="settings-timeout">Default health timeout (s)</label>
+      <input id="settings-timeout" inputMode="numeric" value={timeout} onChange={(event) => (setTimeoutValue(event.target.value.trim()), setSaved(false))} aria-invalid={timeoutProblem ? true : undefined} />
+      <span className="field-hint">How long a migration, rollback or restore waits per resource for it to be ready. The migrate wizard starts with this value.</span>
+      <label htmlFor="settings-http">Default HTTP check path</label>
+      <input id="settings-http" value={path} onChange={(event) => (setPath(event.target.value.trim()), setSaved(false))} placeholder="/health (optional)" aria-invalid={pathProblem ? true : undefined} />
+      <span className="field-hint">Asked on the server for a resource without a Docker health check that publishes a port. Empty: no HTTP check.</span>
+      <span />
+      <div className="row">
+        <button type="submit" disabled={Boolean(problem)}>
+          Save defaults
+        </button>
+        {saved ? (
+          <span role="status" data-testid="defaults-saved">
+            Saved.
+          </span>
+        ) : null}
+      </div>
+      <span />
+      <div>
+        <ErrorBanner message={problem ?? error} inline />
+      </div>
+    </form>
   );
 }

@@ -8,6 +8,7 @@ import { HistoryPage } from '../history/HistoryPage';
 import { ServersPage } from '../servers/ServersPage';
 import { SettingsPage } from '../settings/SettingsPage';
 import { MigrationOverlays } from '../migrations/MigrationOverlays';
+import { ErrorBanner } from '../../components/ErrorBanner';
 
 const pages: Record<SectionId, () => React.JSX.Element> = {
   environments: EnvironmentsPage,
@@ -55,11 +56,7 @@ export function App() {
         </div>
       </nav>
       <main className="content">
-        {infoError ? (
-          <div role="alert" className="banner error">
-            {infoError}
-          </div>
-        ) : null}
+        <ErrorBanner message={infoError} />
         <Page />
       </main>
       <MigrationOverlays />
