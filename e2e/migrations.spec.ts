@@ -12,6 +12,7 @@ import type { LabDetails } from '../lab/lab-client';
 import { connectEngine, type EngineClient } from './engine-client';
 import { test, expect, openApp } from './fixtures';
 import { HistoryPage } from './pages/history';
+import { EnvironmentsPage } from './pages/environments';
 import { MigrationsPage } from './pages/migrations';
 
 const SERVERS = ['dev', 'uat', 'prod'] as const;
@@ -197,11 +198,20 @@ test('clone dev → uat through the wizard, find it in history, promote v2, roll
     await expect(migrations.blockedReason()).toContainText('between 5 and 3600');
     await page.getByLabel('Health timeout (s)').fill('120');
     await shot(page, 'wizard-4-options');
+    // Esc past the first step asks before it throws the wizard away; "Keep going" keeps everything.
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('confirm-close')).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Keep going' })).toBeFocused();
+    await page.getByRole('button', { name: 'Keep going' }).click();
+    await migrations.atStep('options');
+    await expect(page.getByLabel('Health timeout (s)')).toHaveValue('120');
     await migrations.continue();
     await migrations.atStep('confirm');
     await expect(migrations.wizard()).toContainText('web (new)');
+    await expect(page.getByTestId('production-confirm')).toHaveCount(0);
     await shot(page, 'wizard-5-confirm');
-    await migrations.wizard().focus();
+    // Focus moved to the step (not left on the button): Enter from there starts the migration.
+    await expect(migrations.mainButton()).not.toBeFocused();
     await page.keyboard.press('Enter');
 
     await migrations.detailStatus('running', 30_000);
@@ -222,6 +232,45 @@ test('clone dev → uat through the wizard, find it in history, promote v2, roll
     await page.reload();
     await migrations.detailStatus('completed', 15_000);
     await expect(page.getByTestId('migration-steps').locator('tr[data-status="done"]').first()).toBeVisible();
+  });
+
+  const environments = new EnvironmentsPage(page);
+  await test.step('the graph shows the clone in uat without a manual discovery', async () => {
+    await environments.open();
+    await page.getByLabel('Project').selectOption({ label: PROJECT });
+    const uatWeb = environments.cell('web', 'uat');
+    await expect(uatWeb).toContainText(`uat-${TAG}-web`, { timeout: 60_000 });
+    await expect(uatWeb).toHaveAttribute('data-stale', 'false');
+    await expect(uatWeb).not.toContainText('absent');
+    await shot(page, 'graph-after-migration');
+  });
+
+  await test.step('into production, Confirm names the environment and starts only once its name is typed; Esc then asks', async () => {
+    await migrations.open();
+    await migrations.startNew(PROJECT, 'uat');
+    for (const name of ['web', 'db']) await migrations.resource(name).getByRole('checkbox').check();
+    await migrations.continue();
+    await migrations.prechecksShown();
+    for (const step of ['review', 'options', 'confirm'] as const) {
+      await migrations.continue();
+      await migrations.atStep(step);
+    }
+    const confirm = page.getByTestId('production-confirm');
+    await expect(confirm).toContainText('This changes production: production');
+    await expect(migrations.mainButton()).toBeDisabled();
+    await expect(migrations.blockedReason()).toHaveText('Type production to start a migration into production.');
+    const typed = page.getByLabel('Type production to confirm');
+    await expect(typed).toBeFocused();
+    await typed.fill('prod');
+    await page.keyboard.press('Enter');
+    await migrations.atStep('confirm');
+    await typed.fill('production');
+    await expect(migrations.mainButton()).toBeEnabled();
+    await shot(page, 'wizard-5-confirm-production');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Close the wizard' }).click();
+    await expect(migrations.wizard()).toHaveCount(0);
+    expect(onServer('prod', `docker ps -a --format '{{.Names}}' | grep ${TAG} || true`)).toBe('');
   });
 
   const history = new HistoryPage(page);
@@ -284,6 +333,13 @@ test('clone dev → uat through the wizard, find it in history, promote v2, roll
     await expect(page.getByRole('heading', { level: 1, name: 'Rollback of uat' })).toBeVisible();
     await migrations.detailStatus(/^completed/);
     expect(onServer('uat', `docker inspect --format '{{.Config.Image}}' uat-${TAG}-web`)).toBe('gantry-lab/webapp:1');
+  });
+
+  await test.step('the graph follows the rollback without a manual discovery', async () => {
+    await environments.open();
+    await page.getByLabel('Project').selectOption({ label: PROJECT });
+    await expect(environments.cell('web', 'uat')).toContainText('gantry-lab/webapp:1', { timeout: 60_000 });
+    await expect(environments.cell('web', 'uat')).toHaveAttribute('data-stale', 'false');
   });
 
   await test.step('a second migration waits (pending) behind a running one and is cancelled at once; the running one is cancelled mid-run; uat keeps v1', async () => {

@@ -36,6 +36,11 @@ export class EnvironmentsPage {
     return this.page.getByRole('columnheader', { name, exact: true });
   }
 
+  /** The graph cell of one resource in one environment. */
+  cell(resource: string, environment: string): Locator {
+    return this.page.getByRole('row', { name: resource, exact: true }).locator(`[data-testid="inventory-cell"][data-environment="${environment}"]`);
+  }
+
   /** The error banner of the page. */
   error(): Locator {
     return this.page.getByTestId('environments-error');

@@ -2,11 +2,13 @@ import { useMemo, useState } from 'react';
 import type { EnvironmentView, GraphCell, InventoryGraph, ResourceView } from '@shared/inventory/model';
 import { resourceKind } from '@shared/spec/resource-spec';
 import { invoke } from '../../lib/api';
+import { useJobs } from '../jobs/store';
 import { openMigrateWizard } from '../shell/dialogs';
 import { filterResources, linkedNames, noFilter, tagsOf, type GraphFilter } from './graph-filter';
 import { StatusBadge } from './StatusBadge';
-import { useEnvironments } from './store';
+import { useMigrations } from '../migrations/store';
 import { useDialogs } from '../shell/dialogs';
+import { lastRunEnds, useEnvironments } from './store';
 
 /** The chain as columns (dev → uat → production) and each resource as a row, with its status per environment. */
 export function EnvironmentGraph({ graph }: { graph: InventoryGraph }) {
@@ -15,6 +17,8 @@ export function EnvironmentGraph({ graph }: { graph: InventoryGraph }) {
   const cellOf = (resourceId: string, environmentId: string) => cells.get(`${resourceId}/${environmentId}`);
   const [filter, setFilter] = useState<GraphFilter>(noFilter);
   const shown = filterResources(graph.resources, filter);
+  const migrations = useMigrations((state) => state.migrations);
+  const staleSince = useMemo(() => staleEnvironments(graph, lastRunEnds(migrations)), [graph, migrations]);
   return (
     <>
     <GraphFilters resources={graph.resources} filter={filter} onChange={setFilter} shown={shown.length} />
@@ -24,7 +28,7 @@ export function EnvironmentGraph({ graph }: { graph: InventoryGraph }) {
           Resources
         </div>
         {graph.environments.map((environment, index) => (
-          <EnvironmentHead key={environment.id} environment={environment} graph={graph} index={index} />
+          <EnvironmentHead key={environment.id} environment={environment} graph={graph} index={index} staleSince={staleSince.get(environment.id) ?? null} />
         ))}
       </div>
       {shown.map((resource) => (
@@ -45,6 +49,7 @@ export function EnvironmentGraph({ graph }: { graph: InventoryGraph }) {
               environment={environment}
               resource={resource}
               next={graph.environments[index + 1] ?? null}
+              staleSince={staleSince.get(environment.id) ?? null}
             />
           ))}
         </div>
@@ -59,6 +64,28 @@ export function EnvironmentGraph({ graph }: { graph: InventoryGraph }) {
       </div>
     </div>
     </>
+  );
+}
+
+/** Environments whose last discovery is older than the end of the last run there, with that end. */
+function staleEnvironments(graph: InventoryGraph, runEnds: Map<string, number>): Map<string, number> {
+  const stale = new Map<string, number>();
+  for (const environment of graph.environments) {
+    const runEnd = runEnds.get(environment.id);
+    const seenAt = graph.discovery.find((item) => item.environmentId === environment.id)?.discoveredAt ?? null;
+    if (runEnd !== undefined && seenAt !== null && seenAt < runEnd) stale.set(environment.id, runEnd);
+  }
+  return stale;
+}
+
+/** What a stale cell or column says: when it was seen, that a run ended since, and what happens now. */
+function StaleNote({ staleSince }: { staleSince: number }) {
+  const jobId = useEnvironments((state) => state.discoveryJobId);
+  const rereading = useJobs((state) => (jobId ? state.jobs[jobId]?.state === 'running' : false));
+  return (
+    <div className="stale-note" data-testid="stale-note">
+      Seen before the last run ended ({new Date(staleSince).toLocaleTimeString()}){rereading ? ': re-reading the server…' : ': discover to refresh.'}
+    </div>
   );
 }
 
@@ -114,7 +141,7 @@ function Links({ resource, resources }: { resource: ResourceView; resources: Res
   );
 }
 
-function EnvironmentHead({ environment, graph, index }: { environment: EnvironmentView; graph: InventoryGraph; index: number }) {
+function EnvironmentHead({ environment, graph, index, staleSince }: { environment: EnvironmentView; graph: InventoryGraph; index: number; staleSince: number | null }) {
   const servers = useEnvironments((state) => state.servers);
   const change = useEnvironments((state) => state.change);
   const setError = (error: string | null) => useEnvironments.setState({ error });
@@ -166,6 +193,7 @@ function EnvironmentHead({ environment, graph, index }: { environment: Environme
       ) : discovery?.discoveredAt ? (
         <div className="env-meta">Discovered {new Date(discovery.discoveredAt).toLocaleTimeString()}</div>
       ) : null}
+      {staleSince !== null ? <StaleNote staleSince={staleSince} /> : null}
       <div className="row">
         <button type="button" className="secondary small-button" disabled={index === 0} onClick={() => void move(-1)} aria-label={`Move ${environment.name} earlier`}>
           ←
@@ -178,7 +206,7 @@ function EnvironmentHead({ environment, graph, index }: { environment: Environme
   );
 }
 
-function Cell({ cell, environment, resource, next }: { cell: GraphCell | undefined; environment: EnvironmentView; resource: ResourceView; next: EnvironmentView | null }) {
+function Cell({ cell, environment, resource, next, staleSince }: { cell: GraphCell | undefined; environment: EnvironmentView; resource: ResourceView; next: EnvironmentView | null; staleSince: number | null }) {
   const change = useEnvironments((state) => state.change);
   const open = useDialogs((state) => state.open);
   if (!cell) return <div className="inventory-cell" role="cell" />;
@@ -188,7 +216,7 @@ function Cell({ cell, environment, resource, next }: { cell: GraphCell | undefin
     useEnvironments.setState({ error });
   }
   return (
-    <div className="inventory-cell" role="cell" aria-label={`${environment.name}`} data-testid="inventory-cell" data-environment={environment.name}>
+    <div className="inventory-cell" role="cell" aria-label={`${environment.name}`} data-testid="inventory-cell" data-environment={environment.name} data-stale={staleSince !== null ? 'true' : 'false'}>
       <StatusBadge status={cell.status} reason={cell.reason} />
       {cell.also.length ? <div className="reason">also: {cell.also.map((status) => status.replace('_', ' ')).join(', ')}</div> : null}
       {cell.container ? (
@@ -197,6 +225,7 @@ function Cell({ cell, environment, resource, next }: { cell: GraphCell | undefin
         </div>
       ) : null}
       <div className="reason">{cell.reason}</div>
+      {staleSince !== null ? <StaleNote staleSince={staleSince} /> : null}
       <button type="button" className="secondary small-button" onClick={() => open({ kind: 'detail', resourceId: resource.id, environmentId: environment.id })} aria-label={`Details of ${resource.name} in ${environment.name}`}>
         Details
       </button>

@@ -1,4 +1,4 @@
-import { useMemo, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { Precheck } from '@shared/migration/prechecks';
 import type { RequestOf, ResponseOf } from '@shared/ipc/contract';
 import type { RunDefaults } from '@shared/settings/settings-view';
@@ -16,7 +16,8 @@ type PlanView = ResponseOf<'migrations:plan'>;
 
 /**
  * The migrate wizard: source (when not given), target and resources, pre-checks, review, options,
- * confirm. Enter moves on, Alt+Left goes back, Escape closes; a blocking pre-check stops it and says why. "Dry run"
+ * confirm. Enter moves on (and starts, on Confirm), Alt+Left goes back, Escape closes (asking first once past the
+ * first step); into production Confirm asks for the environment's name. A blocking pre-check stops it and says why. "Dry run"
  * shows the whole plan without applying anything.
  */
 export function MigrateWizard({ start, defaults }: { start: MigrateWizardStart; defaults: RunDefaults }) {
@@ -40,6 +41,9 @@ export function MigrateWizard({ start, defaults }: { start: MigrateWizardStart; 
   const [stepIndex, setStepIndex] = useState(0);
   const [dryRun, setDryRun] = useState(false);
   const [starting, setStarting] = useState(false);
+  const [typedName, setTypedName] = useState('');
+  const [askingToClose, setAskingToClose] = useState(false);
+  const bodyRef = useRef<HTMLDivElement>(null);
 
   const step = steps[stepIndex]!;
   const environments = useMemo(() => (graph ? [...graph.environments].sort((a, b) => a.position - b.position) : []), [graph]);
@@ -47,12 +51,29 @@ export function MigrateWizard({ start, defaults }: { start: MigrateWizardStart; 
   const movable = useMemo(() => (graph && sourceId && target ? movableResources(graph.resources, graph.cells, sourceId, target.id) : []), [graph, sourceId, target]);
   const chosen = selected.filter((id) => movable.some((resource) => resource.resourceId === id));
   const plan = planView?.plan ?? null;
-  const gate = canContinue(step, { projectId, sourceId, targetId: target?.id ?? null, selected: chosen, plan, planning, healthTimeoutSec, httpCheckPath });
+  const gate = canContinue(step, { projectId, sourceId, targetId: target?.id ?? null, selected: chosen, plan, planning, healthTimeoutSec, httpCheckPath, typedName });
 
   /** Any change to what is planned throws the old plan away: the engine runs exactly the plan shown. */
   function invalidate() {
     setPlanView(null);
     setDryRun(false);
+    setTypedName('');
+  }
+
+  // After each step change focus goes to the new step (its own field when it has one, else its
+  // body), never stays on Continue: a second Enter must not skip the step just shown.
+  useEffect(() => {
+    const body = bodyRef.current;
+    if (!body || askingToClose) return;
+    // A field with autoFocus has taken focus while mounting; leave it there.
+    if (!body.contains(document.activeElement)) body.focus();
+  }, [stepIndex, dryRun, askingToClose]);
+
+  /** Escape or a click outside: closes at the first step, asks first once the operator has gone further. */
+  function beforeDismiss(): boolean {
+    if (stepIndex === 0 && !dryRun) return true;
+    setAskingToClose(true);
+    return false;
   }
 
   async function makePlan(overrides = portOverrides): Promise<PlanView | null> {
@@ -110,13 +131,14 @@ export function MigrateWizard({ start, defaults }: { start: MigrateWizardStart; 
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
+    if (askingToClose) return;
     if (event.altKey && event.key === 'ArrowLeft' && stepIndex > 0 && !dryRun) {
       event.preventDefault();
       setStepIndex(stepIndex - 1);
       return;
     }
     const element = event.target as HTMLElement;
-    if (event.key !== 'Enter' || event.shiftKey || ['BUTTON', 'TEXTAREA', 'SELECT', 'A', 'SUMMARY'].includes(element.tagName)) return;
+    if (event.key !== 'Enter' || event.shiftKey || event.repeat || ['BUTTON', 'TEXTAREA', 'SELECT', 'A', 'SUMMARY'].includes(element.tagName)) return;
     event.preventDefault();
     if (dryRun) return;
     void next();
@@ -148,13 +170,13 @@ export function MigrateWizard({ start, defaults }: { start: MigrateWizardStart; 
       case 'options':
         return <OptionsStep waitForReady={waitForReady} onWaitForReady={setWaitForReady} healthTimeoutSec={healthTimeoutSec} onHealthTimeout={setHealthTimeout} httpCheckPath={httpCheckPath} onHttpCheckPath={setHttpCheckPath} />;
       case 'confirm':
-        return plan ? <ConfirmStep plan={plan} waitForReady={waitForReady} healthTimeoutSec={healthTimeoutSec} httpCheckPath={httpCheckPath} expiresAt={planView!.expiresAt} /> : null;
+        return plan ? <ConfirmStep plan={plan} waitForReady={waitForReady} healthTimeoutSec={healthTimeoutSec} httpCheckPath={httpCheckPath} expiresAt={planView!.expiresAt} typedName={typedName} onTypedName={setTypedName} /> : null;
     }
   }
 
   return (
-    <Dialog open onClose={close} wide title={dryRun ? 'Dry run: the full plan' : `Migrate — ${wizardStepTitles[step]}`} description={target && sourceId ? `${environments.find((e) => e.id === sourceId)?.name ?? ''} → ${target.name}` : 'Move resources to the next environment of their chain.'}>
-      <div className="wizard" data-testid="migrate-wizard" data-step={dryRun ? 'dry-run' : step} onKeyDown={onKeyDown} tabIndex={-1}>
+    <Dialog open onClose={close} onKeyDown={onKeyDown} beforeDismiss={beforeDismiss} wide title={dryRun ? 'Dry run: the full plan' : `Migrate — ${wizardStepTitles[step]}`} description={target && sourceId ? `${environments.find((e) => e.id === sourceId)?.name ?? ''} → ${target.name}` : 'Move resources to the next environment of their chain.'}>
+      <div className="wizard" data-testid="migrate-wizard" data-step={dryRun ? 'dry-run' : step} tabIndex={-1}>
         <ol className="wizard-steps" aria-label="Wizard steps">
           {steps.map((each, index) => (
             <li key={each} className={index === stepIndex ? 'current' : index < stepIndex ? 'done' : ''} aria-current={index === stepIndex ? 'step' : undefined}>
@@ -171,11 +193,23 @@ export function MigrateWizard({ start, defaults }: { start: MigrateWizardStart; 
           ))}
         </ol>
         <ErrorBanner message={dataError} />
-        <div className="wizard-body">{body}</div>
+        <div className="wizard-body" ref={bodyRef} tabIndex={-1} role="region" aria-label={dryRun ? 'Dry run' : wizardStepTitles[step]}>
+          {body}
+        </div>
         <ErrorBanner message={error} />
       </div>
       <DialogFooter status={!dryRun && !gate.ok ? <span data-testid="wizard-blocked">{gate.reason}</span> : null}>
-        {dryRun ? (
+        {askingToClose ? (
+          <div className="row" role="group" aria-label="Close the wizard?" data-testid="confirm-close">
+            <span>Close the wizard? What you chose and the plan are discarded.</span>
+            <button type="button" autoFocus onClick={() => setAskingToClose(false)}>
+              Keep going
+            </button>
+            <button type="button" className="secondary" onClick={close}>
+              Close the wizard
+            </button>
+          </div>
+        ) : dryRun ? (
           <button type="button" className="secondary" onClick={() => setDryRun(false)}>
             Back to the wizard
           </button>

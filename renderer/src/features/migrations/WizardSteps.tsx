@@ -145,11 +145,38 @@ export function OptionsStep({
   );
 }
 
-/** The last look before anything is applied. */
-export function ConfirmStep({ plan, waitForReady, healthTimeoutSec, httpCheckPath, expiresAt }: { plan: MigrationPlan; waitForReady: boolean; healthTimeoutSec: number; httpCheckPath: string; expiresAt: number }) {
+/** The last look before anything is applied; into production the operator types the environment's name. */
+export function ConfirmStep({
+  plan,
+  waitForReady,
+  healthTimeoutSec,
+  httpCheckPath,
+  expiresAt,
+  typedName,
+  onTypedName,
+}: {
+  plan: MigrationPlan;
+  waitForReady: boolean;
+  healthTimeoutSec: number;
+  httpCheckPath: string;
+  expiresAt: number;
+  typedName: string;
+  onTypedName: (value: string) => void;
+}) {
   const warnings = plan.prechecks.filter((check) => check.severity === 'warning').length;
   return (
     <div className="confirm-step">
+      {plan.target.production ? (
+        <div className="banner warning production-confirm" data-testid="production-confirm">
+          <p>
+            <strong>This changes production: {plan.target.name}</strong> on {plan.server.name}. Its users see the new version as soon as each resource is replaced.
+          </p>
+          <label htmlFor="wizard-confirm-name">
+            Type <strong>{plan.target.name}</strong> to confirm
+          </label>
+          <input id="wizard-confirm-name" autoFocus autoComplete="off" spellCheck={false} value={typedName} onChange={(event) => onTypedName(event.target.value)} />
+        </div>
+      ) : null}
       <p>
         Gantry will move {plan.resources.map((resource) => `${resource.name} (${badgeOfMode(resource.mode) === 'New' ? 'new' : 'update'})`).join(', ')} from <strong>{plan.source.name}</strong> to <strong>{plan.target.name}</strong> on {plan.server.name}, in {plan.steps.length} steps.
       </p>
@@ -159,7 +186,7 @@ export function ConfirmStep({ plan, waitForReady, healthTimeoutSec, httpCheckPat
         {warnings > 0 ? <li className="warn-text">{warnings} pre-check warning{warnings > 1 ? 's' : ''}: read them before you start.</li> : null}
         <li className="muted">This plan is valid until {formatTime(expiresAt)}.</li>
       </ul>
-      <p className="muted">Press Enter or “Start migration” to begin.</p>
+      <p className="muted">{plan.target.production ? `Type ${plan.target.name}, then press Enter or “Start migration”.` : 'Press Enter or “Start migration” to begin.'}</p>
     </div>
   );
 }

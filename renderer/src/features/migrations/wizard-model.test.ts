@@ -15,7 +15,7 @@ const cell = (resourceId: string, environmentId: string, withContainer: boolean,
   container: withContainer ? ({ containerName: `${environmentId}-${resourceId}` } as GraphCell['container']) : null,
 });
 const check = (id: string, severity: Precheck['severity']): Precheck => ({ id, check: 'disk', severity, message: id });
-const planWith = (prechecks: Precheck[]) => ({ prechecks, blocking: prechecks.some((each) => each.severity === 'blocking') }) as MigrationPlan;
+const planWith = (prechecks: Precheck[], production = false) => ({ prechecks, blocking: prechecks.some((each) => each.severity === 'blocking'), target: { id: 'uat', name: production ? 'production' : 'uat', production } }) as MigrationPlan;
 const base = { projectId: 'p', sourceId: 'dev', targetId: 'uat', selected: ['web'], plan: planWith([check('disk', 'ok')]), planning: false, healthTimeoutSec: 300 };
 
 describe('the migrate wizard', () => {
@@ -52,7 +52,7 @@ describe('the migrate wizard', () => {
     for (const step of ['prechecks', 'review', 'options', 'confirm'] as const) {
       const gate = canContinue(step, blocked);
       expect(gate.ok).toBe(false);
-      expect(!gate.ok && gate.reason).toMatch(/^1 blocking pre-check stops this migration: fix it on the server/);
+      expect(!gate.ok && gate.reason).toMatch(/^1 blocking pre-check stops this migration: do what it says/);
     }
     expect(canContinue('prechecks', { ...base, plan: planWith([check('ports', 'warning')]) })).toEqual({ ok: true });
   });
@@ -67,6 +67,14 @@ describe('the migrate wizard', () => {
     expect(canContinue('options', { ...base, httpCheckPath: 'health' })).toMatchObject({ ok: false, reason: expect.stringContaining('starts with /') });
     expect(canContinue('options', { ...base, httpCheckPath: '/he alth' }).ok).toBe(false);
     expect(canContinue('source', { ...base, sourceId: null })).toMatchObject({ ok: false, reason: 'Choose the environment to migrate from.' });
+  });
+
+  it('starts a migration into production only once the operator has typed its name', () => {
+    const intoProduction = { ...base, plan: planWith([check('disk', 'ok')], true) };
+    expect(canContinue('confirm', intoProduction)).toMatchObject({ ok: false, reason: 'Type production to start a migration into production.' });
+    expect(canContinue('confirm', { ...intoProduction, typedName: 'prod' }).ok).toBe(false);
+    expect(canContinue('confirm', { ...intoProduction, typedName: 'production' }).ok).toBe(true);
+    expect(canContinue('confirm', base).ok).toBe(true);
   });
 
   it('puts blocking pre-checks first', () => {

@@ -76,7 +76,7 @@ export function groupPrechecks(prechecks: readonly Precheck[]): { severity: Prec
  * Whether the operator may leave `step` forward, and if not, why (in a sentence for the footer).
  * A blocking pre-check stops the wizard at the pre-check step and every step after it.
  */
-export function canContinue(step: WizardStep, state: { projectId: string | null; sourceId: string | null; targetId: string | null; selected: readonly string[]; plan: MigrationPlan | null; planning: boolean; healthTimeoutSec: number; httpCheckPath?: string }): { ok: true } | { ok: false; reason: string } {
+export function canContinue(step: WizardStep, state: { projectId: string | null; sourceId: string | null; targetId: string | null; selected: readonly string[]; plan: MigrationPlan | null; planning: boolean; healthTimeoutSec: number; httpCheckPath?: string; typedName?: string }): { ok: true } | { ok: false; reason: string } {
   switch (step) {
     case 'source':
       if (!state.projectId) return { ok: false, reason: 'Choose a project.' };
@@ -91,10 +91,11 @@ export function canContinue(step: WizardStep, state: { projectId: string | null;
       if (!state.plan) return { ok: false, reason: 'The plan is not ready.' };
       if (state.plan.blocking) {
         const count = state.plan.prechecks.filter((check) => check.severity === 'blocking').length;
-        return { ok: false, reason: `${count} blocking pre-check${count > 1 ? 's stop' : ' stops'} this migration: fix ${count > 1 ? 'them' : 'it'} on the server, then plan again.` };
+        return { ok: false, reason: `${count} blocking pre-check${count > 1 ? 's stop' : ' stops'} this migration: do what ${count > 1 ? 'they say' : 'it says'} (on the server or in this wizard), then check again.` };
       }
       if (step === 'options' && !validTimeout(state.healthTimeoutSec)) return { ok: false, reason: 'The health timeout must be a whole number of seconds between 5 and 3600.' };
       if (step === 'options' && !validHttpPath(state.httpCheckPath ?? '')) return { ok: false, reason: 'An HTTP check path starts with / and has no spaces, e.g. /health (or leave it empty).' };
+      if (step === 'confirm' && state.plan.target.production && (state.typedName ?? '').trim() !== state.plan.target.name) return { ok: false, reason: `Type ${state.plan.target.name} to start a migration into production.` };
       return { ok: true };
   }
 }

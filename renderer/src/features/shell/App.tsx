@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useAppInfo } from '../settings/store';
 import { useJobEvents } from '../jobs/store';
+import { useGraphFollowsRuns } from '../environments/store';
 import { sections, useNavigation, type SectionId } from './navigation';
 import { EnvironmentsPage } from '../environments/EnvironmentsPage';
 import { MigrationsPage } from '../migrations/MigrationsPage';
@@ -26,6 +27,7 @@ export function App() {
   const infoError = useAppInfo((state) => state.error);
   const loadInfo = useAppInfo((state) => state.load);
   useJobEvents();
+  useGraphFollowsRuns();
 
   useEffect(() => {
     void loadInfo();
