@@ -52,14 +52,48 @@ export async function openApp(page: Page, engine: Engine): Promise<void> {
   await expect(page.locator('[data-app-ready]')).toHaveAttribute('data-app-ready', 'true');
 }
 
-/** A test that has its own engine and the app already open. */
-export const test = base.extend<{ engine: Engine }>({
+/** Console errors a test expects (e.g. a refused connection it provokes); anything else fails the test. */
+export interface ConsoleGuard {
+  /** Lets console errors matching `pattern` pass for the rest of this test. */
+  allow(pattern: RegExp): void;
+}
+
+/**
+ * A test that has its own engine. Its page is watched: a console error, an uncaught exception or
+ * a Content-Security-Policy violation (e.g. an inline style the CSP blocks) fails the test, unless
+ * the test allowed it through `consoleGuard`.
+ */
+export const test = base.extend<{ engine: Engine; consoleGuard: ConsoleGuard }>({
   // Playwright requires an object pattern here even when a fixture uses no other fixture.
   // eslint-disable-next-line no-empty-pattern
   engine: async ({}, use) => {
     const engine = await startEngine();
     await use(engine);
     await stopEngine(engine);
+  },
+  // eslint-disable-next-line no-empty-pattern
+  consoleGuard: async ({}, use) => {
+    await use({ allow: () => undefined });
+  },
+  page: async ({ page, consoleGuard }, use) => {
+    const allowed: RegExp[] = [];
+    const original = consoleGuard.allow;
+    consoleGuard.allow = (pattern) => (allowed.push(pattern), original(pattern));
+    const problems: string[] = [];
+    // A CSP violation is reported as a DOM event too; make sure it reaches the console even where
+    // the browser only reports it there for some kinds of violation.
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (event) => {
+        console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber})`);
+      });
+    });
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
+    await use(page);
+    const unexpected = problems.filter((problem) => !allowed.some((pattern) => pattern.test(problem)));
+    if (unexpected.length > 0) throw new Error(`The page logged ${unexpected.length} error(s):\n${[...new Set(unexpected)].join('\n')}`);
   },
 });
 
