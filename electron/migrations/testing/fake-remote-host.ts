@@ -49,10 +49,11 @@ export class FakeRemoteHost implements RemoteHost {
 
   docker(): Dockerode {
     const calls = this.dockerCalls;
-    const host = this;
+    const createError = () => this.createError;
     return {
       async createContainer(options: Dockerode.ContainerCreateOptions) {
-        if (host.createError) throw new Error(host.createError);
+        const refusal = createError();
+        if (refusal) throw new Error(refusal);
         calls.push(`create ${options.name}`);
         const id = `id-${options.name}`;
         return { id, start: async () => void calls.push(`start ${id}`) };
