@@ -110,7 +110,7 @@ test('hand-started containers are discovered, adopted, shown in sync, and drifte
     await page.getByRole('button', { name: 'Clear filters' }).click();
 
     // A cell starts the migrate wizard with that resource, from that environment to the next.
-    await page.getByRole('button', { name: 'Migrate web from dev to uat' }).click();
+    await page.getByRole('button', { name: 'Migrate to uat: web from dev' }).click();
     const migrations = new MigrationsPage(page);
     await expect(migrations.wizard().getByTestId('wizard-target')).toHaveText('uat');
     await expect(migrations.resource('web').getByRole('checkbox')).toBeChecked();

@@ -1,71 +1,134 @@
-import { useMemo, useState } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { EnvironmentView, GraphCell, InventoryGraph, ResourceView } from '@shared/inventory/model';
 import { resourceKind } from '@shared/spec/resource-spec';
 import { invoke } from '../../lib/api';
 import { useJobs } from '../jobs/store';
 import { openMigrateWizard } from '../shell/dialogs';
-import { filterResources, linkedNames, noFilter, tagsOf, type GraphFilter } from './graph-filter';
+import { filterResources, noFilter, tagsOf, type GraphFilter } from './graph-filter';
 import { StatusBadge } from './StatusBadge';
 import { useMigrations } from '../migrations/store';
 import { useDialogs } from '../shell/dialogs';
 import { lastRunEnds, useEnvironments } from './store';
 
+/** Rows rendered in full from the first frame; the ones below render as they come near the viewport. */
+const EAGER_ROWS = 12;
+
 /** The chain as columns (dev → uat → production) and each resource as a row, with its status per environment. */
 export function EnvironmentGraph({ graph }: { graph: InventoryGraph }) {
   const columns = `minmax(9rem, 12rem) repeat(${graph.environments.length}, minmax(12rem, 1fr))`;
   const cells = useMemo(() => new Map(graph.cells.map((cell) => [`${cell.resourceId}/${cell.environmentId}`, cell])), [graph.cells]);
-  const cellOf = (resourceId: string, environmentId: string) => cells.get(`${resourceId}/${environmentId}`);
+  const names = useMemo(() => new Map(graph.resources.map((resource) => [resource.id, resource.name])), [graph.resources]);
   const [filter, setFilter] = useState<GraphFilter>(noFilter);
-  const shown = filterResources(graph.resources, filter);
+  const shown = useMemo(() => filterResources(graph.resources, filter), [graph.resources, filter]);
   const migrations = useMigrations((state) => state.migrations);
   const staleSince = useMemo(() => staleEnvironments(graph, lastRunEnds(migrations)), [graph, migrations]);
+  const gridRef = useRef<HTMLDivElement>(null);
+  // The column count is the one thing the stylesheet cannot know; set through the CSSOM (allowed by the CSP).
+  useLayoutEffect(() => gridRef.current?.style.setProperty('--graph-columns', columns), [columns]);
   return (
     <>
-    <GraphFilters resources={graph.resources} filter={filter} onChange={setFilter} shown={shown.length} />
-    <div className="inventory-grid" style={{ gridTemplateColumns: columns }} role="table" aria-label="Environment graph">
-      <div role="row" style={{ display: 'contents' }}>
-        <div className="corner" role="columnheader">
-          Resources
-        </div>
-        {graph.environments.map((environment, index) => (
-          <EnvironmentHead key={environment.id} environment={environment} graph={graph} index={index} staleSince={staleSince.get(environment.id) ?? null} />
-        ))}
-      </div>
-      {shown.map((resource) => (
-        <div role="row" key={resource.id} style={{ display: 'contents' }} aria-label={resource.name}>
-          <div className="resource-name" role="rowheader">
-            <div>{resource.name}</div>
-            <div className="resource-kind">
-              {resource.kind}
-              {resource.databaseType ? ` · ${resource.databaseType}` : ''}
-              {resource.tags.length ? ` · ${resource.tags.join(', ')}` : ''}
-            </div>
-            <Links resource={resource} resources={graph.resources} />
+      <GraphFilters resources={graph.resources} filter={filter} onChange={setFilter} shown={shown.length} />
+      <div className="inventory-grid" ref={gridRef} role="table" aria-label="Environment graph" aria-rowcount={shown.length + 2}>
+        <div role="row" className="graph-row">
+          <div className="corner" role="columnheader">
+            Resources
           </div>
           {graph.environments.map((environment, index) => (
-            <Cell
-              key={environment.id}
-              cell={cellOf(resource.id, environment.id)}
-              environment={environment}
-              resource={resource}
-              next={graph.environments[index + 1] ?? null}
-              staleSince={staleSince.get(environment.id) ?? null}
-            />
+            <EnvironmentHead key={environment.id} environment={environment} graph={graph} index={index} staleSince={staleSince.get(environment.id) ?? null} />
           ))}
         </div>
-      ))}
-      <div role="row" style={{ display: 'contents' }} aria-label="Not adopted yet">
-        <div className="corner" role="rowheader">
-          Not adopted yet
-        </div>
-        {graph.environments.map((environment) => (
-          <Unadopted key={environment.id} graph={graph} environment={environment} />
+        {shown.map((resource, index) => (
+          <ResourceRow key={resource.id} resource={resource} names={names} environments={graph.environments} cells={cells} staleSince={staleSince} eager={index < EAGER_ROWS} />
         ))}
+        <div role="row" className="graph-row" aria-label="Not adopted yet">
+          <div className="corner" role="rowheader">
+            Not adopted yet
+          </div>
+          {graph.environments.map((environment) => (
+            <Unadopted key={environment.id} graph={graph} environment={environment} />
+          ))}
+        </div>
       </div>
-    </div>
     </>
   );
 }
+
+/** One observer for every row placeholder (hundreds of observers cost more than the rows they save). */
+let nearViewport: { observer: IntersectionObserver; callbacks: Map<Element, () => void> } | null = null;
+
+/** Calls `onNear` once `element` comes within a screen of the viewport; returns the unsubscribe. */
+function watchNearViewport(element: Element, onNear: () => void): () => void {
+  if (!nearViewport) {
+    const callbacks = new Map<Element, () => void>();
+    const observer = new IntersectionObserver(
+      (entries) => {
+        for (const entry of entries) {
+          if (!entry.isIntersecting) continue;
+          callbacks.get(entry.target)?.();
+          callbacks.delete(entry.target);
+          observer.unobserve(entry.target);
+        }
+      },
+      { rootMargin: '100% 0px' },
+    );
+    nearViewport = { observer, callbacks };
+  }
+  const { observer, callbacks } = nearViewport;
+  callbacks.set(element, onNear);
+  observer.observe(element);
+  return () => {
+    callbacks.delete(element);
+    observer.unobserve(element);
+  };
+}
+
+/**
+ * One resource's row. Rows past the first screenful start as a placeholder of a row's height and
+ * render in full once they come within a screen of the viewport (then stay): a graph of hundreds
+ * of resources paints its first screen at the cost of that screen.
+ */
+const ResourceRow = memo(function ResourceRow({
+  resource,
+  names,
+  environments,
+  cells,
+  staleSince,
+  eager,
+}: {
+  resource: ResourceView;
+  names: Map<string, string>;
+  environments: EnvironmentView[];
+  cells: Map<string, GraphCell>;
+  staleSince: Map<string, number>;
+  eager: boolean;
+}) {
+  const [near, setNear] = useState(eager);
+  const placeholder = useRef<HTMLDivElement>(null);
+  const visible = near || eager;
+  useEffect(() => {
+    const element = placeholder.current;
+    if (visible || !element) return;
+    return watchNearViewport(element, () => setNear(true));
+  }, [visible]);
+  if (!visible) return <div role="row" aria-label={resource.name} className="graph-row-placeholder" ref={placeholder} data-testid="row-placeholder" />;
+  const linked = resource.links.flatMap((id) => names.get(id) ?? []);
+  return (
+    <div role="row" className="graph-row" aria-label={resource.name}>
+      <div className="resource-name" role="rowheader">
+        <div>{resource.name}</div>
+        <div className="resource-kind">
+          {resource.kind}
+          {resource.databaseType ? ` · ${resource.databaseType}` : ''}
+          {resource.tags.length ? ` · ${resource.tags.join(', ')}` : ''}
+        </div>
+        <Links name={resource.name} linked={linked} />
+      </div>
+      {environments.map((environment, index) => (
+        <Cell key={environment.id} cell={cells.get(`${resource.id}/${environment.id}`)} environment={environment} resource={resource} next={environments[index + 1] ?? null} staleSince={staleSince.get(environment.id) ?? null} />
+      ))}
+    </div>
+  );
+});
 
 /** Environments whose last discovery is older than the end of the last run there, with that end. */
 function staleEnvironments(graph: InventoryGraph, runEnds: Map<string, number>): Map<string, number> {
@@ -127,14 +190,13 @@ function GraphFilters({ resources, filter, onChange, shown }: { resources: Resou
   );
 }
 
-function Links({ resource, resources }: { resource: ResourceView; resources: ResourceView[] }) {
-  const names = linkedNames(resource, resources);
-  if (names.length === 0) return null;
+function Links({ name, linked }: { name: string; linked: string[] }) {
+  if (linked.length === 0) return null;
   return (
-    <div className="resource-links" aria-label={`Links of ${resource.name}`}>
-      {names.map((name) => (
-        <span className="link-chip" key={name} data-testid="link-chip">
-          → {name}
+    <div className="resource-links" aria-label={`Links of ${name}`}>
+      {linked.map((each) => (
+        <span className="link-chip" key={each} data-testid="link-chip">
+          → {each}
         </span>
       ))}
     </div>
@@ -206,7 +268,7 @@ function EnvironmentHead({ environment, graph, index, staleSince }: { environmen
   );
 }
 
-function Cell({ cell, environment, resource, next, staleSince }: { cell: GraphCell | undefined; environment: EnvironmentView; resource: ResourceView; next: EnvironmentView | null; staleSince: number | null }) {
+const Cell = memo(function Cell({ cell, environment, resource, next, staleSince }: { cell: GraphCell | undefined; environment: EnvironmentView; resource: ResourceView; next: EnvironmentView | null; staleSince: number | null }) {
   const change = useEnvironments((state) => state.change);
   const open = useDialogs((state) => state.open);
   if (!cell) return <div className="inventory-cell" role="cell" />;
@@ -220,9 +282,14 @@ function Cell({ cell, environment, resource, next, staleSince }: { cell: GraphCe
       <StatusBadge status={cell.status} reason={cell.reason} />
       {cell.also.length ? <div className="reason">also: {cell.also.map((status) => status.replace('_', ' ')).join(', ')}</div> : null}
       {cell.container ? (
-        <div className="container-name" title={cell.container.imageRef}>
-          {cell.container.containerName} · {cell.container.imageRef}
-        </div>
+        <>
+          <div className="container-name" title={cell.container.containerName}>
+            {cell.container.containerName}
+          </div>
+          <div className="container-name container-image" title={cell.container.imageRef}>
+            {cell.container.imageRef}
+          </div>
+        </>
       ) : null}
       <div className="reason">{cell.reason}</div>
       {staleSince !== null ? <StaleNote staleSince={staleSince} /> : null}
@@ -234,9 +301,9 @@ function Cell({ cell, environment, resource, next, staleSince }: { cell: GraphCe
           type="button"
           className="secondary small-button"
           onClick={() => openMigrateWizard({ projectId: environment.projectId, sourceEnvironmentId: environment.id, resourceIds: [resource.id] })}
-          aria-label={`Migrate ${resource.name} from ${environment.name} to ${next.name}`}
+          aria-label={`Migrate to ${next.name}: ${resource.name} from ${environment.name}`}
         >
-          Migrate → {next.name}
+          Migrate to {next.name}
         </button>
       ) : null}
       {drifted ? (
@@ -246,7 +313,7 @@ function Cell({ cell, environment, resource, next, staleSince }: { cell: GraphCe
       ) : null}
     </div>
   );
-}
+});
 
 function Unadopted({ graph, environment }: { graph: InventoryGraph; environment: EnvironmentView }) {
   const open = useDialogs((state) => state.open);
