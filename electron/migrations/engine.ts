@@ -16,6 +16,7 @@ import type { InventoryArea } from '../inventory/handlers';
 import type { JobRegistry } from '../jobs/registry';
 import type { RemoteHost } from '../servers/remote-host';
 import type { GantryDatabase } from '../store/open-database';
+import { faultPauseFromEnv } from './fault-pause';
 import { gatherPlanInput } from './gather';
 import { MigrationJournal } from './journal';
 import type { Operator } from './lock-wait';
@@ -64,7 +65,8 @@ export class MigrationEngine {
     this.views = new MigrationViews(deps.db, this.journal, deps.inventory.store);
     this.engineInstance = deps.engineInstance ?? randomUUID();
     this.plans = new PlanCache(deps.logger);
-    this.runPath = new RunPath({ ...deps, journal: this.journal, views: this.views, records: this.records, sealer: deps.inventory.sealer, engineInstance: this.engineInstance, operator: this.operator });
+    const pause = faultPauseFromEnv();
+    this.runPath = new RunPath({ ...deps, ...(pause ? { pause } : {}), journal: this.journal, views: this.views, records: this.records, sealer: deps.inventory.sealer, engineInstance: this.engineInstance, operator: this.operator });
   }
 
   /** This engine process's id in the journal. */

@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, gte } from 'drizzle-orm';
 import { z } from 'zod';
 import { containerName as nameOf, specFromInspect } from '@shared/spec/spec-from-inspect';
 import { inspectContainer } from '../inventory/discovery';
@@ -21,7 +21,13 @@ export const instanceRowSchema = z.object({
 }) satisfies z.ZodType<InstanceRow>;
 
 /** What recording a resource did, so it can be undone. */
-export const recordResult = z.object({ previous: instanceRowSchema.nullable(), historyId: z.number().nullable(), hash: z.string() });
+export const recordResult = z.object({
+  previous: instanceRowSchema.nullable(),
+  historyId: z.number().nullable(),
+  hash: z.string(),
+  /** Journaled before recording: history rows from then on are this step's when it did not finish journaling. */
+  recordedAfter: z.number().optional(),
+});
 /** What recording a resource did, so it can be undone. */
 export type RecordResult = z.infer<typeof recordResult>;
 
@@ -76,9 +82,14 @@ export class MigrationRecords {
     if (!result) return;
     this.db.transaction((tx) => {
       if (result.historyId) tx.delete(specHistory).where(eq(specHistory.id, result.historyId)).run();
-      if (result.previous) {
+      else if (result.recordedAfter !== undefined) {
+        tx.delete(specHistory)
+          .where(and(eq(specHistory.resourceId, resourceId), eq(specHistory.environmentId, environmentId), gte(specHistory.at, result.recordedAfter)))
+          .run();
+      }
+      if (result.previous !== undefined && result.previous !== null) {
         tx.insert(instances).values(result.previous).onConflictDoUpdate({ target: [instances.resourceId, instances.environmentId], set: result.previous }).run();
-      } else {
+      } else if (result.previous === null) {
         tx.delete(instances).where(and(eq(instances.resourceId, resourceId), eq(instances.environmentId, environmentId))).run();
       }
     });

@@ -16,6 +16,7 @@ import type { SpecSealer } from '../inventory/spec-hash';
 import type { JobContext, JobRegistry } from '../jobs/registry';
 import type { RemoteHost } from '../servers/remote-host';
 import type { MigrationJournal, MigrationRow } from './journal';
+import type { StepPause } from './fault-pause';
 import { waitForTargetLock, type Operator } from './lock-wait';
 import type { MigrationRecords } from './records';
 import { runSaga } from './saga';
@@ -37,6 +38,8 @@ export interface RunPathDeps {
   sealer: () => SpecSealer;
   engineInstance: string;
   operator: Operator;
+  /** Test-only pause points for the fault matrix (undefined in real runs). */
+  pause?: StepPause;
 }
 
 /** One run to journal and start. */
@@ -116,7 +119,7 @@ export class RunPath {
   async runSteps(row: MigrationRow, run: StoredRun, options: RunOptions, resources: PlannedResource[], job: JobContext): Promise<{ status: MigrationStatus }> {
     const context = this.contextFor(row, run, options, resources);
     const steps = run.steps.map(sagaStepFor);
-    const outcome = await runSaga({ migrationId: row.id, steps, context, journal: this.deps.journal, job });
+    const outcome = await runSaga({ migrationId: row.id, steps, context, journal: this.deps.journal, job, ...(this.deps.pause ? { pause: this.deps.pause } : {}) });
     if (outcome.status !== 'completed') {
       const undone = outcome.compensated
         ? `Everything it did on ${context.target.label} was undone.`
@@ -165,6 +168,7 @@ export class RunPath {
       local: {
         recordResource: (resourceId, containerName) =>
           this.deps.records.record({ host: target, resourceId, environmentId: environment.id, serverId: run.plan.server.id, containerName, event: run.event, promotedFromHash: run.promotedFrom[resourceId] ?? null }),
+        currentRecord: (resourceId) => this.deps.records.current(resourceId, environment.id),
         undoRecordResource: (resourceId, result) => this.deps.records.undo(resourceId, environment.id, result),
         forgetInstance: (resourceId, environmentId) => {
           const previous = this.deps.records.current(resourceId, environmentId);

@@ -1,5 +1,6 @@
 import { GantryError } from '@shared/ipc/result';
 import type { JobContext } from '../jobs/registry';
+import type { StepPause } from './fault-pause';
 import { parseObject, type MigrationJournal, type StepRow } from './journal';
 
 /** What a step's undo gets: what the step meant to do and, if it finished, what it did. */
@@ -48,6 +49,8 @@ export async function runSaga<C>(options: {
   journal: MigrationJournal;
   job: JobContext;
   undoRetry?: UndoRetry;
+  /** Test-only pause points (see fault-pause.ts). */
+  pause?: StepPause;
 }): Promise<SagaOutcome> {
   const { migrationId, steps, context, journal, job } = options;
   const started: { seq: number; step: SagaStep<C> }[] = [];
@@ -58,6 +61,7 @@ export async function runSaga<C>(options: {
       started.push({ seq, step });
       job.step(step.title, 'running');
       journal.log(migrationId, 'info', `▶ ${step.title}`);
+      await options.pause?.(step, 'before', (message) => journal.log(migrationId, 'info', message));
       const stepJob: StepJob = {
         signal: job.signal,
         progress: (percent, message) => job.progress(((seq + percent / 100) / steps.length) * 100, message),
@@ -69,6 +73,7 @@ export async function runSaga<C>(options: {
         checkpoint: (partial) => journal.checkpointStep(migrationId, seq, partial),
       };
       const result = (await step.run(context, stepJob)) ?? {};
+      await options.pause?.(step, 'after', (message) => journal.log(migrationId, 'info', message));
       journal.finishStep(migrationId, seq, 'done', { result });
       job.step(step.title, 'done');
       job.progress(((seq + 1) / steps.length) * 100, step.title);

@@ -5,7 +5,11 @@ import { defineStep } from './step-module';
 export const recordResourceStep = defineStep({
   kind: 'record-resource',
   result: recordResult,
-  run: (step, context) => context.local.recordResource(step.resourceId ?? '', step.params.containerName),
+  async run(step, context, job) {
+    // Journaled first: an engine killed after recording but before journaling it still undoes it.
+    job.checkpoint({ previous: context.local.currentRecord(step.resourceId ?? ''), recordedAfter: Date.now() });
+    return context.local.recordResource(step.resourceId ?? '', step.params.containerName);
+  },
   async undo(step, context, done) {
     context.local.undoRecordResource(step.resourceId ?? '', done);
   },

@@ -32,6 +32,8 @@ export interface ExecutionContext {
   /** Local bookkeeping (records in SQLite), done by the engine itself. */
   local: {
     recordResource(resourceId: string, containerName: string): Promise<RecordResult>;
+    /** The instance record of a resource in the run's target environment now, or null. */
+    currentRecord(resourceId: string): InstanceRow | null;
     undoRecordResource(resourceId: string, result: Partial<RecordResult> | null): void;
     /** Drops an instance record (a rollback retired its container); returns it for undo. */
     forgetInstance(resourceId: string, environmentId: string): InstanceRow | null;

@@ -50,6 +50,7 @@ function contextFor(target: FakeRemoteHost, records: { recorded?: string[]; undo
         records.recorded?.push(`${resourceId}:${containerName}`);
         return { previous: null, historyId: 7, hash: 'h-new' };
       },
+      currentRecord: () => null,
       undoRecordResource: (resourceId) => void records.undone?.push(resourceId),
       forgetInstance: () => null,
       restoreInstance: () => undefined,
@@ -332,8 +333,11 @@ describe('record-resource', () => {
     const record = step('record-resource', { containerName: 'uat-web', tags: [] });
     const result = await run(target, record, contextFor(target, records));
     expect(result).toEqual({ previous: null, historyId: 7, hash: 'h-new' });
+    const checkpoints: Record<string, unknown>[] = [];
+    await run(target, record, contextFor(target, records), jobFor(checkpoints));
+    expect(checkpoints[0]).toMatchObject({ previous: null, recordedAfter: expect.any(Number) });
     await undo(target, record, result, contextFor(target, records));
-    expect(records).toEqual({ recorded: ['web:uat-web'], undone: ['web'] });
+    expect(records).toEqual({ recorded: ['web:uat-web', 'web:uat-web'], undone: ['web'] });
     expect(target.commands).toEqual([]);
   });
 
