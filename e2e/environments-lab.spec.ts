@@ -54,6 +54,8 @@ test('hand-started containers are discovered, adopted, shown in sync, and drifte
     await page.getByRole('button', { name: 'Adopt inv-e2e-web in dev' }).click();
     const adopt = environments.dialog('Adopt inv-e2e-web');
     await adopt.getByLabel('Name').fill('web');
+    // Guessed from the image (gantry-lab/webapp): an application.
+    await expect(adopt.getByLabel('Kind')).toHaveValue('application');
     await adopt.getByLabel('Tags').fill('frontend');
     await adopt.getByRole('button', { name: 'Adopt' }).click();
     await expect(adopt).toBeHidden();
@@ -98,8 +100,14 @@ test('hand-started containers are discovered, adopted, shown in sync, and drifte
     await edit.getByLabel('Schedule of task 1').fill('every day');
     await edit.getByLabel('Command of task 1').fill('rm -rf /tmp/cache');
     await edit.getByRole('button', { name: 'Save' }).click();
-    await expect(edit.getByRole('alert')).toHaveText('The scheduled task "cleanup" of web has the schedule "every day", which cron cannot read: use five fields (minute hour day month weekday, e.g. "*/5 * * * *") or a macro such as @daily.');
+    await expect(edit.getByRole('alert')).toHaveText('The scheduled task "cleanup" of web has the schedule "every day", which cron cannot read: it has 2 fields; cron needs five (minute hour day month weekday, e.g. "*/5 * * * *") or a macro such as @daily.');
+    // Five fields are not enough: each must be in range (a maintained cron parser checks them).
+    await edit.getByLabel('Schedule of task 1').fill('99 99 99 99 99');
+    await expect(edit.getByTestId('schedule-words')).toHaveAttribute('data-valid', 'false');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await expect(edit.getByRole('alert')).toContainText('got value 99 expected range 0-59');
     await edit.getByLabel('Schedule of task 1').fill('*/5 * * * *');
+    await expect(edit.getByTestId('schedule-words')).toContainText(/^Every 5 minutes · next run /);
     await page.screenshot({ path: 'e2e/artifacts/environments-edit-resource.png' });
     await edit.getByRole('button', { name: 'Save' }).click();
     await expect(edit).toBeHidden();

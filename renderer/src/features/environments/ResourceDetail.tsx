@@ -3,6 +3,7 @@ import type { InventoryGraph } from '@shared/inventory/model';
 import { Dialog, DialogFooter } from '../../components/Dialog';
 import { invoke } from '../../lib/api';
 import { linkedNames } from './graph-filter';
+import { ScheduleWords } from './ScheduleWords';
 import { StatusBadge } from './StatusBadge';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { useDialogs } from '../shell/dialogs';
@@ -54,7 +55,7 @@ export function ResourceDetail({ graph, resourceId, environmentId }: { graph: In
           <ul className="plain-list" data-testid="detail-tasks">
             {resource.scheduledTasks.map((task) => (
               <li key={task.name}>
-                <code>{task.schedule}</code> {task.name}: <code>{task.command}</code>
+                <code>{task.schedule}</code> {task.name}: <code>{task.command}</code> <ScheduleWords schedule={task.schedule} />
               </li>
             ))}
           </ul>

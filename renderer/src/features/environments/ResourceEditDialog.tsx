@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { InventoryGraph } from '@shared/inventory/model';
 import { validateSchedule } from '@shared/migration/schedules';
+import { ScheduleWords } from './ScheduleWords';
 import { Dialog, DialogFooter } from '../../components/Dialog';
 import { invoke } from '../../lib/api';
 import { useEnvironments } from './store';
@@ -96,6 +97,7 @@ export function ResourceEditDialog({ graph, resourceId, environmentId }: { graph
               <button type="button" className="secondary small" aria-label={`Remove task ${index + 1}`} onClick={() => setTasks((current) => current.filter((each) => each.key !== task.key))}>
                 Remove
               </button>
+              <ScheduleWords schedule={task.schedule} testId="schedule-words" />
             </div>
           ))}
           <button

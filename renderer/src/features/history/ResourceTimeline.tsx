@@ -114,10 +114,10 @@ export function ResourceTimeline({ resourceId, environmentId, title }: { resourc
       {restoring ? (
         <Dialog open onClose={() => setRestoring(null)} tone="danger" title="Restore this snapshot?" description={`${title} goes back to the spec recorded ${formatTime(restoring.at)} (hash ${restoring.specHash.slice(0, 12)}), from the snapshot the migration that replaced it kept on the server. Only ${title} changes; the restore is recorded as a migration of its own.`}>
           <DialogFooter>
-            <button type="button" className="secondary" onClick={() => setRestoring(null)}>
+            <button type="button" className="secondary" autoFocus onClick={() => setRestoring(null)}>
               Keep the current spec
             </button>
-            <button type="button" className="danger" autoFocus disabled={busy} onClick={() => void restore(restoring)}>
+            <button type="button" className="danger" disabled={busy} onClick={() => void restore(restoring)}>
               Restore
             </button>
           </DialogFooter>

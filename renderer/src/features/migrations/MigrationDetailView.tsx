@@ -135,10 +135,10 @@ export function MigrationDetailView({ migrationId }: { migrationId: string }) {
       {confirmRollback ? (
         <Dialog open onClose={() => setConfirmRollback(false)} title="Roll back this migration?" tone="danger" description={`The resources of ${migration.targetName} are put back to the snapshots taken before this migration. This is recorded as a new migration.`}>
           <DialogFooter>
-            <button type="button" className="secondary" onClick={() => setConfirmRollback(false)}>
+            <button type="button" className="secondary" autoFocus onClick={() => setConfirmRollback(false)}>
               Keep it
             </button>
-            <button type="button" className="danger" autoFocus disabled={busy} onClick={() => void rollBack()}>
+            <button type="button" className="danger" disabled={busy} onClick={() => void rollBack()}>
               Roll back
             </button>
           </DialogFooter>
