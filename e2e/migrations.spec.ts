@@ -13,6 +13,7 @@ import { connectEngine, type EngineClient } from './engine-client';
 import { test, expect, openApp } from './fixtures';
 import { HistoryPage } from './pages/history';
 import { EnvironmentsPage } from './pages/environments';
+import { expectAccessible } from './pages/axe';
 import { MigrationsPage } from './pages/migrations';
 
 const SERVERS = ['dev', 'uat', 'prod'] as const;
@@ -147,6 +148,7 @@ test('clone dev → uat through the wizard, find it in history, promote v2, roll
     await expect(migrations.mainButton()).toBeDisabled();
     await expect(migrations.blockedReason()).toHaveText(/1 blocking pre-check stops this migration/);
     await shot(page, 'wizard-2-prechecks-blocked');
+    await expectAccessible(page, 'migrate wizard: blocked pre-checks');
   });
 
   await test.step('with room again, the review shows the changes colour-coded and the specs side by side, secrets masked', async () => {
@@ -165,6 +167,7 @@ test('clone dev → uat through the wizard, find it in history, promote v2, roll
     await expect(page.getByText('“Reveal” shows one of them')).toBeVisible();
     await expect(page.getByRole('dialog')).not.toContainText(DB_PASSWORD);
     await shot(page, 'wizard-3-review');
+    await expectAccessible(page, 'migrate wizard: review');
 
     // Reveal on demand: the password the clone gives uat's database, one value, then masked again.
     const db = page.getByTestId('changes-db');
@@ -210,6 +213,7 @@ test('clone dev → uat through the wizard, find it in history, promote v2, roll
     await expect(migrations.wizard()).toContainText('web (new)');
     await expect(page.getByTestId('production-confirm')).toHaveCount(0);
     await shot(page, 'wizard-5-confirm');
+    await expectAccessible(page, 'migrate wizard: confirm');
     // Focus moved to the step (not left on the button): Enter from there starts the migration.
     await expect(migrations.mainButton()).not.toBeFocused();
     await page.keyboard.press('Enter');
@@ -226,6 +230,7 @@ test('clone dev → uat through the wizard, find it in history, promote v2, roll
     await expect(page.getByTestId('toast').filter({ hasText: 'Migration dev → uat completed' })).toBeVisible();
     await expect(page.getByTestId('migration-log')).not.toContainText(DB_PASSWORD);
     await shot(page, 'detail-completed');
+    await expectAccessible(page, 'migration detail (completed)');
     expect(onServer('uat', `docker ps --format '{{.Names}}' | grep ${TAG} | sort`).split('\n')).toEqual([`uat-${TAG}-db`, `uat-${TAG}-web`]);
 
     // A reload keeps the page: everything on it comes from the engine.
@@ -243,6 +248,7 @@ test('clone dev → uat through the wizard, find it in history, promote v2, roll
     await expect(uatWeb).toHaveAttribute('data-stale', 'false');
     await expect(uatWeb).not.toContainText('absent');
     await shot(page, 'graph-after-migration');
+    await expectAccessible(page, 'environment graph with resources');
   });
 
   await test.step('into production, Confirm names the environment and starts only once its name is typed; Esc then asks', async () => {
@@ -267,6 +273,7 @@ test('clone dev → uat through the wizard, find it in history, promote v2, roll
     await typed.fill('production');
     await expect(migrations.mainButton()).toBeEnabled();
     await shot(page, 'wizard-5-confirm-production');
+    await expectAccessible(page, 'migrate wizard: confirm into production');
     await page.keyboard.press('Escape');
     await page.getByRole('button', { name: 'Close the wizard' }).click();
     await expect(migrations.wizard()).toHaveCount(0);
@@ -322,6 +329,7 @@ test('clone dev → uat through the wizard, find it in history, promote v2, roll
     await expect(diff).toContainText('gantry-lab/webapp:2');
     await expect(page.locator('.page')).not.toContainText(DB_PASSWORD);
     await shot(page, 'history-diff');
+    await expectAccessible(page, 'history: spec diff');
   });
 
   await test.step('roll back the promote: uat runs v1 again', async () => {
@@ -329,6 +337,7 @@ test('clone dev → uat through the wizard, find it in history, promote v2, roll
     await migrations.detailStatus(/^completed/, 15_000);
     expect(page.url()).toContain(promoteId);
     await page.getByRole('button', { name: 'Roll back' }).click();
+    await expectAccessible(page, 'roll back dialog');
     await page.getByRole('dialog', { name: 'Roll back this migration?' }).getByRole('button', { name: 'Roll back' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Rollback of uat' })).toBeVisible();
     await migrations.detailStatus(/^completed/);

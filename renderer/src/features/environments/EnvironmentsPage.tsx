@@ -67,7 +67,7 @@ export function EnvironmentsPage() {
       <ErrorBanner message={job?.state === 'failed' ? job.error : null} prefix="Discovery failed" />
       {loaded && projects.length === 0 ? (
         <EmptyState title="No environments yet" action={<button type="button" onClick={() => open({ kind: 'new-project' })}>Create a project</button>}>
-          <p>Environments are your chain — dev → uat → production — each bound to a server. Start by adding a server under Servers, then create a project and its environments here.</p>
+          <p>Environments are your chain — dev → uat → production — each bound to a server. Create a project and its chain here, then bind each environment to a server (servers are added under Servers).</p>
         </EmptyState>
       ) : null}
       {graph ? <EnvironmentGraph graph={graph} /> : null}

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { HistoryDiff, HistoryEntry } from '@shared/history/views';
 import { Dialog, DialogFooter } from '../../components/Dialog';
 import { invoke } from '../../lib/api';
+import type { MigrationSummary } from '@shared/migration/views';
 import { formatTime } from '../migrations/migration-format';
 import { SecretsNote } from '../migrations/PlanReview';
 import { SpecDiff } from '../migrations/SpecDiff';
@@ -60,6 +61,7 @@ export function ResourceTimeline({ resourceId, environmentId, title }: { resourc
     else setError(result.error.message);
   }
 
+  const migrations = useMigrations((state) => state.migrations);
   if (!entries) return error ? <ErrorBanner message={error} /> : <p className="muted">Loading the timeline…</p>;
   if (entries.length === 0) return <p className="muted">Gantry has recorded nothing for {title} yet: adopt it or migrate it there first.</p>;
   return (
@@ -71,17 +73,14 @@ export function ResourceTimeline({ resourceId, environmentId, title }: { resourc
               <input type="checkbox" checked={picked.includes(entry.id)} onChange={() => toggle(entry.id)} aria-label={`Compare the spec of ${formatTime(entry.at)}`} />
               <span className="timeline-time">{formatTime(entry.at)}</span>
             </label>
-            <span className="timeline-event">
+            <span className="timeline-event" title={`Spec hash ${entry.specHash}`}>
               {eventLabels[entry.event] ?? entry.event}
               {index === 0 ? <span className="badge">current</span> : null}
             </span>
-            <code className="timeline-hash" title={entry.specHash}>
-              {entry.specHash.slice(0, 12)}
-            </code>
             <span>
               {entry.migrationId ? (
                 <button type="button" className="link" onClick={() => openMigration(entry.migrationId!)}>
-                  migration
+                  {runName(migrations.find((each) => each.id === entry.migrationId), entry.at)}
                 </button>
               ) : null}
             </span>
@@ -125,4 +124,11 @@ export function ResourceTimeline({ resourceId, environmentId, title }: { resourc
       ) : null}
     </div>
   );
+}
+
+/** The words of a link to the run that recorded an entry: what it was, not "migration" three times. */
+function runName(migration: MigrationSummary | undefined, at: number): string {
+  if (!migration) return `The run of ${formatTime(at)}`;
+  if (migration.kind === 'rollback') return `${migration.resources.some((resource) => resource.mode === 'restore') ? 'Restore' : 'Rollback'} of ${migration.targetName}`;
+  return `Migration ${migration.sourceName ?? '?'} → ${migration.targetName}`;
 }
