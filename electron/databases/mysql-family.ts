@@ -1,0 +1,102 @@
+/**
+ * MySQL and MariaDB: `mysqldump --single-transaction` of the one application database, restored
+ * into a freshly recreated database of the same name. The client reads the password from
+ * MYSQL_PWD, set inside the container from the container's own env.
+ */
+import type { DatabaseType } from '@shared/spec/resource-spec';
+import type { DatabaseAdapter, DatabaseCredentials, DatabaseSpec, DatabaseTarget } from './adapter';
+import { DatabaseAdapterError } from './adapter';
+import { parseByteCount, parseChecksumLines } from './checksum';
+import { firstEnv, envValue, inContainer, passwordExpression, shellQuote } from './container-shell';
+import { detectByRules, type DetectionRules } from './detection';
+
+/** What differs between MySQL and MariaDB. */
+interface MysqlFlavour {
+  type: Extract<DatabaseType, 'mysql' | 'mariadb'>;
+  label: string;
+  /** Env prefixes in the order the image reads them. */
+  prefixes: string[];
+  client: string;
+  dump: string;
+  rules: Omit<DetectionRules, 'type'>;
+}
+
+function credentialsFor(flavour: MysqlFlavour, spec: DatabaseSpec): DatabaseCredentials {
+  const names = (suffix: string) => flavour.prefixes.map((prefix) => `${prefix}_${suffix}`);
+  const rootPassword = firstEnv(spec, names('ROOT_PASSWORD'));
+  const rootFile = firstEnv(spec, names('ROOT_PASSWORD_FILE'));
+  const appUser = envValue(spec, names('USER'));
+  const appPassword = firstEnv(spec, names('PASSWORD'));
+  const appFile = firstEnv(spec, names('PASSWORD_FILE'));
+  const credentialEnv = ['ROOT_PASSWORD', 'ROOT_PASSWORD_FILE', 'USER', 'PASSWORD', 'PASSWORD_FILE'].flatMap(names).filter((name) => name in spec.env);
+  const database = envValue(spec, names('DATABASE'));
+  // Root when its password is known (it can drop and recreate the database), else the app user.
+  if (rootPassword || rootFile) {
+    return { user: 'root', database, password: rootPassword ? { from: 'env', name: rootPassword } : { from: 'env-file', name: rootFile! }, credentialEnv };
+  }
+  if (appUser && (appPassword || appFile)) {
+    return { user: appUser, database, password: appPassword ? { from: 'env', name: appPassword } : { from: 'env-file', name: appFile! }, credentialEnv };
+  }
+  return { user: 'root', database, password: null, credentialEnv };
+}
+
+/** A `SELECT` per base table: name, row count, md5 over the sorted md5s of its rows (NULL told apart from text). */
+const CHECKSUM_QUERIES = [
+  'SET SESSION group_concat_max_len = 1073741824;',
+  "SELECT CONCAT('SELECT ', QUOTE(c.table_name), ', COUNT(*), IFNULL(MD5(GROUP_CONCAT(h ORDER BY h SEPARATOR ''''))', ', ''empty'') FROM (SELECT MD5(CONCAT_WS(0x1f, ',",
+  "GROUP_CONCAT(CONCAT('IFNULL(HEX(`', REPLACE(c.column_name, '`', '``'), '`), ''N'')') ORDER BY c.ordinal_position SEPARATOR ', '),",
+  "')) AS h FROM `', REPLACE(c.table_name, '`', '``'), '`) s;')",
+  "FROM information_schema.columns c JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name",
+  "WHERE c.table_schema = DATABASE() AND t.table_type = 'BASE TABLE' GROUP BY c.table_name ORDER BY c.table_name;",
+].join(' ');
+
+function mysqlFamilyAdapter(flavour: MysqlFlavour): DatabaseAdapter {
+  const credentials = (spec: DatabaseSpec) => credentialsFor(flavour, spec);
+  return {
+    type: flavour.type,
+    label: flavour.label,
+    dumpFormat: 'sql',
+    restoreRestartsContainer: false,
+    detect: (spec) => detectByRules({ type: flavour.type, ...flavour.rules }, spec),
+    credentials,
+    commands(target: DatabaseTarget) {
+      const { user, database, password } = credentials(target.spec);
+      if (!database) throw new DatabaseAdapterError(`${target.container} names no database (${flavour.prefixes.map((p) => `${p}_DATABASE`).join(' or ')}): Gantry copies one application database.`);
+      const auth = password ? `export MYSQL_PWD=${passwordExpression(password)}; ` : '';
+      const who = `-u${shellQuote(user!)}`;
+      const client = `${flavour.client} ${who} -N -B`;
+      const db = shellQuote(database);
+      const quotedName = `\`${database.replaceAll('`', '``')}\``;
+      const recreate = `DROP DATABASE IF EXISTS ${quotedName}; CREATE DATABASE ${quotedName}; USE ${quotedName};`;
+      return {
+        readiness: inContainer(target.container, `${auth}test "$(${client} -e 'SELECT 1')" = 1`),
+        size: inContainer(target.container, `${auth}${client} -e ${shellQuote('SELECT COALESCE(SUM(data_length), 0) FROM information_schema.tables WHERE table_schema = DATABASE()')} ${db}`),
+        dump: inContainer(target.container, `${auth}exec ${flavour.dump} ${who} --single-transaction --quick --routines --triggers --events --hex-blob --no-tablespaces ${db}`),
+        restore: inContainer(target.container, `${auth}{ printf '%s\\n' ${shellQuote(recreate)}; cat; } | ${client} ${db}`, { stdin: true }),
+        checksum: inContainer(target.container, `${auth}set -e; q=$(${client} -e ${shellQuote(CHECKSUM_QUERIES)} ${db}); [ -z "$q" ] || printf 'SET SESSION group_concat_max_len = 1073741824;\\n%s\\n' "$q" | ${client} ${db}`),
+      };
+    },
+    parseSize: (stdout) => parseByteCount(flavour.label, stdout),
+    parseChecksum: (stdout) => parseChecksumLines(flavour.type, stdout, '\t'),
+  };
+}
+
+/** MySQL (the official image's MYSQL_* variables; `mysql` and `mysqldump`). */
+export const mysqlDatabaseAdapter = mysqlFamilyAdapter({
+  type: 'mysql',
+  label: 'MySQL',
+  prefixes: ['MYSQL'],
+  client: 'mysql',
+  dump: 'mysqldump',
+  rules: { images: ['mysql', 'percona', 'percona-server'], imageHints: ['mysql', 'percona'], env: ['MYSQL_ROOT_PASSWORD', 'MYSQL_DATABASE', 'MYSQL_USER', 'MYSQL_ALLOW_EMPTY_PASSWORD'], binaries: ['mysqld'] },
+});
+
+/** MariaDB (MARIADB_* variables, falling back to MYSQL_* as the image does; `mariadb` and `mariadb-dump`). */
+export const mariadbAdapter = mysqlFamilyAdapter({
+  type: 'mariadb',
+  label: 'MariaDB',
+  prefixes: ['MARIADB', 'MYSQL'],
+  client: 'mariadb',
+  dump: 'mariadb-dump',
+  rules: { images: ['mariadb'], imageHints: ['mariadb'], env: ['MARIADB_ROOT_PASSWORD', 'MARIADB_DATABASE', 'MARIADB_USER'], binaries: ['mariadbd'] },
+});
