@@ -25,6 +25,7 @@ export type LabServerName = (typeof LAB_SERVER_NAMES)[number];
 export type LabFaultAction =
   | 'sshd-stop'
   | 'sshd-start'
+  | 'ssh-drop'
   | 'docker-stop'
   | 'docker-start'
   | 'net-cut'

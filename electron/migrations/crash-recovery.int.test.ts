@@ -4,66 +4,18 @@
  * data folder finds the migration in its journal and puts uat back exactly as it was.
  * Needs the build (`npx electron-vite build`) and the lab; run inside a real keychain.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import WebSocket from 'ws';
-import type { RequestChannel, RequestOf, ResponseOf } from '@shared/ipc/contract';
-import type { BridgeServerFrame } from '@shared/ipc/bridge';
+import { startEngineProcess, type EngineProcess } from './testing/engine-process';
 
 const lab = inject('lab');
 const dataDir = mkdtempSync(join(tmpdir(), 'gantry-crash-int-'));
-const BROWSER_ENTRY = join(import.meta.dirname, '..', '..', 'out', 'main', 'browser.js');
+const startEngine = () => startEngineProcess(dataDir);
 
-interface Engine {
-  child: ChildProcess;
-  call<C extends RequestChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>>;
-  close(): void;
-}
-
-async function startEngine(): Promise<Engine> {
-  if (!existsSync(BROWSER_ENTRY)) throw new Error('out/main/browser.js is missing: run `npx electron-vite build` before the integration tests');
-  const child = spawn(process.execPath, [BROWSER_ENTRY], { env: { ...process.env, GANTRY_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const url = await new Promise<URL>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Open: (\S+)/.exec(output);
-      if (match?.[1]) resolve(new URL(match[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`engine exited (${code}): ${output}`)));
-  });
-  const token = url.hash.replace('#token=', '');
-  const ws = new WebSocket(`ws://${url.host}/bridge?token=${token}`, { headers: { Origin: url.origin } });
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  const waiting = new Map<number, (frame: BridgeServerFrame) => void>();
-  ws.on('message', (data) => {
-    const frame = JSON.parse(data.toString()) as BridgeServerFrame;
-    if (frame.type === 'result') waiting.get(frame.id)?.(frame);
-  });
-  let id = 1;
-  return {
-    child,
-    async call(channel, request) {
-      const frameId = id++;
-      const frame = await new Promise<BridgeServerFrame>((resolve) => {
-        waiting.set(frameId, resolve);
-        ws.send(JSON.stringify({ type: 'invoke', id: frameId, channel, request }));
-      });
-      if (frame.type !== 'result' || !frame.result.ok) throw new Error(`${channel} failed: ${JSON.stringify(frame)}`);
-      return frame.result.value as ResponseOf<typeof channel>;
-    },
-    close() {
-      ws.terminate();
-      child.kill('SIGKILL');
-    },
-  };
-}
-
-let engine: Engine;
+let engine: EngineProcess;
 const serverIds: Record<string, string> = {};
 const cleanup = 'docker rm -f $(docker ps -aq --filter name=crash-web) >/dev/null 2>&1; rm -rf /tmp/gantry-locks; true';
 
@@ -88,7 +40,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  engine?.close();
+  engine?.kill();
   await sh('dev', cleanup).catch(() => undefined);
   await sh('uat', cleanup).catch(() => undefined);
   rmSync(dataDir, { recursive: true, force: true });
@@ -120,7 +72,7 @@ it('undoes a migration whose engine was killed mid-way, on the next start, and s
     if (detail.steps.some((step) => step.stepId.startsWith('replace-container') && step.status === 'done')) break;
     await new Promise((r) => setTimeout(r, 50));
   }
-  engine.close();
+  engine.kill();
   const halfway = await sh('uat', "docker ps -a --filter name=crash-web --format '{{.Names}}' | sort");
   expect(halfway).toMatch(/gantry-old/);
 
@@ -131,7 +83,7 @@ it('undoes a migration whose engine was killed mid-way, on the next start, and s
     detail = await engine.call('migrations:get', { migrationId });
   }
   expect(detail.migration.status).toBe('interrupted');
-  expect(detail.migration.message).toMatch(/engine stopped mid-way.*undid/);
+  expect(detail.migration.message).toMatch(/engine stopped mid-way.*undid.*checked that uat .* is as it was before: uat-crash-web has spec/);
   expect(detail.steps.filter((step) => step.status === 'undone').map((step) => step.stepId)).toContain(`replace-container:${resource.id}`);
   const after = await sh('uat', "docker ps -a --filter name=crash-web --format '{{.Names}} {{.ID}} {{.Image}}'; docker inspect --format '{{json .Config.Env}}' uat-crash-web");
   expect(after).toBe(before);

@@ -63,11 +63,6 @@ export class MigrationJournal {
       .run();
   }
 
-  /** Replaces a settled migration's message (e.g. with what a check after recovery found), status unchanged. */
-  setMessage(id: string, message: string): void {
-    this.db.update(migrations).set({ message: redactSecrets(message) }).where(eq(migrations.id, id)).run();
-  }
-
   /** Remembers which job runs a migration (for cancel). */
   setJob(id: string, jobId: string): void {
     this.db.update(migrations).set({ jobId }).where(eq(migrations.id, id)).run();

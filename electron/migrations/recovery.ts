@@ -102,26 +102,31 @@ async function completeUndoRun(deps: RecoveryDeps, row: MigrationRow, run: Store
     step: () => undefined,
     throwIfCancelled: () => undefined,
   };
+  const verify = async (): Promise<{ note: string; ok: boolean }> => {
+    const lead = `The engine stopped mid-way; on restart Gantry completed the ${run.kind}.`;
+    try {
+      const context = runPath.contextFor(row, run, options, run.plan.resources);
+      const recorded: ContainerExpectation[] = journal.steps(row.id).flatMap((entry): ContainerExpectation[] => {
+        const step = run.steps.find((each) => each.id === entry.stepId);
+        if (!step || entry.status !== 'done') return [];
+        if (step.kind === 'retire-container') return [{ name: step.title, containerName: step.params.containerName, hash: null }];
+        if (step.kind !== 'record-resource') return [];
+        const done = journaledResult(step, recordOf(entry));
+        return typeof done?.hash === 'string' ? [{ name: step.title, containerName: step.params.containerName, hash: done.hash }] : [];
+      });
+      const check = await checkTarget(target, { migrationId: row.id, containers: recorded, labelledMayRemain: true, sealer: deps.sealer });
+      check.problems.push(...(await Promise.all(run.steps.map((step) => verifyStep(step, context, 'done')))).flat());
+      if (check.problems.length === 0) return { ok: true, note: `${lead} Checked on ${target.label}: ${check.matched.join('; ') || 'nothing left behind'}.` };
+      return { ok: false, note: `${lead} But a check of ${target.label} found: ${check.problems.join('; ')}. Check it.` };
+    } catch (error) {
+      return { ok: false, note: `${lead} Gantry could not check ${target.label} afterwards (${(error as Error).message}); check it by hand.` };
+    }
+  };
   try {
-    await runPath.runSteps({ ...row, engineInstance: deps.engineInstance }, run, { ...options, waitForReady: false }, run.plan.resources, job);
+    await runPath.runSteps({ ...row, engineInstance: deps.engineInstance }, run, { ...options, waitForReady: false }, run.plan.resources, job, verify);
   } catch {
     // runSteps settled it (failed, undone, or with the steps that need attention).
-    return true;
   }
-  // Completed: check that what the records now say is what runs.
-  const context = runPath.contextFor(row, run, options, run.plan.resources);
-  const recorded: ContainerExpectation[] = journal.steps(row.id).flatMap((entry): ContainerExpectation[] => {
-    const step = run.steps.find((each) => each.id === entry.stepId);
-    if (!step || entry.status !== 'done') return [];
-    if (step.kind === 'retire-container') return [{ name: step.title, containerName: step.params.containerName, hash: null }];
-    if (step.kind !== 'record-resource') return [];
-    const done = journaledResult(step, recordOf(entry));
-    return typeof done?.hash === 'string' ? [{ name: step.title, containerName: step.params.containerName, hash: done.hash }] : [];
-  });
-  const check = await checkTarget(target, { migrationId: row.id, containers: recorded, labelledMayRemain: true, sealer: deps.sealer });
-  check.problems.push(...(await Promise.all(run.steps.map((step) => verifyStep(step, context, 'done')))).flat());
-  const note = check.problems.length === 0 ? `Checked on ${target.label}: ${check.matched.join('; ') || 'nothing left behind'}.` : `But a check of ${target.label} found: ${check.problems.join('; ')}. Check it.`;
-  journal.log(row.id, check.problems.length === 0 ? 'info' : 'warn', `The engine stopped mid-way; on restart Gantry completed the ${run.kind}. ${note}`);
   return true;
 }
 

@@ -116,7 +116,15 @@ export class RunPath {
   }
 
   /** Runs a journaled run's steps as a saga (the caller holds the lock) and settles it. */
-  async runSteps(row: MigrationRow, run: StoredRun, options: RunOptions, resources: PlannedResource[], job: JobContext): Promise<{ status: MigrationStatus }> {
+  async runSteps(
+    row: MigrationRow,
+    run: StoredRun,
+    options: RunOptions,
+    resources: PlannedResource[],
+    job: JobContext,
+    /** Checks the target before the run is called completed; its note becomes the message (recovery uses it). */
+    verify?: () => Promise<{ note: string; ok: boolean }>,
+  ): Promise<{ status: MigrationStatus }> {
     const context = this.contextFor(row, run, options, resources);
     const steps = run.steps.map(sagaStepFor);
     const outcome = await runSaga({ migrationId: row.id, steps, context, journal: this.deps.journal, job, ...(this.deps.pause ? { pause: this.deps.pause } : {}) });
@@ -132,13 +140,15 @@ export class RunPath {
       job.log(level, message);
     };
     for (const step of steps) await step.finalize?.(context, log).catch((error: Error) => log('warn', `${step.title}: ${error.message}`));
-    return { status: this.complete(row, context.warnings) };
+    const checked = verify ? await verify() : null;
+    const warnings = checked && !checked.ok ? [...context.warnings, checked.note] : context.warnings;
+    return { status: this.complete(row, warnings, checked?.ok ? checked.note : null) };
   }
 
   /** Settles a run whose steps all ran: completed (with its warnings), and the run it rolled back marked so. */
-  complete(row: MigrationRow, warnings: readonly string[]): MigrationStatus {
+  complete(row: MigrationRow, warnings: readonly string[], note: string | null = null): MigrationStatus {
     const status: MigrationStatus = warnings.length > 0 ? 'completed_with_warning' : 'completed';
-    this.settle(row.id, status, warnings.length > 0 ? `Completed, but: ${warnings.join('; ')}` : 'Completed.', null);
+    this.settle(row.id, status, warnings.length > 0 ? `Completed, but: ${warnings.join('; ')}` : (note ?? 'Completed.'), null);
     if (row.rollbackOf) {
       this.deps.journal.setStatus(row.rollbackOf, 'rolled_back', { message: `Rolled back by ${row.id.slice(0, 8)}.` });
       this.changed(row.rollbackOf);

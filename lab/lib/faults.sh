@@ -9,6 +9,10 @@ lab_fault() {
   case "$action" in
     sshd-stop) stop_sshd "$s"; wait_for 10 "$s sshd to close" bash -c "! timeout 1 bash -c 'exec 3<>/dev/tcp/$(server_ip "$s")/22'" ;;
     sshd-start) start_sshd "$s" ;;
+    # Every open SSH session is dropped and new ones are refused (until sshd-start): the listener
+    # stops and each per-connection sshd child is killed, in one go so no client reconnects between.
+    ssh-drop) in_server "$s" sh -c 'pid=$(cat /run/sshd.pid 2>/dev/null) || exit 0; kids=$(pgrep -P "$pid"); kill -9 "$pid" $kids 2>/dev/null; true'
+      rm -f "$(server_dir "$s")/run/sshd.pid" ;;
     docker-stop) stop_dockerd "$s" ;;
     docker-start) start_dockerd "$s" ;;
     net-cut) ip -n "$LAB_BRIDGE_NS" link set "$(server_port "$s")" down ;;
@@ -19,7 +23,7 @@ lab_fault() {
     net-fast) ip netns exec "$(server_ns "$s")" tc qdisc del dev eth0 root 2>/dev/null || true ;;
     disk-fill) fill_disk "$s" ;;
     disk-free) in_server "$s" rm -f /var/lib/docker/.gantry-lab-fill ;;
-    *) die "unknown fault action '$action' (sshd-stop sshd-start docker-stop docker-start net-cut net-restore net-slow net-fast disk-fill disk-free)" ;;
+    *) die "unknown fault action '$action' (sshd-stop sshd-start ssh-drop docker-stop docker-start net-cut net-restore net-slow net-fast disk-fill disk-free)" ;;
   esac
   log "$s: $action"
 }

@@ -1,0 +1,279 @@
+/**
+ * The fault matrix: for every registered step kind, a real engine process (browser mode, the
+ * built app) is SIGKILLed while a step of that kind runs, and — separately — the SSH connection to
+ * the target is dropped while it runs (every session killed, new ones refused for a few seconds).
+ * Each case ends with uat exactly at its before-state (a migration undone) or, for a killed undo
+ * run (rollback, restore), at its after-state (the run completed from its journal): the same spec
+ * hashes (Gantry's own, read by discovery), no leftover containers, volumes, networks or crontab
+ * lines, and a journal message that says what was checked. The steps are held at the fault point
+ * by the test-only pause file (fault-pause.ts). Writes the matrix into README.md from the run.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { MigrationStepKind } from '@shared/migration/steps';
+import { isTerminalStatus, type MigrationStatus } from '@shared/migration/status';
+import { labFault } from '../../lab/lab-client';
+import { registeredKinds } from './steps/registry';
+import { startEngineProcess, type EngineProcess } from './testing/engine-process';
+
+const lab = inject('lab');
+const dataDir = mkdtempSync(join(tmpdir(), 'gantry-fault-matrix-'));
+const pauseFile = join(dataDir, 'pause.json');
+const README = join(import.meta.dirname, '..', '..', 'README.md');
+
+let engine: EngineProcess;
+let projectId = '';
+const env: Record<string, string> = {};
+const ids: Record<string, string> = {};
+const rows: { kind: MigrationStepKind; run: string; fault: string; outcome: string }[] = [];
+
+const cleanup = [
+  'docker rm -f $(docker ps -aq --filter name=fm-) >/dev/null 2>&1',
+  'docker volume rm $(docker volume ls -q --filter name=fm-) >/dev/null 2>&1',
+  'docker network rm $(docker network ls -q --filter name=fm-) >/dev/null 2>&1',
+  'rm -rf /tmp/gantry-locks $HOME/.gantry/rollbacks',
+  'crontab -r 2>/dev/null',
+  'true',
+].join('; ');
+
+async function sh(server: 'dev' | 'uat', command: string): Promise<string> {
+  const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) => {
+    const child = spawn('ssh', ['-i', lab.keys.plain, '-o', `UserKnownHostsFile=${lab.knownHostsFile}`, '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', `root@${lab.servers[server].host}`, command]);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve({ stdout: out }) : reject(new Error(`${server}: ${command}: ${err}`))));
+  });
+  return stdout.trim();
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitFor<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 180_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value).slice(0, 500)}`);
+    await sleep(150);
+  }
+}
+
+/** uat as a test compares it: containers (name, id, state), volumes, networks, Gantry's crontab lines, and each resource's live spec hash. */
+async function uatState(): Promise<{ docker: string; cron: string; hashes: Record<string, string | null> }> {
+  const docker = await sh('uat', "docker ps -a --filter name=fm- --format '{{.Names}} {{.ID}} {{.State}}' | sort; echo --; docker volume ls -q --filter name=fm- | sort; echo --; docker network ls --filter name=fm- --format '{{.Name}}' | sort");
+  const cron = await sh('uat', 'crontab -l 2>/dev/null | grep gantry || true');
+  const { jobId } = await engine.call('inventory:discover', { projectId });
+  await waitFor('discovery', () => engine.call('jobs:list', {}), ({ jobs }) => jobs.some((job) => job.jobId === jobId && job.state !== 'running'), 60_000);
+  const graph = await engine.call('inventory:graph', { projectId });
+  const hashes = Object.fromEntries(['db', 'web'].map((name) => [name, graph.cells.find((cell) => cell.resourceId === ids[name] && cell.environmentId === env.uat)?.container?.specHash ?? null]));
+  return { docker, cron, hashes };
+}
+
+/** Only the parts that survive a container being recreated from the same spec. */
+function specState(state: Awaited<ReturnType<typeof uatState>>) {
+  const names = state.docker.split('--')[0]!.trim().split('\n').filter(Boolean).map((line) => `${line.split(' ')[0]} ${line.split(' ')[2]}`);
+  return { names, volumesAndNetworks: state.docker.split('--').slice(1).join('--').trim(), cron: state.cron, hashes: state.hashes };
+}
+
+function pause(kind: MigrationStepKind | null, phase: 'before' | 'after' = 'after', ms = 120_000): void {
+  writeFileSync(pauseFile, kind ? JSON.stringify({ kind, phase, ms }) : '{}');
+}
+
+async function detailOf(migrationId: string) {
+  return engine.call('migrations:get', { migrationId });
+}
+
+async function settled(migrationId: string) {
+  return waitFor(`migration ${migrationId.slice(0, 8)} to settle`, () => detailOf(migrationId), (detail) => isTerminalStatus(detail.migration.status as MigrationStatus));
+}
+
+async function startClone(): Promise<string> {
+  const planned = await engine.call('migrations:plan', { projectId, sourceEnvId: env.dev!, targetEnvId: env.uat!, resourceIds: [ids.db!, ids.web!] });
+  expect(planned.plan.blocking, JSON.stringify(planned.plan.prechecks.filter((check) => check.severity === 'blocking'))).toBe(false);
+  return (await engine.call('migrations:start', { planId: planned.planId, options: { waitForReady: false, healthTimeoutSec: 30, httpCheckPath: null } })).migrationId;
+}
+
+/** Runs a migration (clone or promote) to its end, with no fault. */
+async function migrateClean(): Promise<string> {
+  pause(null);
+  const migrationId = await startClone();
+  const detail = await settled(migrationId);
+  expect(detail.migration.status, detail.migration.message ?? '').toMatch(/^completed/);
+  return migrationId;
+}
+
+async function rollbackOf(migrationId: string): Promise<string> {
+  return (await engine.call('migrations:rollback', { migrationId, options: { waitForReady: false, healthTimeoutSec: 30, httpCheckPath: null } })).migrationId;
+}
+
+/** Lands the fault once a step of `kind` is paused in `migrationId`. */
+async function landFault(migrationId: string, kind: MigrationStepKind, fault: 'kill' | 'ssh-drop'): Promise<void> {
+  await waitFor(`the pause in ${kind}`, () => detailOf(migrationId), (detail) => detail.log.some((line) => line.message.startsWith(`[fault-matrix] paused`) && line.message.includes(` ${kind} `)));
+  if (fault === 'kill') {
+    engine.kill();
+    pause(null);
+    await sleep(500);
+    engine = await startEngineProcess(dataDir, { GANTRY_FAULT_PAUSE_FILE: pauseFile });
+  } else {
+    await labFault('uat', 'ssh-drop');
+    pause(null);
+    // The connection is gone and uat refuses new ones for longer than the connection's own
+    // reconnect attempts (about 7.5 s): the step fails; its undo retries until SSH is back.
+    await sleep(12_000);
+    await labFault('uat', 'sshd-start');
+  }
+}
+
+async function resetUat(): Promise<void> {
+  pause(null);
+  await sh('uat', cleanup);
+}
+
+beforeAll(async () => {
+  writeFileSync(pauseFile, '{}');
+  await sh('dev', cleanup);
+  await sh('uat', cleanup);
+  await sh('dev', 'docker network create fm-dev >/dev/null');
+  await sh('dev', 'docker run -d --name dev-fm-db --init --network fm-dev -e APP_MODE=db gantry-lab/webapp:1 >/dev/null');
+  await sh('dev', 'docker run -d --name dev-fm-web --init --network fm-dev -v dev-fm-web-data:/data -e DB_HOST=dev-fm-db -e APP_MODE=dev gantry-lab/webapp:2 >/dev/null');
+  engine = await startEngineProcess(dataDir, { GANTRY_FAULT_PAUSE_FILE: pauseFile });
+  const serverIds: Record<string, string> = {};
+  for (const name of ['dev', 'uat'] as const) {
+    const { server } = await engine.call('servers:save', {
+      server: { name: `fm-${name}`, host: lab.servers[name].host, port: 22, username: 'root', auth: { method: 'key-file', keyPath: lab.keys.plain } },
+      pin: { fingerprint: lab.servers[name].hostKey.fingerprint, algorithm: lab.servers[name].hostKey.publicKey.split(' ')[0]! },
+    });
+    serverIds[name] = server.id;
+  }
+  const { project } = await engine.call('projects:create', { name: 'Fault matrix', environments: [{ name: 'dev' }, { name: 'uat' }] });
+  projectId = project.id;
+  const chain = (await engine.call('inventory:graph', { projectId })).environments;
+  env.dev = chain[0]!.id;
+  env.uat = chain[1]!.id;
+  await engine.call('environments:bind', { environmentId: env.dev, serverId: serverIds.dev! });
+  await engine.call('environments:bind', { environmentId: env.uat, serverId: serverIds.uat! });
+  const db = await engine.call('resources:adopt', { environmentId: env.dev, container: 'dev-fm-db', resource: { name: 'db', kind: 'service' } });
+  ids.db = db.resource.id;
+  const web = await engine.call('resources:adopt', {
+    environmentId: env.dev,
+    container: 'dev-fm-web',
+    resource: { name: 'web', kind: 'application', links: [db.resource.id], scheduledTasks: [{ name: 'tick', schedule: '*/5 * * * *', command: 'date', enabled: true }] },
+  });
+  ids.web = web.resource.id;
+});
+
+afterAll(async () => {
+  await labFault('uat', 'sshd-start').catch(() => undefined);
+  engine?.kill();
+  await sh('dev', cleanup).catch(() => undefined);
+  await sh('uat', cleanup).catch(() => undefined);
+  rmSync(dataDir, { recursive: true, force: true });
+  writeMatrix();
+});
+
+/** Which run exercises each kind: a clone, a promote, the rollback of a clone, the rollback of a promote. */
+const runOf: Record<MigrationStepKind, 'clone' | 'promote' | 'rollback of a clone' | 'rollback of a promote'> = {
+  'transfer-image': 'clone',
+  'create-volumes': 'clone',
+  'create-container': 'clone',
+  'wait-healthy': 'clone',
+  'install-schedules': 'clone',
+  'link-resources': 'clone',
+  'record-resource': 'clone',
+  'replace-container': 'promote',
+  'retire-container': 'rollback of a clone',
+  'remove-schedules': 'rollback of a clone',
+  'restore-container': 'rollback of a promote',
+};
+
+describe('fault matrix', () => {
+  it('covers every registered step kind', () => {
+    expect(Object.keys(runOf).sort()).toEqual([...registeredKinds].sort());
+  });
+
+  for (const kind of registeredKinds) {
+    for (const fault of ['kill', 'ssh-drop'] as const) {
+      it(`${kind} × ${fault === 'kill' ? 'engine SIGKILL' : 'SSH connection dropped'}`, async () => {
+        const run = runOf[kind];
+        await resetUat();
+        let migrationId: string;
+        let before: Awaited<ReturnType<typeof uatState>>;
+        let afterIfCompleted: ReturnType<typeof specState> | null = null;
+        if (run === 'clone' || run === 'promote') {
+          if (run === 'promote') await migrateClean();
+          before = await uatState();
+          // A kill lands after the step did its work (the journal still says running); a drop lands as it starts.
+          pause(kind, fault === 'kill' ? 'after' : 'before');
+          migrationId = await startClone();
+        } else {
+          const s0 = specState(await uatState());
+          const original = await migrateClean();
+          const afterClone = specState(await uatState());
+          const toRollBack = run === 'rollback of a promote' ? await migrateClean() : original;
+          before = await uatState();
+          // A completed rollback of a clone leaves uat as before the clone, but for the volumes and
+          // networks (kept, so no data is lost); of a promote, as after the clone.
+          afterIfCompleted = run === 'rollback of a clone' ? { ...s0, volumesAndNetworks: specState(before).volumesAndNetworks } : afterClone;
+          pause(kind, fault === 'kill' ? 'after' : 'before');
+          migrationId = await rollbackOf(toRollBack);
+        }
+        await landFault(migrationId, kind, fault);
+        const detail = await settled(migrationId);
+        const after = await uatState();
+        const message = detail.migration.message ?? '';
+        const undoRun = run.startsWith('rollback');
+        let outcome: string;
+        if (fault === 'kill' && undoRun) {
+          // An undo run is completed from its journal: uat as a clean rollback leaves it.
+          expect(detail.migration.status, message).toMatch(/^completed/);
+          expect(message).toMatch(/completed the rollback\. Checked on/);
+          expect(specState(after).names.every((name) => !name.includes('gantry-old'))).toBe(true);
+          if (run === 'rollback of a clone') {
+            expect(specState(after)).toEqual(afterIfCompleted);
+          } else {
+            expect(specState(after).hashes).toEqual(afterIfCompleted!.hashes);
+          }
+          outcome = `completed from the journal after restart; after-state verified (${detail.migration.status})`;
+        } else {
+          expect(after.docker).toBe(before.docker);
+          expect(after.cron).toBe(before.cron);
+          expect(after.hashes).toEqual(before.hashes);
+          if (fault === 'kill') {
+            expect(detail.migration.status, message).toBe('interrupted');
+            expect(message).toMatch(/undid the \d+ step\(s\) it had journaled, and checked that uat/);
+            outcome = 'undone after restart; before-state verified (interrupted)';
+          } else {
+            expect(detail.migration.status, message).toBe('failed');
+            expect(message).toMatch(/was undone/);
+            outcome = 'failed, undone once SSH was back; before-state verified (failed)';
+          }
+        }
+        rows.push({ kind, run, fault: fault === 'kill' ? 'engine SIGKILL' : 'SSH connection dropped', outcome });
+      });
+    }
+  }
+});
+
+/** Writes the matrix this run produced into README.md, between its markers. */
+function writeMatrix(): void {
+  if (rows.length === 0) return;
+  const start = '<!-- fault-matrix:start -->';
+  const end = '<!-- fault-matrix:end -->';
+  const readme = readFileSync(README, 'utf8');
+  if (!readme.includes(start) || !readme.includes(end)) return;
+  const table = [
+    start,
+    `Produced by \`electron/migrations/fault-matrix.int.test.ts\` (run of ${new Date().toISOString().slice(0, 10)}, ${rows.length} cases passed; a failed case is left out, so a missing row means a failure).`,
+    '',
+    '| step kind | run | fault | outcome |',
+    '| --- | --- | --- | --- |',
+    ...rows.map((row) => `| \`${row.kind}\` | ${row.run} | ${row.fault} | ${row.outcome} |`),
+    end,
+  ].join('\n');
+  writeFileSync(README, readme.slice(0, readme.indexOf(start)) + table + readme.slice(readme.indexOf(end) + end.length));
+}

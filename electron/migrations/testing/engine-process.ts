@@ -1,0 +1,63 @@
+/**
+ * A real engine process for lab tests that kill it: the built browser-mode entry started on a data
+ * folder, driven over its WebSocket bridge exactly as the UI drives it. Needs the build
+ * (`npx electron-vite build`).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import type { RequestChannel, RequestOf, ResponseOf } from '@shared/ipc/contract';
+import type { BridgeServerFrame } from '@shared/ipc/bridge';
+
+const BROWSER_ENTRY = join(import.meta.dirname, '..', '..', '..', 'out', 'main', 'browser.js');
+
+/** One engine process and its bridge. */
+export interface EngineProcess {
+  child: ChildProcess;
+  call<C extends RequestChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>>;
+  /** SIGKILL: the engine dies mid-whatever, as in a crash. */
+  kill(): void;
+}
+
+/** Starts an engine on `dataDir` (with extra environment) and connects to its bridge. */
+export async function startEngineProcess(dataDir: string, env: Record<string, string> = {}): Promise<EngineProcess> {
+  if (!existsSync(BROWSER_ENTRY)) throw new Error('out/main/browser.js is missing: run `npx electron-vite build` before the integration tests');
+  const child = spawn(process.execPath, [BROWSER_ENTRY], { env: { ...process.env, ...env, GANTRY_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const url = await new Promise<URL>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /Open: (\S+)/.exec(output);
+      if (match?.[1]) resolve(new URL(match[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`engine exited (${code}): ${output}`)));
+  });
+  const token = url.hash.replace('#token=', '');
+  const ws = new WebSocket(`ws://${url.host}/bridge?token=${token}`, { headers: { Origin: url.origin } });
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  ws.on('error', () => undefined);
+  const waiting = new Map<number, (frame: BridgeServerFrame) => void>();
+  ws.on('message', (data) => {
+    const frame = JSON.parse(data.toString()) as BridgeServerFrame;
+    if (frame.type === 'result') waiting.get(frame.id)?.(frame);
+  });
+  let id = 1;
+  return {
+    child,
+    async call(channel, request) {
+      const frameId = id++;
+      const frame = await new Promise<BridgeServerFrame>((resolve) => {
+        waiting.set(frameId, resolve);
+        ws.send(JSON.stringify({ type: 'invoke', id: frameId, channel, request }));
+      });
+      if (frame.type !== 'result' || !frame.result.ok) throw new Error(`${channel} failed: ${JSON.stringify(frame)}`);
+      return frame.result.value as ResponseOf<typeof channel>;
+    },
+    kill() {
+      ws.terminate();
+      child.kill('SIGKILL');
+    },
+  };
+}
