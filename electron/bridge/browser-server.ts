@@ -31,7 +31,13 @@ export interface BrowserServer {
 
 const LOOPBACK = '127.0.0.1';
 const BRIDGE_PATH = '/bridge';
-const MAX_FRAME_BYTES = 4 * 1024 * 1024;
+/**
+ * The largest field of the contract is a stored private key (64 KiB); escaped as JSON it stays
+ * under 384 KiB even in the worst case, so 512 KiB holds every valid request.
+ */
+export const MAX_FRAME_BYTES = 512 * 1024;
+/** No request of the contract nests deeper than a dozen levels; 32 leaves room and refuses hostile frames before JSON.parse. */
+export const MAX_FRAME_DEPTH = 32;
 
 const clientFrame = z.object({
   type: z.literal('invoke'),
@@ -68,19 +74,28 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   const allowedOrigins = () => new Set([`http://${LOOPBACK}:${port}`, `http://localhost:${port}`]);
 
   const server = createServer((request, response) => {
+    response.on('error', () => response.destroy());
     if (!allowedHosts().has(request.headers.host ?? '')) return refuse(response, 421, 'Unknown Host header: Gantry answers only on its loopback address.');
     serveStatic(rendererDir, request, response);
+  });
+  // A client may reset or garble its connection at any moment; that closes its socket, never the server.
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
   });
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
     sockets.add(socket);
+    socket.on('error', () => socket.destroy());
     socket.on('close', () => sockets.delete(socket));
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  wss.on('error', () => undefined);
   const clients = new Set<WebSocket>();
 
   server.on('upgrade', (request, socket, head) => {
+    socket.on('error', () => socket.destroy());
     const problem = checkUpgrade(request, token, allowedHosts(), allowedOrigins());
     if (problem) {
       socket.end(`HTTP/1.1 ${problem.status} ${problem.reason}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${problem.reason}\n`);
@@ -88,6 +103,8 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
       clients.add(ws);
+      // ws closes the socket itself after a protocol error (oversize frame 1009, bad UTF-8 1007); the listener keeps it from throwing.
+      ws.on('error', () => ws.terminate());
       ws.on('close', () => clients.delete(ws));
       ws.on('message', (data, isBinary) => void handleFrame(options.app, ws, isBinary ? null : data.toString()));
     });
@@ -95,7 +112,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
 
   const unsubscribe = options.app.events.subscribe((event, payload) => {
     const frame = JSON.stringify({ type: 'event', event, payload } satisfies BridgeServerFrame);
-    for (const client of clients) if (client.readyState === client.OPEN) client.send(frame);
+    for (const client of clients) if (client.readyState === client.OPEN) client.send(frame, () => undefined);
   });
 
   await new Promise<void>((resolveListen, rejectListen) => {
@@ -118,13 +135,35 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   };
 }
 
+/** Why a frame is refused before JSON.parse (too deep), or null. Strings are skipped, so brackets inside them do not count. */
+export function frameShapeProblem(text: string): string | null {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > MAX_FRAME_DEPTH) return `Bridge frame nests deeper than ${MAX_FRAME_DEPTH} levels.`;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return null;
+}
+
 function checkUpgrade(
   request: IncomingMessage,
   token: string,
   hosts: Set<string>,
   origins: Set<string>,
 ): { status: number; reason: string } | null {
-  const url = new URL(request.url ?? '/', 'http://placeholder');
+  let url: URL;
+  try {
+    url = new URL(request.url ?? '/', 'http://placeholder');
+  } catch {
+    return { status: 400, reason: 'Bad Request: malformed path' };
+  }
   if (url.pathname !== BRIDGE_PATH) return { status: 404, reason: 'Not Found' };
   if (!hosts.has(request.headers.host ?? '')) return { status: 421, reason: 'Misdirected Request: unknown Host' };
   if (!origins.has(request.headers.origin ?? '')) return { status: 403, reason: 'Forbidden: foreign Origin' };
@@ -137,21 +176,45 @@ function checkUpgrade(
 }
 
 async function handleFrame(app: GantryApp, ws: WebSocket, text: string | null): Promise<void> {
-  let frame: z.infer<typeof clientFrame>;
-  try {
-    frame = clientFrame.parse(JSON.parse(text ?? ''));
-  } catch {
-    const reply: BridgeServerFrame = { type: 'result', id: -1, result: err('invalid_request', 'Malformed bridge frame: expected {"type":"invoke","id":n,"channel":"area:verb","request":{...}}.') };
-    ws.send(JSON.stringify(reply));
+  const shape = text === null ? 'Bridge frames are text, not binary.' : frameShapeProblem(text);
+  let frame: z.infer<typeof clientFrame> | null = null;
+  let problem = shape;
+  if (!problem) {
+    try {
+      const parsed = clientFrame.safeParse(JSON.parse(text ?? ''));
+      if (parsed.success) frame = parsed.data;
+      else problem = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(frame)'}: ${issue.message}`).join('; ');
+    } catch {
+      problem = 'not JSON';
+    }
+  }
+  if (!frame) {
+    reply(ws, { type: 'result', id: -1, result: err('invalid_request', `Malformed bridge frame (${problem}): expected {"type":"invoke","id":n,"channel":"area:verb","request":{...}}.`) });
     return;
   }
   const result = await app.router.dispatch(frame.channel, frame.request, { bridge: 'browser' });
-  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'result', id: frame.id, result } satisfies BridgeServerFrame));
+  reply(ws, { type: 'result', id: frame.id, result });
+}
+
+function reply(ws: WebSocket, frame: BridgeServerFrame): void {
+  if (ws.readyState !== ws.OPEN) return;
+  let text: string;
+  try {
+    text = JSON.stringify(frame);
+  } catch {
+    text = JSON.stringify({ type: 'result', id: frame.type === 'result' ? frame.id : -1, result: err('internal', 'Gantry could not encode its answer.') } satisfies BridgeServerFrame);
+  }
+  ws.send(text, () => undefined);
 }
 
 function serveStatic(root: string, request: IncomingMessage, response: ServerResponse): void {
   if (request.method !== 'GET' && request.method !== 'HEAD') return refuse(response, 405, 'Method Not Allowed');
-  const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://placeholder').pathname);
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://placeholder').pathname);
+  } catch {
+    return refuse(response, 400, 'Bad Request: malformed path or percent-escape');
+  }
   let file = normalize(join(root, pathname));
   if (file !== root && !file.startsWith(root + sep)) return refuse(response, 403, 'Forbidden');
   if (!existsSync(file) || statSync(file).isDirectory()) file = join(root, 'index.html');
@@ -162,7 +225,9 @@ function serveStatic(root: string, request: IncomingMessage, response: ServerRes
     'Referrer-Policy': 'no-referrer',
   });
   if (request.method === 'HEAD') return void response.end();
-  createReadStream(file).pipe(response);
+  const stream = createReadStream(file);
+  stream.on('error', () => response.destroy());
+  stream.pipe(response);
 }
 
 function refuse(response: ServerResponse, status: number, message: string): void {
