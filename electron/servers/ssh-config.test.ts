@@ -47,8 +47,8 @@ describe('parseSshConfig', () => {
       '/home/op',
     );
     expect(hosts.map((h) => h.alias)).toEqual(['bastion', 'web', 'web-alias', 'db']);
-    expect(hosts[0]).toEqual({ alias: 'bastion', host: '203.0.113.10', port: 22, username: 'jump', identityFile: null, proxyJump: [] });
-    expect(hosts[1]).toEqual({ alias: 'web', host: '10.0.0.5', port: 2222, username: 'deploy', identityFile: '/home/op/.ssh/web_ed25519', proxyJump: ['bastion', 'ops@10.0.0.1:2200'] });
+    expect(hosts[0]).toMatchObject({ alias: 'bastion', host: '203.0.113.10', port: 22, username: 'jump', identityFile: null, proxyJump: [] });
+    expect(hosts[1]).toMatchObject({ alias: 'web', host: '10.0.0.5', port: 2222, username: 'deploy', identityFile: '/home/op/.ssh/web_ed25519', proxyJump: ['bastion', 'ops@10.0.0.1:2200'] });
     expect(hosts[2]!.host).toBe('10.0.0.5');
     expect(hosts[3]).toMatchObject({ host: '10.0.0.6', username: 'deploy', proxyJump: [] });
   });
@@ -76,13 +76,13 @@ describe('parseSshConfig: Include', () => {
   it('applies an Include inside a Host block only to that block, and options after it still belong to the block', () => {
     const home = homeWith({ '.ssh/jump-opts': 'User jumper\nPort 2022\n' });
     const hosts = parseSshConfig(['Host bastion', '  HostName 203.0.113.10', '  Include jump-opts', '  IdentityFile ~/.ssh/jump_key', 'Host app', '  HostName 10.0.0.9'].join('\n'), home);
-    expect(hosts.find((h) => h.alias === 'bastion')).toEqual({ alias: 'bastion', host: '203.0.113.10', port: 2022, username: 'jumper', identityFile: `${home}/.ssh/jump_key`, proxyJump: [] });
+    expect(hosts.find((h) => h.alias === 'bastion')).toMatchObject({ alias: 'bastion', host: '203.0.113.10', port: 2022, username: 'jumper', identityFile: `${home}/.ssh/jump_key`, proxyJump: [] });
     expect(hosts.find((h) => h.alias === 'app')).toMatchObject({ port: 22, username: null });
   });
 
   it('stops an Include loop at ssh’s depth limit instead of hanging', () => {
     const home = homeWith({ '.ssh/loop': 'Include loop\nHost looped\n  HostName 10.1.1.1\n' });
-    expect(parseSshConfig('Include loop\n', home)).toEqual([{ alias: 'looped', host: '10.1.1.1', port: 22, username: null, identityFile: null, proxyJump: [] }]);
+    expect(parseSshConfig('Include loop\n', home)).toMatchObject([{ alias: 'looped', host: '10.1.1.1', port: 22, username: null, identityFile: null, proxyJump: [] }]);
   });
 });
 

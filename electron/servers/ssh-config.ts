@@ -1,21 +1,17 @@
 /**
- * Reads OpenSSH client config (~/.ssh/config) into server candidates: Host aliases with their
- * HostName, Port, User, IdentityFile and ProxyJump, applying `Host *`-style blocks the way ssh
- * does (the first value found for an option wins). `Include` is followed as ssh follows it
- * (globs in lexical order, relative paths under ~/.ssh, inside a Host block only for that block,
- * at most 16 deep); `Match` blocks are skipped: their conditions need a live ssh to evaluate.
+ * Reads OpenSSH client config (~/.ssh/config) into server candidates, evaluating it for each
+ * Host alias the way `ssh -G <alias>` does: lines in order, the first value of an option wins
+ * (every IdentityFile is kept), `Host` patterns are case-sensitive against the lower-cased alias,
+ * `Match` criteria that need no command (all, host, originalhost, user, localuser) are evaluated,
+ * `Include` is followed (globs, relative to ~/.ssh, only when its block applies, 16 deep), and
+ * tokens in IdentityFile and UserKnownHostsFile (%h %r %u %d %p %n %%, ~, ${VAR}) are expanded.
+ * What Gantry cannot follow (`Match exec`, ProxyCommand) is reported per host in `notes`.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { homedir, userInfo } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import type { SshConfigHost } from '@shared/servers/server-schemas';
-
-interface HostBlock {
-  patterns: string[];
-  /** Patterns of the Host blocks this one was included from: each must match too. */
-  guards: string[][];
-  options: Map<string, string>;
-}
+import { tokenizeConfigLine } from './ssh-config-tokens';
 
 /** How included files are found and read (the real file system unless a test says otherwise). */
 export interface ConfigFiles {
@@ -23,6 +19,13 @@ export interface ConfigFiles {
   read(path: string): string | null;
   /** Names in a folder, or none when it cannot be listed. */
   list(dir: string): string[];
+}
+
+/** Who runs ssh: the local user, their home and environment (for %u, %d, ~ and ${VAR}). */
+export interface LocalContext {
+  home: string;
+  localUser: string;
+  env: Record<string, string | undefined>;
 }
 
 const fileSystem: ConfigFiles = {
@@ -46,70 +49,143 @@ const fileSystem: ConfigFiles = {
 const MAX_INCLUDE_DEPTH = 16;
 
 /** Parses config text into concrete Host aliases (wildcard and negated patterns are not servers). */
-export function parseSshConfig(text: string, home: string = homedir(), files: ConfigFiles = fileSystem): SshConfigHost[] {
-  const blocks: HostBlock[] = [];
-  const readText = (content: string, guards: string[][], depth: number) => {
-    let current: HostBlock | null = { patterns: ['*'], guards, options: new Map() };
-    blocks.push(current);
+export function parseSshConfig(text: string, home: string = homedir(), files: ConfigFiles = fileSystem, local?: Partial<LocalContext>): SshConfigHost[] {
+  const context: LocalContext = { home, localUser: local?.localUser ?? userInfo().username, env: local?.env ?? process.env };
+  const aliases = new Set<string>();
+  const collect = (content: string, depth: number) => {
     for (const raw of content.split(/\r?\n/)) {
-      const line = raw.trim();
-      if (!line || line.startsWith('#')) continue;
-      const match = /^(\S+?)(?:\s*=\s*|\s+)(.*)$/.exec(line);
-      if (!match) continue;
-      const keyword = match[1]!.toLowerCase();
-      const value = unquote(match[2]!.trim());
-      if (keyword === 'host') {
-        current = { patterns: value.split(/\s+/).filter(Boolean), guards, options: new Map() };
-        blocks.push(current);
-      } else if (keyword === 'match') {
-        current = null; // Match conditions need a live ssh to evaluate; its options are skipped.
-      } else if (keyword === 'include') {
-        if (!current || depth >= MAX_INCLUDE_DEPTH) continue;
-        const outer: HostBlock = current;
-        for (const pattern of value.split(/\s+/).filter(Boolean)) {
-          for (const path of expandInclude(pattern, home, files)) {
-            const included = files.read(path);
-            if (included !== null) readText(included, [...outer.guards, outer.patterns], depth + 1);
-          }
-        }
-        // Options after the Include still belong to the block it sat in, after what it included.
-        current = { patterns: outer.patterns, guards: outer.guards, options: new Map() };
-        blocks.push(current);
-      } else if (current && !current.options.has(keyword)) {
-        current.options.set(keyword, value);
+      const [word, ...args] = tokenizeConfigLine(raw);
+      if (word?.toLowerCase() === 'host') for (const p of args) if (!/[*?!]/.test(p)) aliases.add(p);
+      if (word?.toLowerCase() === 'include' && depth < MAX_INCLUDE_DEPTH) {
+        for (const pattern of args) for (const path of expandInclude(pattern, home, files)) collect(files.read(path) ?? '', depth + 1);
       }
     }
   };
-  readText(text, [], 0);
+  collect(text, 0);
+  return [...aliases].map((alias) => resolveHost(text, alias, context, files));
+}
 
-  const applies = (block: HostBlock, alias: string) => blockMatches(block.patterns, alias) && block.guards.every((guard) => blockMatches(guard, alias));
-  const aliases = [...new Set(blocks.flatMap((block) => block.patterns.filter((p) => !/[*?!]/.test(p) && block.guards.every((guard) => blockMatches(guard, p)))))];
-  return aliases.map((alias) => {
-    const option = (name: string): string | undefined => {
-      for (const block of blocks) {
-        if (!applies(block, alias)) continue;
-        const value = block.options.get(name);
-        if (value !== undefined) return value;
+
+/** Resolves one alias as `ssh -G -F <file> <alias>` would (IdentityFile entries tokens-expanded). */
+export function resolveHost(text: string, alias: string, local: LocalContext, files: ConfigFiles = fileSystem): SshConfigHost {
+  // Host patterns see the alias as typed (case-sensitive); the host name ssh ends up with is lower-cased.
+  const original = alias;
+  const options = new Map<string, string>();
+  const identityFiles: string[] = [];
+  const knownHostsFiles: string[] = [];
+  const notes: string[] = [];
+  const hostNow = () => (options.get('hostname') ?? original).replaceAll('%h', original).toLowerCase();
+
+  const walk = (content: string, neverMatch: boolean, depth: number) => {
+    let active = !neverMatch;
+    for (const raw of content.split(/\r?\n/)) {
+      const [word, ...args] = tokenizeConfigLine(raw);
+      if (!word) continue;
+      const keyword = word.toLowerCase();
+      if (keyword === 'host') {
+        active = !neverMatch && hostPatternsMatch(args, original);
+      } else if (keyword === 'match') {
+        active = !neverMatch && matchApplies(args, { host: hostNow(), original, user: options.get('user') ?? local.localUser, localUser: local.localUser }, notes);
+      } else if (keyword === 'include') {
+        if (depth >= MAX_INCLUDE_DEPTH) continue;
+        for (const pattern of args) {
+          for (const path of expandInclude(pattern, local.home, files)) {
+            const included = files.read(path);
+            if (included !== null) walk(included, !active, depth + 1);
+          }
+        }
+      } else if (active) {
+        const value = args[0];
+        if (value === undefined) continue;
+        if (keyword === 'identityfile') identityFiles.push(value);
+        else if (keyword === 'userknownhostsfile') {
+          if (knownHostsFiles.length === 0) knownHostsFiles.push(...args);
+        } else if (keyword === 'proxycommand') {
+          if (!options.has('proxycommand') && !options.has('proxyjump')) options.set('proxycommand', args.join(' '));
+        } else if (keyword === 'proxyjump') {
+          if (!options.has('proxycommand') && !options.has('proxyjump')) options.set('proxyjump', value);
+        } else if (!options.has(keyword)) options.set(keyword, value);
       }
-      return undefined;
-    };
-    const port = Number(option('port') ?? 22);
-    const proxyJump = option('proxyjump');
-    const identityFile = option('identityfile');
-    return {
-      alias,
-      host: option('hostname')?.replaceAll('%h', alias) ?? alias,
-      port: Number.isInteger(port) && port > 0 && port < 65536 ? port : 22,
-      username: option('user') ?? null,
-      identityFile: identityFile ? expandHome(identityFile, home) : null,
-      proxyJump: proxyJump && proxyJump.toLowerCase() !== 'none' ? proxyJump.split(',').map((hop) => hop.trim()).filter(Boolean) : [],
-    };
-  });
+    }
+  };
+  walk(text, false, 0);
+
+  const host = hostNow();
+  const port = Number(options.get('port') ?? 22);
+  const user = options.get('user') ?? local.localUser;
+  const expand = (path: string) => expandTokens(path, { host, original, user, port: String(port), local });
+  const proxyJump = options.get('proxyjump');
+  const proxyCommand = options.get('proxycommand');
+  if (proxyCommand && proxyCommand.toLowerCase() !== 'none') notes.push(`ProxyCommand (${proxyCommand}) is not run by Gantry: it connects straight to ${host}:${port}.`);
+  const identities = identityFiles.map(expand);
+  return {
+    alias,
+    host,
+    port: Number.isInteger(port) && port > 0 && port < 65536 ? port : 22,
+    username: options.get('user') ?? null,
+    identityFile: identities[0] ?? null,
+    identityFiles: identities,
+    proxyJump: proxyJump && proxyJump.toLowerCase() !== 'none' ? proxyJump.split(',').map((hop) => hop.trim()).filter(Boolean).map(formatJumpHop) : [],
+    userKnownHostsFiles: knownHostsFiles.filter((f) => f.toLowerCase() !== 'none').map(expand),
+    hostKeyAlias: options.get('hostkeyalias') ?? null,
+    notes: [...new Set(notes)],
+  };
+}
+
+function hostPatternsMatch(patterns: string[], alias: string): boolean {
+  let matched = false;
+  for (const pattern of patterns) {
+    const negated = pattern.startsWith('!');
+    if (globRegex(negated ? pattern.slice(1) : pattern).test(alias)) {
+      if (negated) return false;
+      matched = true;
+    }
+  }
+  return matched;
+}
+
+/** A comma-separated pattern list as `Match host a,!b` reads it. */
+function patternListMatches(list: string, value: string, caseless: boolean): boolean {
+  return hostPatternsMatch(list.split(','), caseless ? value.toLowerCase() : value);
+}
+
+function matchApplies(args: string[], facts: { host: string; original: string; user: string; localUser: string }, notes: string[]): boolean {
+  let result = true;
+  for (let i = 0; i < args.length; i++) {
+    let criterion = args[i]!.toLowerCase();
+    const negate = criterion.startsWith('!');
+    if (negate) criterion = criterion.slice(1);
+    if (criterion === 'all') continue;
+    if (criterion === 'canonical' || criterion === 'final') {
+      result = false;
+      continue;
+    }
+    const value = args[++i] ?? '';
+    let hit: boolean;
+    if (criterion === 'host') hit = patternListMatches(value, facts.host, true);
+    else if (criterion === 'originalhost') hit = patternListMatches(value, facts.original, true);
+    else if (criterion === 'user') hit = patternListMatches(value, facts.user, false);
+    else if (criterion === 'localuser') hit = patternListMatches(value, facts.localUser, false);
+    else {
+      notes.push(`Match ${criterion} ${value} is not followed by Gantry: the options under it are left out.`);
+      hit = false;
+    }
+    if (hit === negate) result = false;
+  }
+  return result;
+}
+
+/** Expands ~, ${VAR} and the % tokens ssh allows in IdentityFile and UserKnownHostsFile. */
+export function expandTokens(path: string, facts: { host: string; original: string; user: string; port: string; local: LocalContext }): string {
+  let out = path === '~' ? facts.local.home : path.startsWith('~/') ? `${facts.local.home}/${path.slice(2)}` : path;
+  out = out.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => facts.local.env[name] ?? '');
+  const tokens: Record<string, string> = { '%': '%', h: facts.host, r: facts.user, u: facts.local.localUser, d: facts.local.home, p: facts.port, n: facts.original };
+  return out.replace(/%(.)/g, (m, t: string) => tokens[t] ?? m);
 }
 
 /** The files an Include pattern names: `~` expanded, relative to ~/.ssh, globs (`*`, `?`) in each part, in lexical order. */
 function expandInclude(pattern: string, home: string, files: ConfigFiles): string[] {
-  const expanded = expandHome(pattern, home);
+  const expanded = pattern === '~' ? home : pattern.startsWith('~/') ? `${home}/${pattern.slice(2)}` : pattern;
   const path = isAbsolute(expanded) ? expanded : join(home, '.ssh', expanded);
   let candidates = ['/'];
   for (const part of path.split('/').filter(Boolean)) {
@@ -133,38 +209,23 @@ function globRegex(pattern: string): RegExp {
   return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.')}$`);
 }
 
-/** Splits a ProxyJump hop (`[user@]host[:port]`) into its parts. */
+/** A hop as ssh prints it (`user@host:port`, the ssh:// scheme dropped). */
+function formatJumpHop(hop: string): string {
+  const { username, host, port } = parseJumpHop(hop);
+  const name = port !== null && host.includes(':') ? `[${host}]` : host;
+  return `${username ? `${username}@` : ''}${name}${port !== null ? `:${port}` : ''}`;
+}
+
+/** Splits a ProxyJump hop (`[ssh://][user@]host[:port]`) into its parts. */
 export function parseJumpHop(hop: string): { username: string | null; host: string; port: number | null } {
-  const at = hop.lastIndexOf('@');
-  const username = at >= 0 ? hop.slice(0, at) : null;
-  let rest = at >= 0 ? hop.slice(at + 1) : hop;
+  const bare = hop.replace(/^ssh:\/\//i, '').replace(/\/$/, '');
+  const at = bare.lastIndexOf('@');
+  const username = at >= 0 ? bare.slice(0, at) : null;
+  let rest = at >= 0 ? bare.slice(at + 1) : bare;
   let port: number | null = null;
   const bracketed = /^\[(.+)\]:(\d+)$/.exec(rest);
   const plain = /^([^:]+):(\d+)$/.exec(rest);
   if (bracketed) [rest, port] = [bracketed[1]!, Number(bracketed[2])];
   else if (plain) [rest, port] = [plain[1]!, Number(plain[2])];
   return { username, host: rest, port };
-}
-
-function blockMatches(patterns: string[], alias: string): boolean {
-  let matched = false;
-  for (const pattern of patterns) {
-    const negated = pattern.startsWith('!');
-    const body = negated ? pattern.slice(1) : pattern;
-    if (new RegExp(globRegex(body).source, 'i').test(alias)) {
-      if (negated) return false;
-      matched = true;
-    }
-  }
-  return matched;
-}
-
-function unquote(value: string): string {
-  return value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value;
-}
-
-function expandHome(path: string, home: string): string {
-  if (path === '~') return home;
-  if (path.startsWith('~/')) return `${home}/${path.slice(2)}`;
-  return path.replaceAll('%d', home);
 }

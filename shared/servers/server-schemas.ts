@@ -128,7 +128,15 @@ export const sshConfigHost = z.object({
   port: z.number(),
   username: z.string().nullable(),
   identityFile: z.string().nullable(),
+  /** Every IdentityFile that applies, tokens expanded, in the order ssh tries them. */
+  identityFiles: z.array(z.string()).default([]),
   proxyJump: z.array(z.string()),
+  /** The UserKnownHostsFile entries that apply (expanded); empty means ssh's defaults. */
+  userKnownHostsFiles: z.array(z.string()).default([]),
+  /** The name ssh looks the host key up under, when the config sets HostKeyAlias. */
+  hostKeyAlias: z.string().nullable().default(null),
+  /** Where Gantry connects differently from OpenSSH for this host (shown in the import dialog). */
+  notes: z.array(z.string()).default([]),
 });
 /** A Host entry of ~/.ssh/config. */
 export type SshConfigHost = z.infer<typeof sshConfigHost>;
