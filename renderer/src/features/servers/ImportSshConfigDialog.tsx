@@ -71,7 +71,18 @@ export function ImportSshConfigDialog() {
                 <span>
                   <strong>{host.alias}</strong> — {host.username ?? '(your user)'}@{host.host}:{host.port}
                   {host.identityFile ? ` · key ${host.identityFile}` : ''}
+                  {host.identityFiles.length > 1 ? ` (ssh would also try ${host.identityFiles.slice(1).join(', ')}; Gantry uses the first)` : ''}
                   {host.proxyJump.length ? ` · via ${host.proxyJump.join(' → ')}` : ''}
+                  {host.notes.length ? (
+                    <span className="ssh-host-notes" role="note" aria-label={`Where Gantry connects differently from OpenSSH for ${host.alias}`}>
+                      {host.notes.map((note) => (
+                        <span key={note} className="hint">
+                          <br />
+                          Differs from OpenSSH: {note}
+                        </span>
+                      ))}
+                    </span>
+                  ) : null}
                 </span>
                 <button type="button" className="secondary" disabled={added} onClick={() => open({ kind: 'edit', serverId: null, prefill: host })}>
                   {added ? 'Added' : `Add ${host.alias}`}
