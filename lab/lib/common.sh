@@ -19,7 +19,20 @@ LAB_CACHE="${GANTRY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/gantry}/lab"
 LAB_DISK_SIZE="${GANTRY_LAB_DISK_SIZE:-8G}"
 LAB_DEPLOY_UID=1500
 LAB_DOCKER_GID=1501
-LAB_DEBIAN_MIRROR="${GANTRY_LAB_MIRROR:-http://deb.debian.org/debian}"
+# The machine's own Debian mirror (its apt configuration), unless GANTRY_LAB_MIRROR names another.
+machine_debian_mirror() {
+  local uri
+  uri=$(
+    {
+      awk 'tolower($1) == "uris:" { uris = $2 } tolower($1) == "suites:" && uris != "" && $0 !~ /-security/ { print uris; exit }' \
+        /etc/apt/sources.list.d/*.sources 2>/dev/null
+      awk '$1 == "deb" && $0 !~ /-security/ { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }' \
+        /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null
+    } | head -1
+  )
+  printf '%s\n' "${uri%/}"
+}
+LAB_DEBIAN_MIRROR="${GANTRY_LAB_MIRROR:-$(machine_debian_mirror)}"
 
 log() { printf '[lab %s] %s\n' "$(date +%T)" "$*" >&2; }
 die() { printf '[lab] error: %s\n' "$*" >&2; exit 1; }

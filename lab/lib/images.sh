@@ -81,6 +81,8 @@ build_base() {
   out=$(layer_file base)
   rootfs=$(base_rootfs)
   [[ -f $out && -d $rootfs ]] && return 0
+  [[ -n $LAB_DEBIAN_MIRROR ]] ||
+    die "no Debian mirror: the machine's apt configuration names none; set GANTRY_LAB_MIRROR to the machine's Debian mirror"
   log "building base image (debootstrap bookworm minbase)"
   tmp=$(mktemp -d "$LAB_CACHE/tmp/base.XXXXXX")
   mkdir -p "$LAB_CACHE/apt/debootstrap"
@@ -91,6 +93,8 @@ build_base() {
     bookworm "$tmp/rootfs" "$LAB_DEBIAN_MIRROR" >"$tmp/debootstrap.log" 2>&1 ||
     { tail -20 "$tmp/debootstrap.log" >&2; die "debootstrap failed (log: $tmp/debootstrap.log)"; }
   cp -a "$LAB_IMAGES_DIR/base/rootfs/." "$tmp/rootfs/"
+  # The image's apt uses the same mirror as debootstrap did (the machine's, or the override).
+  printf 'deb %s bookworm main\ndeb %s bookworm-updates main\n' "$LAB_DEBIAN_MIRROR" "$LAB_DEBIAN_MIRROR" >"$tmp/rootfs/etc/apt/sources.list"
   # Its own mount namespace: whatever the second stage mounts (proc, sys) goes away with it.
   unshare --mount --propagation private --fork -- \
     chroot "$tmp/rootfs" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
