@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { migrationStep, type MigrationStep, type MigrationStepKind, type StepOf } from '@shared/migration/steps';
 import type { PlannedResource } from '@shared/migration/plan';
 import { FakeRemoteHost } from '../testing/fake-remote-host';
-import { emptySpec } from '../testing/stored-run-fixture';
+import { specWith } from '@shared/migration/test-fixtures';
 import type { RecordResult } from '../records';
 import { maskStep, registeredKinds, sagaStepFor, stepRegistry } from './registry';
 import type { ExecutionContext } from './step-context';
@@ -25,7 +25,7 @@ function resource(overrides: Partial<PlannedResource> = {}): PlannedResource {
     addedAsDependency: false,
     source: { uuid: 'dev-web', containerName: 'dev-web', hostnames: [] },
     target: { uuid: 'uat-web', containerName: 'uat-web', hostnames: [] },
-    desiredSpec: { ...emptySpec('webapp:2'), networks: [{ name: 'shop-uat', aliases: ['web'] }] },
+    desiredSpec: specWith({ image: { ref: 'webapp:2', id: null, digest: null }, networks: [{ name: 'shop-uat', aliases: ['web'] }] }),
     volumesToCreate: [],
     scheduledTasks: [],
     linksToCreate: [],

@@ -2,27 +2,8 @@
  * A minimal journaled run for unit tests that write `migrations` rows by hand: valid under the
  * stored-run schema, with one cloned resource per id given.
  */
-import type { ResourceSpec } from '@shared/spec/resource-spec';
+import { specWith } from '@shared/migration/test-fixtures';
 import type { StoredRun } from '../stored-run';
-
-/** A spec with nothing in it but an image. */
-export function emptySpec(image: string): ResourceSpec {
-  return {
-    image: { ref: image, id: null, digest: null },
-    entrypoint: null,
-    command: null,
-    workingDir: '',
-    user: '',
-    env: {},
-    mounts: [],
-    ports: [],
-    labels: {},
-    healthcheck: null,
-    restartPolicy: { name: 'no', maximumRetryCount: 0 },
-    limits: { memoryBytes: 0, nanoCpus: 0, pidsLimit: null },
-    networks: [],
-  };
-}
 
 /** A stored run (format 1) of `kind` that clones each of `resourceIds` from dev to uat. */
 export function storedRunFixture(kind: StoredRun['kind'], resourceIds: readonly string[]): StoredRun {
@@ -34,7 +15,7 @@ export function storedRunFixture(kind: StoredRun['kind'], resourceIds: readonly 
     addedAsDependency: false,
     source: { uuid: `dev-${resourceId}`, containerName: `dev-${resourceId}`, hostnames: [] },
     target: { uuid: `uat-${resourceId}`, containerName: `uat-${resourceId}`, hostnames: [] },
-    desiredSpec: emptySpec('webapp:1'),
+    desiredSpec: specWith({}),
     volumesToCreate: [],
     scheduledTasks: [],
     linksToCreate: [],
