@@ -60,3 +60,26 @@ test('a second engine on the same data folder refuses to start and says why, lea
   await openApp(page, engine);
   await expect(page.locator('[data-app-ready]')).toHaveAttribute('data-app-ready', 'true');
 });
+
+test('at 1024×700 the sections fold into a strip that opens again; a skip link leads past them', async ({ page, engine }) => {
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await openApp(page, engine);
+  const toggle = page.getByRole('button', { name: 'Show the sections' });
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  await expect(page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Servers' })).toBeHidden();
+  await toggle.click();
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Servers' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Servers' })).toBeVisible();
+  await page.getByRole('button', { name: 'Hide the sections' }).click();
+  await page.screenshot({ path: 'e2e/artifacts/shell-1024.png' });
+
+  // From the top of the page the first Tab reaches the skip link; following it puts focus on the
+  // page, past the navigation (and leaves the route alone).
+  await page.reload();
+  await expect(page.locator('[data-app-ready]')).toHaveAttribute('data-app-ready', 'true');
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'Skip to content' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#main-content')).toBeFocused();
+  await expect(page.getByRole('heading', { level: 1, name: 'Servers' })).toBeVisible();
+});

@@ -23,6 +23,13 @@ export function MigrationDetailView({ migrationId }: { migrationId: string }) {
   const [confirmRollback, setConfirmRollback] = useState(false);
   const [busy, setBusy] = useState(false);
   const runDefaults = useRunDefaults();
+  const heading = useRef<HTMLHeadingElement>(null);
+  const loaded = detail !== null;
+  // Arriving here from the wizard, a rollback or a toast leaves focus nowhere (the button that
+  // opened it is gone): put it on the page's heading, so the keyboard starts from here.
+  useEffect(() => {
+    if (loaded && (document.activeElement === document.body || document.activeElement === null)) heading.current?.focus();
+  }, [loaded, migrationId]);
   const now = useNow(detail ? !isTerminalStatus(detail.migration.status) : false);
 
   if (!detail) {
@@ -61,12 +68,15 @@ export function MigrationDetailView({ migrationId }: { migrationId: string }) {
     else setActionError(result.error.message);
   }
 
+  const bannerTone = { ok: 'ok', bad: 'error', warn: 'warning', busy: '', neutral: '' } as const;
   const title = migration.kind === 'rollback' ? `Rollback of ${migration.targetName}` : `${migration.sourceName ?? '?'} → ${migration.targetName}`;
   return (
     <section className="page migration-detail" aria-labelledby="migration-title" data-testid="migration-detail" data-status={migration.status}>
       <BackLink onBack={closeMigration} />
       <div className="page-header">
-        <h1 id="migration-title">{title}</h1>
+        <h1 id="migration-title" ref={heading} tabIndex={-1}>
+          {title}
+        </h1>
         <div className="row">
           {detail.canCancel ? (
             <button type="button" className="danger" disabled={busy} onClick={() => void cancel()}>
@@ -89,7 +99,12 @@ export function MigrationDetailView({ migrationId }: { migrationId: string }) {
           {migration.endedAt ? ` · took ${formatDuration(migration.endedAt - startedAt)}` : ''}
         </span>
       </p>
-      {migration.message ? <p className={`banner ${statusTone(migration.status) === 'bad' ? 'error' : 'warning'}`}>{migration.message}</p> : null}
+      {/* The rollback link below says who rolled it back; the engine's message would say it again. */}
+      {migration.message && !(migration.rolledBackBy && /^Rolled back by\b/.test(migration.message)) ? (
+        <p className={`banner ${bannerTone[statusTone(migration.status)]}`} data-testid="migration-message">
+          {migration.message}
+        </p>
+      ) : null}
       {migration.rollbackOf ? (
         <p>
           Rolls back{' '}

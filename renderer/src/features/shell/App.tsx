@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useAppInfo } from '../settings/store';
 import { useJobEvents } from '../jobs/store';
 import { useGraphFollowsRuns } from '../environments/store';
@@ -33,13 +33,31 @@ export function App() {
     void loadInfo();
   }, [loadInfo]);
 
+  // At 1024 px the graph needs the width: the sections can fold into a narrow strip.
+  const [collapsed, setCollapsed] = useState(() => window.innerWidth < 1100);
   const Page = pages[section];
   const ready = info ? 'true' : infoError ? 'error' : 'false';
   return (
-    <div className="shell" data-app-ready={ready}>
+    <div className={collapsed ? 'shell collapsed' : 'shell'} data-app-ready={ready}>
+      {/* The address's hash is the app's route: move focus instead of following the anchor. */}
+      <a
+        className="skip-link"
+        href="#main-content"
+        onClick={(event) => {
+          event.preventDefault();
+          document.getElementById('main-content')?.focus();
+        }}
+      >
+        Skip to content
+      </a>
       <nav className="sidebar" aria-label="Sections">
-        <div className="brand">Gantry</div>
-        <ul>
+        <div className="brand">
+          <span className="brand-name">Gantry</span>
+          <button type="button" className="secondary small-button sidebar-toggle" aria-expanded={!collapsed} aria-controls="section-list" onClick={() => setCollapsed(!collapsed)} aria-label={collapsed ? 'Show the sections' : 'Hide the sections'}>
+            {collapsed ? '»' : '«'}
+          </button>
+        </div>
+        <ul id="section-list" hidden={collapsed}>
           {sections.map((each) => (
             <li key={each.id}>
               <button
@@ -53,11 +71,11 @@ export function App() {
             </li>
           ))}
         </ul>
-        <div className="sidebar-footer" data-testid="bridge-kind">
+        <div className="sidebar-footer" data-testid="bridge-kind" hidden={collapsed}>
           {info ? `v${info.version} · ${info.bridge === 'browser' ? 'browser mode' : 'desktop'}` : 'connecting…'}
         </div>
       </nav>
-      <main className="content">
+      <main className="content" id="main-content" tabIndex={-1}>
         <ErrorBanner message={infoError} />
         <Page />
       </main>
