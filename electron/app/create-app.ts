@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { Router } from '../ipc/router';
 import { JobRegistry } from '../jobs/registry';
 import { registerJobHandlers } from '../jobs/handlers';
+import { createInventoryArea } from '../inventory/inventory-area';
 import { registerInventoryHandlers } from '../inventory/handlers';
 import { MigrationEngine } from '../migrations/engine';
 import { registerMigrationHandlers } from '../migrations/handlers';
@@ -80,7 +81,8 @@ export function createApp(options: AppOptions): GantryApp {
   const servers = createServersArea({ db, events, logger, secrets: options.secretStore ?? createOsKeychain(), ...options.servers });
   registerSettingsHandlers(router, { db, secrets: options.secretStore ?? createOsKeychain(), locations: { dataDir: options.dataDir, databaseFile, logFile } });
   registerServerHandlers(router, servers, jobs);
-  const inventory = registerInventoryHandlers(router, { db, jobs, secrets: options.secretStore ?? createOsKeychain(), hosts: (serverId) => servers.connections.get(serverId) });
+  const inventory = createInventoryArea({ db, secrets: options.secretStore ?? createOsKeychain() });
+  registerInventoryHandlers(router, inventory, { jobs, hosts: (serverId) => servers.connections.get(serverId) });
   const hosts = (serverId: string) => servers.connections.get(serverId);
   const migrations = new MigrationEngine({ db, jobs, events, logger, inventory, hosts });
   registerMigrationHandlers(router, migrations);

@@ -5,43 +5,13 @@
  */
 import { GantryError } from '@shared/ipc/result';
 import type { Router } from '../ipc/router';
-import type { JobRegistry } from '../jobs/registry';
-import type { SecretStore } from '../keychain/secret-store';
-import type { GantryDatabase } from '../store/open-database';
-import { discoveredContainers, discoverServers, inspectContainer, type HostProvider } from './discovery';
-import { buildInventoryGraph, containerView, DiscoverySnapshots } from './inventory-graph';
-import { InventoryStore } from './inventory-store';
-import { loadSpecSealer, type SpecSealer } from './spec-hash';
+import { discoveredContainers, discoverServers, inspectContainer } from './discovery';
+import { buildInventoryGraph, containerView } from './inventory-graph';
+import type { InventoryArea, InventoryDeps } from './inventory-area';
 
-/** What the inventory area needs from the engine. */
-export interface InventoryDeps {
-  db: GantryDatabase;
-  jobs: JobRegistry;
-  /** Holds the key that fingerprints secrets in stored specs. */
-  secrets: SecretStore;
-  /** The pooled connection of a server (the servers area). */
-  hosts: HostProvider;
-}
-
-/** The inventory area: its store and the last discovery of each server. */
-export interface InventoryArea {
-  store: InventoryStore;
-  snapshots: DiscoverySnapshots;
-  /** The sealer of this installation (its key is read from the keychain on first use). */
-  sealer(): SpecSealer;
-}
-
-/** Builds the inventory area and registers its channels. */
-export function registerInventoryHandlers(router: Router, deps: InventoryDeps): InventoryArea {
-  const store = new InventoryStore(deps.db);
-  const snapshots = new DiscoverySnapshots();
-  let sealer: SpecSealer | null = null;
-  const area: InventoryArea = {
-    store,
-    snapshots,
-    sealer: () => (sealer ??= loadSpecSealer(deps.secrets)),
-  };
-
+/** Registers the inventory channels on the area's services. */
+export function registerInventoryHandlers(router: Router, area: InventoryArea, deps: Pick<InventoryDeps, 'jobs' | 'hosts'>): void {
+  const { store, snapshots } = area;
   router.handle('projects:list', () => ({ projects: store.listProjects() }));
   router.handle('projects:create', ({ name, environments }) => ({ project: store.createProject(name, environments) }));
   router.handle('environments:add', (request) => ({ environment: store.addEnvironment(request) }));
@@ -123,5 +93,4 @@ export function registerInventoryHandlers(router: Router, deps: InventoryDeps): 
   });
 
   router.handle('inventory:graph', ({ projectId }) => buildInventoryGraph(store, snapshots, projectId));
-  return area;
 }

@@ -12,7 +12,7 @@ import { stepsFor } from '@shared/migration/plan-steps';
 import type { RevealRequest } from '@shared/migration/reveal';
 import type { EventHub } from '../app/events';
 import type { Logger } from '../app/logger';
-import type { InventoryArea } from '../inventory/handlers';
+import type { InventoryArea } from '../inventory/inventory-area';
 import type { JobRegistry } from '../jobs/registry';
 import type { RemoteHost } from '../servers/remote-host';
 import type { GantryDatabase } from '../store/open-database';
