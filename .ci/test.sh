@@ -22,6 +22,7 @@ bash .ci/npm-deps.sh || { echo "gantry: npm ci failed" >&2; exit 1; }
 stage typecheck npm run -s typecheck
 stage lint npm run -s lint
 stage build npx electron-vite build
+stage electron-security bash .ci/electronegativity.sh
 stage unit bash .ci/with-keyring.sh npx vitest run --project unit
 if [ "${GANTRY_SKIP_LAB:-}" = 1 ]; then
   echo "GANTRY_SKIP_LAB=1: integration tests NOT run"; failed+=("integration(skipped)")

@@ -66,6 +66,8 @@ async function start(): Promise<void> {
   lockDownNavigation();
   await app.whenReady();
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  // Gantry needs no web permission: asking (request) and checking (e.g. navigator.permissions, HID, serial) both say no.
+  session.defaultSession.setPermissionCheckHandler(() => false);
 
   const dataDir = resolveDataDir(process.env, app.getPath('userData'));
   const engine: GantryApp = createApp({ dataDir, version: app.getVersion() });
