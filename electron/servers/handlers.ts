@@ -7,6 +7,7 @@ import { testConnection } from './connection-test';
 import { probeServer } from './server-probe';
 import type { ServersArea } from './servers-area';
 import { parseSshConfig } from './ssh-config';
+import { knownHostsInFiles } from './host-keys';
 import { openSshChain } from './ssh-connect';
 
 const TEST_TIMEOUT_MS = 60_000;
@@ -74,12 +75,15 @@ export function registerServerHandlers(router: Router, area: ServersArea, jobs: 
     return { server: view(id) };
   });
 
-  router.handle('servers:import-known-host', async ({ id }) => {
+  router.handle('servers:import-known-host', async ({ id, files, hostKeyAlias }) => {
     const row = registry.row(id);
-    const entries = area.knownHosts(row.host, row.port);
+    // Like ssh: HostKeyAlias replaces host and port in the lookup; the config's UserKnownHostsFile replaces the default files.
+    const [lookupHost, lookupPort] = hostKeyAlias ? [hostKeyAlias, 22] : [row.host, row.port];
+    const entries = files?.length ? knownHostsInFiles(files, lookupHost, lookupPort) : area.knownHosts(lookupHost, lookupPort);
     const fingerprints = [...new Set(entries.map((entry) => entry.fingerprint))];
-    const name = row.port === 22 ? row.host : `[${row.host}]:${row.port}`;
-    if (fingerprints.length === 0) throw new GantryError('not_found', `No known_hosts file on this machine lists ${name}. Test the connection and confirm the fingerprint instead.`);
+    const name = lookupPort === 22 ? lookupHost : `[${lookupHost}]:${lookupPort}`;
+    const where = files?.length ? files.join(', ') : 'No known_hosts file on this machine';
+    if (fingerprints.length === 0) throw new GantryError('not_found', `${files?.length ? `${where} does not list` : `${where} lists`} ${name}. Test the connection and confirm the fingerprint instead.`);
     if (fingerprints.length > 1) throw new GantryError('conflict', `known_hosts lists ${fingerprints.length} different keys for ${name}; Gantry cannot tell which one to trust. Test the connection and confirm the fingerprint instead.`);
     if (row.hostKeyFingerprint && row.hostKeyFingerprint !== fingerprints[0]) {
       throw new GantryError('host_key_changed', `known_hosts lists ${fingerprints[0]} for ${name}, but ${row.hostKeyFingerprint} is pinned. Use "Re-pin host key" if the key changed on purpose.`);

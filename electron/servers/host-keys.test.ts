@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { algorithmOf, fingerprintOf, knownHostsFor, parseKnownHosts } from './host-keys';
+import { algorithmOf, fingerprintOf, knownHostsFor, knownHostsInFiles, parseKnownHosts } from './host-keys';
 
 let dir: string;
 let publicKey: string;
@@ -50,5 +50,15 @@ describe('known_hosts', () => {
     expect(knownHostsFor(hashed, '10.0.0.5', 22).map((e) => e.fingerprint)).toEqual([opensshFingerprint]);
     expect(knownHostsFor(hashed, '10.0.0.6', 2222)).toHaveLength(1);
     expect(knownHostsFor(hashed, '10.0.0.9', 22)).toEqual([]);
+  });
+});
+
+describe("an ssh config's UserKnownHostsFile and HostKeyAlias", () => {
+  it('finds the key under the alias in the files the config names, and nothing in a file that is missing', () => {
+    const file = join(dir, 'lab_known_hosts');
+    writeFileSync(file, `lab-dev-key ${publicKey}\n[10.213.0.11]:2222 ${otherKey}\n`);
+    const entries = knownHostsInFiles([join(dir, 'missing'), file], 'lab-dev-key', 22);
+    expect(entries.map((e) => [e.fingerprint, e.file, e.line])).toEqual([[opensshFingerprint, file, 1]]);
+    expect(knownHostsInFiles([join(dir, 'missing')], 'lab-dev-key', 22)).toEqual([]);
   });
 });

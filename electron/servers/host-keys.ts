@@ -3,6 +3,7 @@
  * who already trusts a server through OpenSSH can pin the same key in Gantry.
  */
 import { createHash, createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 /** The SHA256 fingerprint of a public key blob, exactly as `ssh-keygen -l -E sha256` prints it. */
 export function fingerprintOf(keyBlob: Buffer): string {
@@ -54,6 +55,19 @@ export function parseKnownHosts(text: string, file: string): KnownHostEntry[] {
 export function knownHostsFor(entries: KnownHostEntry[], host: string, port: number): KnownHostEntry[] {
   const name = port === 22 ? host : `[${host}]:${port}`;
   return entries.filter((entry) => entry.marker === null && entry.hosts.some((pattern) => hostPatternMatches(pattern, name)));
+}
+
+/** The entries of these known_hosts files (an ssh config's UserKnownHostsFile) that name `host` on `port`; unreadable files list nothing. */
+export function knownHostsInFiles(files: readonly string[], host: string, port: number): KnownHostEntry[] {
+  return files.flatMap((file) => {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      return [];
+    }
+    return knownHostsFor(parseKnownHosts(text, file), host, port);
+  });
 }
 
 function hostPatternMatches(pattern: string, name: string): boolean {

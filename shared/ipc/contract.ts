@@ -79,8 +79,9 @@ export const requestChannels = {
     request: z.object({ id: z.string().min(1).max(100), fingerprint, replace: z.boolean().optional() }).strict(),
     response: z.object({ server: serverView }),
   },
+  /** Pins the key known_hosts lists for the server; `files` and `hostKeyAlias` are the ssh config's UserKnownHostsFile and HostKeyAlias. */
   'servers:import-known-host': {
-    request: z.object({ id: z.string().min(1).max(100) }).strict(),
+    request: z.object({ id: z.string().min(1).max(100), files: z.array(z.string().min(1).max(4096)).max(8).optional(), hostKeyAlias: z.string().min(1).max(253).optional() }).strict(),
     response: z.object({ server: serverView, file: z.string(), line: z.number() }),
   },
   'servers:probe': {

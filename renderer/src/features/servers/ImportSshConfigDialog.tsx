@@ -2,9 +2,21 @@ import { useEffect, useState } from 'react';
 import type { SshConfigHost } from '@shared/servers/server-schemas';
 import { Dialog, DialogFooter } from '../../components/Dialog';
 import { invoke } from '../../lib/api';
+import { jumpHostsFor } from './jump-hosts';
 import { useServers } from './store';
 
-/** Lists the Host entries of an OpenSSH config; picking one opens the add dialog filled in. */
+/** What "Add selected" did for one host: added (and how its key was pinned) or why not. */
+interface AddOutcome {
+  alias: string;
+  ok: boolean;
+  message: string;
+}
+
+/**
+ * Lists the Host entries of an OpenSSH config. One host opens the add dialog filled in; several
+ * ticked hosts are added in one go ("Add selected"), each key pinned from the config's
+ * UserKnownHostsFile (looked up under its HostKeyAlias) when that file lists it.
+ */
 export function ImportSshConfigDialog() {
   const open = useServers((state) => state.open);
   const close = useServers((state) => state.close);
@@ -13,6 +25,49 @@ export function ImportSshConfigDialog() {
   const [hosts, setHosts] = useState<SshConfigHost[] | null>(null);
   const [readFrom, setReadFrom] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [outcomes, setOutcomes] = useState<AddOutcome[]>([]);
+  const [adding, setAdding] = useState(false);
+  const load = useServers((state) => state.load);
+
+  const addSelected = async (picked: SshConfigHost[]) => {
+    setAdding(true);
+    const results: AddOutcome[] = [];
+    // Known servers grow as we go, so a jump host added first serves the hosts after it.
+    const known = existing.map((s) => ({ id: s.id, name: s.name, host: s.host }));
+    for (const host of picked) {
+      if (!host.username) {
+        results.push({ alias: host.alias, ok: false, message: 'The config sets no User for it: add it on its own and name the user.' });
+        continue;
+      }
+      const jumps = jumpHostsFor(host.proxyJump, known);
+      if (jumps.missing.length) {
+        results.push({ alias: host.alias, ok: false, message: `Add its jump host${jumps.missing.length > 1 ? 's' : ''} first: ${jumps.missing.join(', ')}.` });
+        continue;
+      }
+      const auth = host.identityFile ? ({ method: 'key-file', keyPath: host.identityFile } as const) : ({ method: 'agent' } as const);
+      const saved = await invoke('servers:save', { server: { name: host.alias, host: host.host, port: host.port, username: host.username, auth, jumpHostIds: jumps.ids } });
+      if (!saved.ok) {
+        results.push({ alias: host.alias, ok: false, message: saved.error.message });
+        continue;
+      }
+      known.push({ id: saved.value.server.id, name: host.alias, host: host.host });
+      const pinned = await invoke('servers:import-known-host', {
+        id: saved.value.server.id,
+        ...(host.userKnownHostsFiles.length ? { files: host.userKnownHostsFiles } : {}),
+        ...(host.hostKeyAlias ? { hostKeyAlias: host.hostKeyAlias } : {}),
+      });
+      results.push(
+        pinned.ok
+          ? { alias: host.alias, ok: true, message: `Added; host key pinned from ${pinned.value.file} (line ${pinned.value.line}).` }
+          : { alias: host.alias, ok: true, message: `Added; host key not pinned: ${pinned.error.message}` },
+      );
+    }
+    setOutcomes(results);
+    setSelected(new Set());
+    setAdding(false);
+    await load();
+  };
 
   type ReadResult = Awaited<ReturnType<typeof invoke<'servers:read-ssh-config'>>>;
   const show = (result: ReadResult) => {
@@ -68,6 +123,18 @@ export function ImportSshConfigDialog() {
             const added = existing.some((s) => s.name === host.alias);
             return (
               <li key={host.alias} className="ssh-host">
+                <input
+                  type="checkbox"
+                  aria-label={`Select ${host.alias}`}
+                  disabled={added || adding}
+                  checked={selected.has(host.alias)}
+                  onChange={(e) => {
+                    const next = new Set(selected);
+                    if (e.target.checked) next.add(host.alias);
+                    else next.delete(host.alias);
+                    setSelected(next);
+                  }}
+                />
                 <span>
                   <strong>{host.alias}</strong> — {host.username ?? '(your user)'}@{host.host}:{host.port}
                   {host.identityFile ? ` · key ${host.identityFile}` : ''}
@@ -92,7 +159,19 @@ export function ImportSshConfigDialog() {
           })}
         </ul>
       ) : null}
+      {outcomes.length ? (
+        <ul className="ssh-import-outcomes" aria-label="Import results">
+          {outcomes.map((o) => (
+            <li key={o.alias} className={o.ok ? 'hint' : 'banner error'}>
+              <strong>{o.alias}</strong>: {o.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
       <DialogFooter>
+        <button type="button" disabled={selected.size === 0 || adding} onClick={() => void addSelected((hosts ?? []).filter((h) => selected.has(h.alias)))}>
+          {adding ? 'Adding…' : `Add selected (${selected.size})`}
+        </button>
         <button type="button" className="secondary" onClick={close}>
           Close
         </button>
