@@ -9,14 +9,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { startEngineProcess, type EngineProcess } from './testing/engine-process';
+import { labProject, startEngineProcess, type EngineProcess } from './testing/engine-process';
 
 const lab = inject('lab');
 const dataDir = mkdtempSync(join(tmpdir(), 'gantry-crash-int-'));
 const startEngine = () => startEngineProcess(dataDir);
 
 let engine: EngineProcess;
-const serverIds: Record<string, string> = {};
 const cleanup = 'docker rm -f $(docker ps -aq --filter name=crash-web) >/dev/null 2>&1; rm -rf /tmp/gantry-locks; true';
 
 async function sh(server: 'dev' | 'uat', command: string): Promise<string> {
@@ -47,22 +46,13 @@ afterAll(async () => {
 });
 
 it('undoes a migration whose engine was killed mid-way, on the next start, and says so in the journal', async () => {
-  for (const name of ['dev', 'uat'] as const) {
-    const { server } = await engine.call('servers:save', {
-      server: { name: `crash-${name}`, host: lab.servers[name].host, port: 22, username: 'root', auth: { method: 'key-file', keyPath: lab.keys.plain } },
-      pin: { fingerprint: lab.servers[name].hostKey.fingerprint, algorithm: lab.servers[name].hostKey.publicKey.split(' ')[0]! },
-    });
-    serverIds[name] = server.id;
-  }
-  const { project } = await engine.call('projects:create', { name: 'Crash test', environments: [{ name: 'dev' }, { name: 'uat' }] });
-  const chain = (await engine.call('inventory:graph', { projectId: project.id })).environments;
-  await engine.call('environments:bind', { environmentId: chain[0]!.id, serverId: serverIds.dev! });
-  await engine.call('environments:bind', { environmentId: chain[1]!.id, serverId: serverIds.uat! });
+  const { projectId, dev, uat } = await labProject(engine, lab, 'crash');
+  const chain = [{ id: dev }, { id: uat }];
   const { resource } = await engine.call('resources:adopt', { environmentId: chain[0]!.id, container: 'dev-crash-web', resource: { name: 'web', kind: 'application' } });
   await engine.call('resources:adopt', { environmentId: chain[1]!.id, container: 'uat-crash-web', resource: { resourceId: resource.id } });
 
   const before = await sh('uat', "docker ps -a --filter name=crash-web --format '{{.Names}} {{.ID}} {{.Image}}'; docker inspect --format '{{json .Config.Env}}' uat-crash-web");
-  const planned = await engine.call('migrations:plan', { projectId: project.id, sourceEnvId: chain[0]!.id, targetEnvId: chain[1]!.id, resourceIds: [resource.id] });
+  const planned = await engine.call('migrations:plan', { projectId, sourceEnvId: chain[0]!.id, targetEnvId: chain[1]!.id, resourceIds: [resource.id] });
   expect(planned.plan.resources[0]?.mode).toBe('promote');
   const { migrationId } = await engine.call('migrations:start', { planId: planned.planId, options: { waitForReady: true, healthTimeoutSec: 120 } });
 

@@ -61,3 +61,26 @@ export async function startEngineProcess(dataDir: string, env: Record<string, st
     },
   };
 }
+
+/** What a lab test needs of the lab to set up a project (from `inject('lab')`). */
+export interface LabServers {
+  keys: { plain: string };
+  servers: Record<'dev' | 'uat', { host: string; hostKey: { fingerprint: string; publicKey: string } }>;
+}
+
+/** Saves dev and uat as servers (keys pinned) and creates a dev → uat project bound to them; returns its ids. */
+export async function labProject(engine: EngineProcess, lab: LabServers, name: string): Promise<{ projectId: string; dev: string; uat: string }> {
+  const serverIds: Record<string, string> = {};
+  for (const server of ['dev', 'uat'] as const) {
+    const { server: saved } = await engine.call('servers:save', {
+      server: { name: `${name}-${server}`, host: lab.servers[server].host, port: 22, username: 'root', auth: { method: 'key-file', keyPath: lab.keys.plain } },
+      pin: { fingerprint: lab.servers[server].hostKey.fingerprint, algorithm: lab.servers[server].hostKey.publicKey.split(' ')[0]! },
+    });
+    serverIds[server] = saved.id;
+  }
+  const { project } = await engine.call('projects:create', { name, environments: [{ name: 'dev' }, { name: 'uat' }] });
+  const chain = (await engine.call('inventory:graph', { projectId: project.id })).environments;
+  await engine.call('environments:bind', { environmentId: chain[0]!.id, serverId: serverIds.dev! });
+  await engine.call('environments:bind', { environmentId: chain[1]!.id, serverId: serverIds.uat! });
+  return { projectId: project.id, dev: chain[0]!.id, uat: chain[1]!.id };
+}
