@@ -82,10 +82,11 @@ export const test = base.extend<{ engine: Engine; consoleGuard: ConsoleGuard }>(
     const problems: string[] = [];
     // A CSP violation is reported as a DOM event too; make sure it reaches the console even where
     // the browser only reports it there for some kinds of violation.
-    await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (event) => {
-        console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber})`);
-      });
+    // (As source text: this file is type-checked without the DOM library.)
+    await page.addInitScript({
+      content: `document.addEventListener('securitypolicyviolation', (event) => {
+        console.error('CSP violation: ' + event.violatedDirective + ' blocked ' + (event.blockedURI || 'inline') + ' (' + event.sourceFile + ':' + event.lineNumber + ')');
+      });`,
     });
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
