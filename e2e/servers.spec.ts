@@ -13,6 +13,7 @@ import { ServersPage } from './pages/servers';
 interface Lab {
   keys: { plain: string; passphrase: { path: string; passphrase: string } };
   sshConfig: string;
+  knownHostsFile: string;
   servers: Record<'dev' | 'uat' | 'prod', { host: string; hostKey: { fingerprint: string }; users: { deploy: { password: string } } }>;
 }
 
@@ -209,4 +210,28 @@ test('an imported server whose ProxyJump hop is not saved yet is never silently 
   await dialog.getByLabel(/This machine reaches the server without it: connect directly/).check();
   await expect(dialog.getByRole('button', { name: 'Save' })).toBeEnabled();
   await expect(dialog.getByRole('button', { name: 'Test connection' })).toBeEnabled();
+});
+
+test('import three lab servers in one go, each key pinned from the known_hosts file the config names', async ({ page, engine }) => {
+  const configFile = join(engine.dataDir, 'ssh_config');
+  writeFileSync(configFile, lab.sshConfig);
+  await openApp(page, engine);
+  const servers = new ServersPage(page);
+  await servers.open();
+
+  await page.getByRole('button', { name: 'Import from ~/.ssh/config' }).click();
+  const importDialog = servers.dialog('Import from SSH config');
+  await importDialog.getByLabel('Config file', { exact: true }).fill(configFile);
+  await importDialog.getByRole('button', { name: 'Read' }).click();
+  const aliases = ['gantry-dev-deploy', 'gantry-uat-deploy', 'gantry-prod-deploy'];
+  for (const alias of aliases) await importDialog.getByRole('checkbox', { name: `Select ${alias}` }).check();
+  await importDialog.getByRole('button', { name: 'Add selected (3)' }).click();
+
+  const results = importDialog.getByRole('list', { name: 'Import results' });
+  for (const alias of aliases) {
+    // The config's UserKnownHostsFile lists the key under its HostKeyAlias (gantry-dev, ...): pinned from that file, no manual check.
+    await expect(results.getByRole('listitem').filter({ hasText: alias })).toContainText(`host key pinned from ${lab.knownHostsFile}`);
+  }
+  await importDialog.getByRole('button', { name: 'Close' }).click();
+  for (const alias of aliases) await expect(servers.card(alias)).toBeVisible();
 });
