@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { GantryError } from '@shared/ipc/result';
 import type { snapshotRef } from '@shared/migration/steps';
 import type { ContainerInspectInfo } from '@shared/spec/docker-inspect';
@@ -8,6 +8,11 @@ import { shellQuote, type RemoteHost } from '../servers/remote-host';
 export type SnapshotRef = z.infer<typeof snapshotRef>;
 
 const SNAPSHOT_DIR = '$HOME/.gantry/snapshots';
+
+/** What a snapshot file must hold: `docker inspect` of one container (its fields are read by specFromInspect). */
+const snapshotFile = z
+  .array(z.looseObject({ Id: z.string(), Name: z.string(), Image: z.string(), Config: z.looseObject({ Image: z.string() }), HostConfig: z.looseObject({}) }))
+  .min(1, 'the file is empty');
 
 /**
  * Takes a snapshot of a container before a migration changes it: its full `docker inspect`,
@@ -32,7 +37,13 @@ export async function readSnapshot(host: RemoteHost, ref: SnapshotRef, signal?: 
   if (result.code !== 0) {
     throw new GantryError('snapshot_missing', `The snapshot of ${ref.containerName} is gone from ${host.label} (${ref.path}). It cannot be restored automatically.`);
   }
-  const [inspect] = JSON.parse(result.stdout) as ContainerInspectInfo[];
-  if (!inspect) throw new GantryError('snapshot_missing', `The snapshot ${ref.path} on ${host.label} is empty.`);
-  return inspect;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(result.stdout);
+  } catch {
+    parsed = null;
+  }
+  const checked = snapshotFile.safeParse(parsed);
+  if (!checked.success) throw new GantryError('snapshot_unreadable', `The snapshot ${ref.path} on ${host.label} is not a container inspect Gantry can read (${checked.error.issues[0]?.message ?? 'empty'}). It cannot be restored automatically.`);
+  return checked.data[0] as unknown as ContainerInspectInfo;
 }
