@@ -27,6 +27,7 @@ let dir: string;
 let ws: WebSocket;
 const waiting = new Map<number, (frame: BridgeServerFrame) => void>();
 let nextId = 1;
+let heapAtStart = 0;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'gantry-fuzz-'));
@@ -36,6 +37,7 @@ beforeAll(async () => {
   app = createApp({ dataDir: dir, databaseFile: ':memory:', version: '0.0.0-fuzz', logger, secretStore: fakeKeychain(), servers: { knownHostsFiles: [], sshConfigFile: join(dir, 'ssh_config'), tuning: { readyTimeoutMs: 500 } } as never });
   server = await startBrowserServer({ app, rendererDir: dir });
   ws = await openSocket();
+  heapAtStart = settledHeap();
 });
 afterAll(async () => {
   ws?.close();
@@ -176,6 +178,6 @@ describe('bridge fuzz: raw bytes and hostile transports', () => {
   }, 60_000);
 
   it('memory stays bounded over the whole fuzz run', () => {
-    expect(settledHeap()).toBeLessThan(400 * 1024 * 1024);
+    expect(settledHeap() - heapAtStart).toBeLessThan(64 * 1024 * 1024);
   });
 });
