@@ -22,11 +22,11 @@ function spec(overrides: Partial<ResourceSpec> = {}): ResourceSpec {
 }
 
 describe('isSecretEnvKey', () => {
-  it.each(['POSTGRES_PASSWORD', 'MYSQL_ROOT_PASSWORD', 'DB_PASS', 'dbPassword', 'GITHUB_TOKEN', 'APP_KEY', 'API_KEY', 'AWS_SECRET_ACCESS_KEY', 'SECRET_KEY_BASE', 'REDIS_AUTH', 'SENTRY_DSN', 'PRIVATE_KEY_FILE', 'smtp.passwd'])(
+  it.each(['POSTGRES_PASSWORD', 'MYSQL_ROOT_PASSWORD', 'DB_PASS', 'dbPassword', 'GITHUB_TOKEN', 'APP_KEY', 'API_KEY', 'AWS_SECRET_ACCESS_KEY', 'SECRET_KEY_BASE', 'REDIS_AUTH', 'PRIVATE_KEY_FILE', 'smtp.passwd'])(
     'recognises %s as a secret',
     (key) => expect(isSecretEnvKey(key)).toBe(true),
   );
-  it.each(['PATH', 'PWD', 'HOME', 'APP_MODE', 'KEY_PREFIX', 'AUTH_ENABLED', 'PASSTHROUGH', 'TOKENIZER_MODEL', 'DATABASE_URL'])('does not mask %s', (key) =>
+  it.each(['PATH', 'PWD', 'HOME', 'APP_MODE', 'KEY_PREFIX', 'AUTH_ENABLED', 'PASSTHROUGH', 'TOKENIZER_MODEL', 'DATABASE_URL', 'MYSQL_DSN'])('does not mask %s', (key) =>
     expect(isSecretEnvKey(key)).toBe(false),
   );
 });
@@ -36,6 +36,10 @@ describe('maskEnvValue', () => {
   it('masks only the password inside a URL', () =>
     expect(maskEnvValue('DATABASE_URL', 'postgres://app:s3cret@db:5432/app')).toBe(`postgres://app:${MASK}@db:5432/app`));
   it('masks a password pair inside an ordinary value', () => expect(maskEnvValue('JAVA_OPTS', '-Xmx1g -Ddb.password=abc')).not.toContain('abc'));
+  it('masks only the password inside a Go DSN and a libpq string, so rewiring stays visible', () => {
+    expect(maskEnvValue('MYSQL_DSN', 'app:g0pw@tcp(mysql-dev:3306)/shop')).toBe(`app:${MASK}@tcp(mysql-dev:3306)/shop`);
+    expect(maskEnvValue('PG_CONN', 'host=pg-dev port=5432 dbname=app password=lpq')).toBe(`host=pg-dev port=5432 dbname=app password=${MASK}`);
+  });
   it('leaves ordinary values alone', () => expect(maskEnvValue('APP_MODE', 'production')).toBe('production'));
   it('keeps an empty secret visibly empty', () => expect(maskEnvValue('REDIS_PASSWORD', '')).toBe(''));
 });
