@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import * as schema from './schema';
@@ -26,9 +27,11 @@ const MIGRATIONS_TABLE = '__gantry_migrations';
  * and applies every pending migration inside one transaction. Does nothing on import.
  */
 export function openDatabase(path: string, migrations: ShippedMigration[] = shippedMigrations()): GantryDatabase {
+  if (path !== ':memory:') closeSync(openSync(path, 'a', 0o600));
   const client = new Database(path);
   try {
     client.pragma('journal_mode = WAL');
+    if (path !== ':memory:') restrictToOwner(path);
     client.pragma('foreign_keys = ON');
     client.pragma('busy_timeout = 5000');
     applyMigrations(client, migrations);
@@ -37,6 +40,14 @@ export function openDatabase(path: string, migrations: ShippedMigration[] = ship
     throw error;
   }
   return drizzle(client, { schema }) as GantryDatabase;
+}
+
+/**
+ * Makes the database file and its WAL companions readable by the owner only (0600). SQLite creates
+ * `-wal` and `-shm` with the database file's mode; this also tightens files an older Gantry left 0644.
+ */
+function restrictToOwner(path: string): void {
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) chmodSync(file, 0o600);
 }
 
 /** The number of migrations applied to this database. */
