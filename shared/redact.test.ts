@@ -62,6 +62,7 @@ const examples: Record<string, Example> = {
   'JSON command array': { text: '{"command":["redis-server","--requirepass","arrpw","--port","6379"]}', hidden: ['arrpw'], readable: ['"--port","6379"'] },
   'JSON field names of Gantry stay': { text: '{"hostKey":"SHA256:abc","portKey":"5432/tcp","passwordSet":true}', hidden: [], readable: ['SHA256:abc', '5432/tcp', '"passwordSet":true'] },
   'stored plan JSON with a Go DSN and a libpq string': { text: '{"env":{"MYSQL_DSN":"app:dsnpw@tcp(mysql-uat:3306)/shop","PG_CONN":"host=pg-uat port=5432 dbname=orders password=connpw"}}', hidden: ['dsnpw', 'connpw'], readable: ['tcp(mysql-uat:3306)/shop', 'host=pg-uat port=5432 dbname=orders'] },
+  'JSON objects and arrays under a secret-named field stay JSON': { text: '{"secretRefs":{"db":"keychain:1"},"tokens":["a"],"apiToken":12345}', hidden: ['12345'], readable: ['"secretRefs":{"db":"keychain:1"}', '"tokens":["a"]'] },
   'a sealed value keeps its fingerprint': { text: '{"POSTGRES_PASSWORD":"•••••• ‹hmac:0123abcd›","DATABASE_URL":"postgres://app:•••••• ‹hmac:99ff›"}', hidden: [], readable: ['‹hmac:0123abcd›', '‹hmac:99ff›'] },
   'PWD as a folder stays': { text: 'PWD=/srv/app HOME=/root', hidden: [], readable: ['PWD=/srv/app'] },
   'prose with ordinary words': { text: 'container web on uat-server restarted at 10:42, port 8080 published', hidden: [], readable: ['container web on uat-server restarted at 10:42, port 8080 published'] },

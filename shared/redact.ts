@@ -92,17 +92,17 @@ function maskPairs(text: string): string {
   keyAndSeparator.lastIndex = 0;
   for (let match = keyAndSeparator.exec(text); match !== null; match = keyAndSeparator.exec(text)) {
     const [whole, key = '', separator = '', opener = ''] = match;
+    const json = separator.includes('"') && separator.trimEnd().endsWith(':');
     const start = match.index + whole.length;
     const end = valueEnd(text, start, opener);
     const value = text.slice(start, end);
-    if (value === '' || value.startsWith(MASK) || !isSecretTextKey(key, value)) {
+    // JSON stays JSON: objects, arrays and `"passwordSet":true` are kept, a bare number becomes a masked string.
+    const jsonStructure = json && (opener === '{' || /^(\[|true\b|false\b|null\b)/.test(value));
+    if (value === '' || value.startsWith(MASK) || jsonStructure || !isSecretTextKey(key, value)) {
       keyAndSeparator.lastIndex = match.index + key.length + separator.length;
       continue;
     }
-    // JSON stays JSON: `"passwordSet":true` keeps its boolean, a bare number becomes a masked string.
-    const json = opener === '' && separator.includes('"') && separator.trimEnd().endsWith(':');
-    if (json && /^(true|false|null)$/.test(value)) continue;
-    out += text.slice(copied, start) + (json ? `"${MASK}"` : MASK);
+    out += text.slice(copied, start) + (json && opener === '' ? `"${MASK}"` : MASK);
     copied = end;
     keyAndSeparator.lastIndex = Math.max(end, start + 1);
   }
