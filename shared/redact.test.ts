@@ -40,6 +40,8 @@ const examples: Record<string, Example> = {
   '--password=': { text: 'mysqldump --host=mysql --port=3306 --password=dumppw shop', hidden: ['dumppw'], readable: ['--host=mysql', '--port=3306', 'shop'] },
   '--password value': { text: 'pg_dumpall --password sep-pw --host pg', hidden: ['sep-pw'], readable: ['--host pg'] },
   'mysql -p glued': { text: 'mysqladmin -h mysql -P 3306 -uroot -pgluedpw ping', hidden: ['gluedpw'], readable: ['-h mysql', '-P 3306', '-uroot', 'ping'] },
+  'mysql --password prompts, the database stays': { text: 'mysql -h mysql-uat --password shop', hidden: [], readable: ['--password shop', 'mysql-uat'] },
+  'sshpass -p': { text: 'sshpass -p sshpw ssh -p 2222 deploy@uat', hidden: ['sshpw'], readable: ['-p 2222', 'deploy@uat'] },
   'docker -p port stays': { text: 'docker run -p 8080:80 -p 127.0.0.1:5432:5432 postgres:16', hidden: [], readable: ['-p 8080:80', '-p 127.0.0.1:5432:5432'] },
   'psql -p port stays': { text: 'psql -h pg -p 5432 -U app -d orders', hidden: [], readable: ['-h pg -p 5432 -U app -d orders'] },
   'mongosh -p': { text: 'mongosh --host mongo --port 27017 -u admin -p m0ngopw --authenticationDatabase admin', hidden: ['m0ngopw'], readable: ['--host mongo', '--port 27017', '-u admin', '--authenticationDatabase admin'] },

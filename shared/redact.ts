@@ -131,18 +131,21 @@ const secretShortFlags: Record<string, string[]> = {
   mongoexport: ['-p'],
   mongoimport: ['-p'],
   sqlcmd: ['-P'],
+  sshpass: ['-p'],
   bcp: ['-P'],
   'docker login': ['-p'],
   'podman login': ['-p'],
   curl: ['-u', '--user', '--proxy-user'],
 };
-const knownPrograms = new Set([...Object.keys(secretShortFlags), 'docker', 'podman', 'redis-server', 'keydb-server', 'valkey-server', 'sh', 'bash']);
+const knownPrograms = new Set([...Object.keys(secretShortFlags), 'docker', 'podman', 'redis-server', 'keydb-server', 'valkey-server', 'sh', 'bash', 'ssh', 'scp', 'rsync', 'psql', 'pg_dump', 'pg_dumpall', 'pg_restore', 'sudo', 'exec', 'env']);
 
 /** Masks one command word given the word before it and the program it belongs to. */
 function maskWord(arg: string, previous: string | undefined, program: string): string {
   if (arg.startsWith(MASK)) return arg;
   if (previous !== undefined && !arg.startsWith('-')) {
-    if (isSecretFlag(previous) || /^(requirepass|masterauth)$/i.test(previous)) return MASK;
+    // `mysql --password shop` prompts for the password: `shop` is the database.
+    const prompts = mysqlPrograms.test(program) && previous === '--password';
+    if ((isSecretFlag(previous) && !prompts) || /^(requirepass|masterauth)$/i.test(previous)) return MASK;
     if (secretShortFlags[program]?.includes(previous)) return program === 'curl' && arg.includes(':') ? `${arg.slice(0, arg.indexOf(':'))}:${MASK}` : MASK;
   }
   const eq = arg.indexOf('=');
