@@ -39,6 +39,7 @@ const examples: Record<string, Example> = {
   'CONFIG SET requirepass': { text: 'redis-cli CONFIG SET requirepass=setpw', hidden: ['setpw'], readable: ['CONFIG SET'] },
   '--password=': { text: 'mysqldump --host=mysql --port=3306 --password=dumppw shop', hidden: ['dumppw'], readable: ['--host=mysql', '--port=3306', 'shop'] },
   '--password value': { text: 'pg_dumpall --password sep-pw --host pg', hidden: ['sep-pw'], readable: ['--host pg'] },
+  'Go-style single-dash flags': { text: 'exporter -listen :9104 -password gopw -api-key=gokey -db-host mysql', hidden: ['gopw', 'gokey'], readable: ['-listen :9104', '-db-host mysql'] },
   'mysql -p glued': { text: 'mysqladmin -h mysql -P 3306 -uroot -pgluedpw ping', hidden: ['gluedpw'], readable: ['-h mysql', '-P 3306', '-uroot', 'ping'] },
   'mysql --password prompts, the database stays': { text: 'mysql -h mysql-uat --password shop', hidden: [], readable: ['--password shop', 'mysql-uat'] },
   'sshpass -p': { text: 'sshpass -p sshpw ssh -p 2222 deploy@uat', hidden: ['sshpw'], readable: ['-p 2222', 'deploy@uat'] },

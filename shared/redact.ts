@@ -109,12 +109,12 @@ function maskPairs(text: string): string {
   return out + text.slice(copied);
 }
 
-/** Flags whose value is a secret: `--requirepass`, `--password`, `--auth-token`, `--api-key`, `--masterauth`. */
+/** Flags whose value is a secret: `--requirepass`, `--password`, `--auth-token`, `--api-key`, Go-style `-token`. */
 function isSecretFlag(flag: string): boolean {
   if (!/^--?[a-z][a-z0-9-]*$/i.test(flag)) return false;
   const words = keyWords(flag.replace(/^-+/, ''));
   if (['FILE', 'PATH', 'STDIN', 'DIR', 'ENV', 'TYPE', 'METHOD', 'MECHANISM', 'DATABASE', 'SOURCE', 'ENABLED', 'URL', 'HEADER'].includes(words.at(-1) ?? '')) return false;
-  if (flag.startsWith('--') && words.length > 0 && (namesSecretWord(words) || ['KEY', 'AUTH'].includes(words.at(-1) ?? ''))) return true;
+  if (words.length > 0 && (namesSecretWord(words) || ['KEY', 'AUTH'].includes(words.at(-1) ?? ''))) return true;
   return false;
 }
 
