@@ -52,6 +52,7 @@ const examples: Record<string, Example> = {
   'Authorization Basic header': { text: 'Authorization: Basic dXNlcjpwYXNzd29yZA==', hidden: ['dXNlcjpwYXNzd29yZA'], readable: ['Authorization: Basic'] },
   'Authorization in JSON': { text: '{"headers":{"authorization":"token ghp_tokentokentoken","host":"api"}}', hidden: ['ghp_tokentokentoken'], readable: ['"host":"api"'] },
   'bare bearer token in a log': { text: 'request failed with Bearer abcdef1234567890 for api:8443', hidden: ['abcdef1234567890'], readable: ['api:8443'] },
+  'prose about authentication stays': { text: 'Basic authentication failed for user app on db:5432', hidden: [], readable: ['Basic authentication failed for user app on db:5432'] },
   'X-Api-Key header': { text: 'X-Api-Key: k3y-abc-123', hidden: ['k3y-abc-123'], readable: ['X-Api-Key'] },
   'RSA private key': { text: 'key: -----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY----- done', hidden: ['MIIEpAIBAAKCAQEA'], readable: ['done'] },
   'OpenSSH private key with escaped newlines': { text: '{"k":"-----BEGIN OPENSSH PRIVATE KEY-----\\nb3BlbnNzaC1rZXk\\n-----END OPENSSH PRIVATE KEY-----"}', hidden: ['b3BlbnNzaC1rZXk'], readable: ['"k"'] },

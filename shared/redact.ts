@@ -64,8 +64,8 @@ const goDsn = /(^|[\s"'=,;(])([^\s:@"'/=(),;]+):(?!\/\/)([^\s"']*?)@(?=(?:tcp6?|
 const oracleJdbc = /(jdbc:oracle:[a-z]+:)([^/\s@"':]+)\/([^@\s"']+)@/gi;
 /** `Authorization: Bearer x`, `Proxy-Authorization: Basic x`, JSON `"authorization":"token x"`; the scheme stays. */
 const authorizationHeader = /\b((?:proxy-)?authorization["']?\s*[:=]\s*["']?)(?:(bearer|basic|token|bot|apikey|digest|negotiate|ntlm|aws4-hmac-sha256)\s+)?([^\r\n"']+)/gi;
-/** A bearer or basic credential on its own: `Bearer eyJ…`, `Basic dXNlcjpwYXNz`. */
-const bareCredential = /\b(Bearer|Basic)\s+([A-Za-z0-9+/_.~-]{8,}=*)/g;
+/** A bearer or basic credential on its own: `Bearer eyJ…`, `Basic dXNlcjpwYXNz=`; a plain word (`Basic authentication`) is prose. */
+const bareCredential = /\b(Bearer|Basic)\s+(?=[A-Za-z+/_.~-]*[0-9+/=_.~-])([A-Za-z0-9+/_.~-]{8,}=*)/g;
 /** A key and its separator: `password=`, `Pwd = `, `"token":"`, `X-Api-Key: `. */
 const keyAndSeparator = /([A-Za-z0-9_.-]*[A-Za-z0-9])(\s*["']?\s*[:=]\s*)(["'{]?)/g;
 
