@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { DatabaseSpec, DatabaseTarget } from './adapter';
 import { compareChecksums } from './checksum';
 import { passwordExpression } from './container-shell';
-import { adapterFor, databaseAdapters, detectDatabase } from './registry';
+import { adapterFor, type databaseAdapters, detectDatabase } from './registry';
 
 function spec(image: string, env: Record<string, string> = {}, command: string[] | null = null): DatabaseSpec {
   return { image: { ref: image, id: null, digest: null }, env, labels: {}, command, entrypoint: null };
