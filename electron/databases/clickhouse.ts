@@ -18,7 +18,7 @@ function credentials(spec: DatabaseSpec): DatabaseCredentials {
 
 /** Generates one query per table: name, row count, sum of cityHash64 of each row's text (order-free, duplicates counted). */
 function checksumQueries(database: string): string {
-  return `SELECT concat('SELECT ''', name_, ''', count(), toString(sum(cityHash64(toString(tuple(', cols, '))))) FROM ', db_, '.\`', name_, '\`;') FROM (SELECT table AS name_, any(database) AS db_, arrayStringConcat(groupArray(concat('\`', name, '\`')), ', ') AS cols FROM system.columns WHERE database = ${sqlString(database)} GROUP BY table) ORDER BY name_`;
+  return `SELECT concat('SELECT ''', name_, ''', count(), toString(sum(cityHash64(toString(tuple(', cols, '))))) FROM ', db_, '.\`', name_, '\`;') FROM (SELECT table AS name_, any(database) AS db_, arrayStringConcat(groupArray(concat('\`', name, '\`')), ', ') AS cols FROM system.columns WHERE database = ${sqlString(database)} GROUP BY table) ORDER BY name_ FORMAT TabSeparatedRaw`;
 }
 
 /** A ClickHouse string literal. */

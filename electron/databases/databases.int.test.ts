@@ -146,6 +146,7 @@ async function copy(engine: LabEngine): Promise<{ bytes: number; ms: number; psD
   let bytes = 0;
   dump.stdout.on('data', (chunk: Buffer) => (bytes += chunk.length));
   dump.stdout.pipe(restore.stdin);
+  restore.stdout.resume();
   // What anyone on the servers sees in `ps` while the copy runs.
   const psDuring = (await sh('dev', 'ps -eo args')) + (await sh('uat', 'ps -eo args'));
   const [dumped, restored] = await Promise.all([dump.done, restore.done]);
