@@ -77,10 +77,10 @@ describe('commands of each engine', () => {
 
   it('Redis and KeyDB dump with --rdb and restore by replacing the RDB file and restarting; Dragonfly saves and loads RDB in place', () => {
     const redis = adapterFor('redis').commands(examples.redis.target);
-    expect(redis.dump).toContain('cli=redis-cli; exec $cli --rdb /dev/stdout');
+    expect(redis.dump).toContain('cli=redis-cli; set -e; f=$(mktemp)');
     expect(redis.restore).toMatch(/&& docker restart 'cache' >\/dev\/null$/);
     expect(adapterFor('redis').restoreRestartsContainer).toBe(true);
-    expect(adapterFor('keydb').commands(examples.keydb.target).dump).toContain('cli=keydb-cli; exec $cli --rdb /dev/stdout');
+    expect(adapterFor('keydb').commands(examples.keydb.target).dump).toContain('cli=keydb-cli; set -e; f=$(mktemp)');
     const dragonfly = adapterFor('dragonfly').commands(examples.dragonfly.target);
     expect(dragonfly.dump).toContain('SAVE RDB gantry-dump');
     expect(dragonfly.restore).toContain('DFLY LOAD gantry-restore.rdb');
