@@ -1,30 +1,19 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { BridgeServerFrame } from '@shared/ipc/bridge';
-import { createApp, type GantryApp } from '../app/create-app';
-import { MAX_FRAME_BYTES, MAX_FRAME_DEPTH, startBrowserServer, type BrowserServer } from './browser-server';
+import { startTestBridge, type TestBridge } from './testing/test-bridge';
+import { MAX_FRAME_BYTES, MAX_FRAME_DEPTH, type BrowserServer } from './browser-server';
 import { rawExchange, sendAndReset, settledHeap, statusOf } from './testing/raw-client';
 
-const silentLogger = { info() {}, warn() {}, error() {} };
-let app: GantryApp;
 let server: BrowserServer;
-let rendererDir: string;
+
+let bridge: TestBridge;
 
 beforeAll(async () => {
-  rendererDir = mkdtempSync(join(tmpdir(), 'gantry-renderer-'));
-  mkdirSync(join(rendererDir, 'assets'));
-  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Gantry</title>');
-  app = createApp({ dataDir: rendererDir, databaseFile: ':memory:', version: '0.0.0-test', logger: silentLogger });
-  server = await startBrowserServer({ app, rendererDir });
+  bridge = await startTestBridge();
+  ({ server } = bridge);
 });
-afterAll(async () => {
-  await server.close();
-  await app.close();
-  rmSync(rendererDir, { recursive: true, force: true });
-});
+afterAll(() => bridge.stop());
 
 function host(): string {
   return `127.0.0.1:${server.port}`;

@@ -1,33 +1,23 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { BridgeServerFrame } from '@shared/ipc/bridge';
 import type { JobEvent } from '@shared/ipc/jobs';
-import { createApp, type GantryApp } from '../app/create-app';
+import type { GantryApp } from '../app/create-app';
+import { startTestBridge, type TestBridge } from './testing/test-bridge';
 import { abortableDelay } from '../jobs/registry';
-import { startBrowserServer, type BrowserServer } from './browser-server';
+import type { BrowserServer } from './browser-server';
 
-const silentLogger = { info() {}, warn() {}, error() {} };
 let app: GantryApp;
 let server: BrowserServer;
-let rendererDir: string;
+
+let bridge: TestBridge;
 
 beforeAll(async () => {
-  rendererDir = mkdtempSync(join(tmpdir(), 'gantry-renderer-'));
-  mkdirSync(join(rendererDir, 'assets'));
-  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Gantry</title>');
-  writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
-  app = createApp({ dataDir: rendererDir, databaseFile: ':memory:', version: '0.0.0-test', logger: silentLogger });
-  server = await startBrowserServer({ app, rendererDir });
+  bridge = await startTestBridge({ 'app.js': 'console.log(1)' });
+  ({ app, server } = bridge);
 });
-afterAll(async () => {
-  await server.close();
-  await app.close();
-  rmSync(rendererDir, { recursive: true, force: true });
-});
+afterAll(() => bridge.stop());
 
 function origin(): string {
   return `http://127.0.0.1:${server.port}`;

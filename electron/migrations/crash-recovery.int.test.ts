@@ -4,12 +4,11 @@
  * data folder finds the migration in its journal and puts uat back exactly as it was.
  * Needs the build (`npx electron-vite build`) and the lab; run inside a real keychain.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { labProject, startEngineProcess, type EngineProcess } from './testing/engine-process';
+import { labProject, labSh, startEngineProcess, type EngineProcess } from './testing/engine-process';
 
 const lab = inject('lab');
 const dataDir = mkdtempSync(join(tmpdir(), 'gantry-crash-int-'));
@@ -18,17 +17,7 @@ const startEngine = () => startEngineProcess(dataDir);
 let engine: EngineProcess;
 const cleanup = 'docker rm -f $(docker ps -aq --filter name=crash-web) >/dev/null 2>&1; rm -rf /tmp/gantry-locks; true';
 
-async function sh(server: 'dev' | 'uat', command: string): Promise<string> {
-  const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) => {
-    const child = spawn('ssh', ['-i', lab.keys.plain, '-o', `UserKnownHostsFile=${lab.knownHostsFile}`, '-o', 'BatchMode=yes', `root@${lab.servers[server].host}`, command]);
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve({ stdout: out }) : reject(new Error(`${server}: ${command}: ${err}`))));
-  });
-  return stdout.trim();
-}
+const sh = (server: 'dev' | 'uat', command: string) => labSh(lab, server, command);
 
 beforeAll(async () => {
   await sh('dev', cleanup);

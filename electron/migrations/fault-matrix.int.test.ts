@@ -8,7 +8,6 @@
  * lines, and a journal message that says what was checked. The steps are held at the fault point
  * by the test-only pause file (fault-pause.ts). Writes the matrix into README.md from the run.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +16,7 @@ import type { MigrationStepKind } from '@shared/migration/steps';
 import { isTerminalStatus, type MigrationStatus } from '@shared/migration/status';
 import { labFault } from '../../lab/lab-client';
 import { registeredKinds } from './steps/registry';
-import { labProject, startEngineProcess, type EngineProcess } from './testing/engine-process';
+import { labProject, labSh, startEngineProcess, type EngineProcess } from './testing/engine-process';
 
 const lab = inject('lab');
 const dataDir = mkdtempSync(join(tmpdir(), 'gantry-fault-matrix-'));
@@ -39,17 +38,7 @@ const cleanup = [
   'true',
 ].join('; ');
 
-async function sh(server: 'dev' | 'uat', command: string): Promise<string> {
-  const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) => {
-    const child = spawn('ssh', ['-i', lab.keys.plain, '-o', `UserKnownHostsFile=${lab.knownHostsFile}`, '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', `root@${lab.servers[server].host}`, command]);
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve({ stdout: out }) : reject(new Error(`${server}: ${command}: ${err}`))));
-  });
-  return stdout.trim();
-}
+const sh = (server: 'dev' | 'uat', command: string) => labSh(lab, server, command);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

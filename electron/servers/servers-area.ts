@@ -2,7 +2,6 @@
  * The servers area of the engine: the registry (records + keychain), the connection pool that
  * the rest of the engine uses (`area.connections.get(serverId)`), and the host-key helpers.
  */
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { EventHub } from '../app/events';
@@ -10,7 +9,7 @@ import type { Logger } from '../app/logger';
 import type { SecretStore } from '../keychain/secret-store';
 import type { GantryDatabase } from '../store/open-database';
 import { ServerConnections, type ServerConnectionsOptions } from './connection-pool';
-import { knownHostsFor, parseKnownHosts, type KnownHostEntry } from './host-keys';
+import { knownHostsInFiles, type KnownHostEntry } from './host-keys';
 import { ServerRegistry } from './server-registry';
 import { defaultSshTuning, type SshTuning } from './ssh-connect';
 
@@ -66,17 +65,7 @@ export function createServersArea(options: ServersAreaOptions): ServersArea {
     connections,
     tuning,
     sshConfigFile: options.sshConfigFile ?? join(homedir(), '.ssh', 'config'),
-    knownHosts(host, port) {
-      return knownHostsFiles.flatMap((file) => {
-        let text: string;
-        try {
-          text = readFileSync(file, 'utf8');
-        } catch {
-          return [];
-        }
-        return knownHostsFor(parseKnownHosts(text, file), host, port);
-      });
-    },
+    knownHosts: (host, port) => knownHostsInFiles(knownHostsFiles, host, port),
     announce(serverId) {
       const { state, message } = connections.status(serverId);
       options.events.emit('servers:status', { serverId, state, message });

@@ -84,3 +84,15 @@ export async function labProject(engine: EngineProcess, lab: LabServers, name: s
   await engine.call('environments:bind', { environmentId: chain[1]!.id, serverId: serverIds.uat! });
   return { projectId: project.id, dev: chain[0]!.id, uat: chain[1]!.id };
 }
+
+/** Runs a command on a lab server with plain OpenSSH (not through Gantry); rejects with its stderr. */
+export function labSh(lab: LabServers & { knownHostsFile: string }, server: 'dev' | 'uat', command: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('ssh', ['-i', lab.keys.plain, '-o', `UserKnownHostsFile=${lab.knownHostsFile}`, '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', `root@${lab.servers[server].host}`, command]);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`${server}: ${command}: ${err}`))));
+  });
+}
