@@ -18,7 +18,7 @@ while read -r line; do report "loop device $line"; done < <(losetup -n -O NAME,B
 for d in /sys/fs/cgroup/*/"$LAB_PREFIX"-{dev,uat,prod} /sys/fs/cgroup/"$LAB_PREFIX"-{dev,uat,prod}; do [[ -e $d ]] && report "cgroup $d"; done
 for p in /proc/[0-9]*; do
   cmd=$(tr '\0' ' ' 2>/dev/null <"$p/cmdline") || continue
-  [[ $cmd == *"$LAB_STATE/servers/"* || $cmd =~ --cgroup-parent\ /$LAB_PREFIX-(dev|uat|prod)\  ]] &&
+  [[ $cmd == *"$LAB_STATE/servers/"* || $cmd == *"$LAB_STATE/dns/"* || $cmd =~ --cgroup-parent\ /$LAB_PREFIX-(dev|uat|prod)\  ]] &&
     report "process ${p#/proc/}: $cmd"
 done
 ((leftovers)) && exit 1

@@ -95,6 +95,15 @@ export interface LabDetails {
   sshConfig: string;
   /** host:port of the image registry on dev (plain HTTP; every server's dockerd trusts it). */
   registry: string;
+  /** The lab's domains: a DNS on the host's lab address, and prod's Caddy getting certificates from Pebble. */
+  domains: {
+    /** `gantry-lab.test`; each server's base domain is `<server>.gantry-lab.test`. */
+    base: string;
+    /** Where every server's resolver points (dnsmasq). */
+    dns: string;
+    servers: Record<LabServerName, string>;
+    proxy: { server: LabServerName; kind: 'caddy-admin'; container: string; adminApi: string; acmeDirectory: string; pebbleRoots: string };
+  };
 }
 
 async function runLab(args: string[], timeoutMs: number): Promise<string> {

@@ -16,6 +16,7 @@ source "$LAB_DIR/lib/disks.sh"
 source "$LAB_DIR/lib/deps.sh"
 source "$LAB_DIR/lib/credentials.sh"
 source "$LAB_DIR/lib/servers.sh"
+source "$LAB_DIR/lib/domains.sh"
 source "$LAB_DIR/lib/faults.sh"
 source "$LAB_DIR/lib/env.sh"
 load_recipes

@@ -2,7 +2,7 @@
 
 LAB_DEB_PACKAGES=(
   docker.io containerd tini openssh-server openssh-client debootstrap iproute2 util-linux
-  e2fsprogs mount attr jq curl openssl procps cron docker-registry
+  e2fsprogs mount attr jq curl openssl procps cron docker-registry dnsmasq-base
 )
 
 lab_deps() {

@@ -49,12 +49,17 @@ env_json() {
     --arg plain "$k/id_ed25519" --arg pp "$k/id_ed25519_passphrase" --arg ppw "$(<"$k/passphrase")" \
     --arg rsa "$k/id_rsa" --arg unauth "$k/id_ed25519_unauthorized" --arg peer "$k/peer_ed25519" \
     --arg sshConfig "$(lab_ssh_config)" --argjson servers "$servers" --arg lab "$LAB_DIR/lab.sh" \
-    --arg registry "$(lab_registry)" \
+    --arg registry "$(lab_registry)" --arg domain "$LAB_DOMAIN" --arg proxyServer "$LAB_PROXY_SERVER" \
+    --arg proxyIp "$(server_ip "$LAB_PROXY_SERVER")" \
     '{version: 1, subnet: $subnet, hostAddress: $hostAddress, hostInterface: $iface,
       stateDir: $state, cacheDir: $cache, labScript: $lab, knownHostsFile: $kh,
       keys: {plain: $plain, passphrase: {path: $pp, passphrase: $ppw}, rsa: $rsa,
              unauthorized: $unauth, serverToServer: $peer},
-      servers: $servers, sshConfig: $sshConfig, registry: $registry}'
+      servers: $servers, sshConfig: $sshConfig, registry: $registry,
+      domains: {base: $domain, dns: $hostAddress,
+                servers: ($servers | with_entries(.value = (.key + "." + $domain))),
+                proxy: {server: $proxyServer, kind: "caddy-admin", container: "lab-caddy", adminApi: "http://127.0.0.1:2019",
+                        acmeDirectory: "https://127.0.0.1:14000/dir", pebbleRoots: ("https://" + $proxyIp + ":15000/roots/0")}}}'
 }
 
 write_env_json() {

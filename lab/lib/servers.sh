@@ -9,7 +9,7 @@ DAEMON_ENV="env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:
 
 lab_require_tools() {
   local t missing=()
-  for t in dockerd containerd sshd debootstrap nsenter unshare tini jq getfattr mkfs.ext4 losetup ip ssh-keygen openssl docker cron crontab docker-registry; do
+  for t in dockerd containerd sshd debootstrap nsenter unshare tini jq getfattr mkfs.ext4 losetup ip ssh-keygen openssl docker cron crontab docker-registry dnsmasq; do
     command -v "$t" >/dev/null 2>&1 || [[ -x /usr/sbin/$t ]] || missing+=("$t")
   done
   ((${#missing[@]} == 0)) || die "missing tools: ${missing[*]} (run: bash lab/lab.sh deps)"
@@ -154,6 +154,7 @@ bring_up_server() {
   start_cron "$s"
   [[ $s != dev ]] || start_registry
   ensure_server_images "$s"
+  [[ $s != "$LAB_PROXY_SERVER" ]] || start_prod_proxy
 }
 
 check_ssh_login() { # check_ssh_login SERVER USER
@@ -175,6 +176,7 @@ lab_up() {
   unlock_image_cache
   mkdir -p "$LAB_STATE/tmp"
   setup_network
+  start_lab_dns
   for s in "${LAB_SERVERS[@]}"; do
     (bring_up_server "$s") &
     pids+=($!)
@@ -230,6 +232,7 @@ lab_down() {
     pids+=($!)
   done
   for p in "${pids[@]}"; do wait "$p" || true; done
+  stop_lab_dns
   # Anything still living in a lab namespace (a half-started server, a stray daemon) goes too.
   for p in $(lab_namespace_pids); do kill -9 "$p" 2>/dev/null || true; done
   wait_for 10 "lab processes to exit" test -z "$(lab_namespace_pids)" || true
@@ -298,6 +301,7 @@ lab_status() {
     printf '%-5s %-14s %-8s %-6s %-7s %-5s %-8s %s\n' "$s" "$(server_ip "$s")" "$running" "$sshd" "$docker" "$cron" "$net" "$disk"
   done
   if [[ -n $(server_init_pid dev) ]] && registry_running; then echo "registry: up at $(lab_registry) (on dev)"; else echo "registry: down"; ok=0; fi
+  domains_status || ok=0
   ((ok)) && { echo "lab: up (state $LAB_STATE)"; return 0; }
   echo "lab: not fully up (bash lab/lab.sh up)"
   return 1
