@@ -8,7 +8,7 @@ import { shortenFingerprints, SpecTimeline } from './spec-timeline';
 let db: GantryDatabase;
 
 const spec = (image: string, password: string) =>
-  JSON.stringify({ image: { ref: image, id: null, digest: null }, env: { APP_MODE: 'uat', DB_PASSWORD: `•••• ‹hmac:${password}›` }, labels: {}, mounts: [], ports: [], networks: [], entrypoint: null, command: null, workingDir: null, user: null, healthcheck: null, restartPolicy: { name: 'no', maximumRetryCount: 0 }, limits: { memoryBytes: null, nanoCpus: null, pidsLimit: null } });
+  JSON.stringify({ image: { ref: image, id: null, digest: null }, env: { APP_MODE: 'uat', DB_PASSWORD: `•••• ‹hmac:${password}›` }, labels: {}, mounts: [], ports: [], networks: [], entrypoint: null, command: null, workingDir: '', user: '', healthcheck: null, restartPolicy: { name: 'no', maximumRetryCount: 0 }, limits: { memoryBytes: 0, nanoCpus: 0, pidsLimit: null } });
 
 function migration(id: string, kind: 'migrate' | 'rollback', status: string, startedAt: number, endedAt: number) {
   // As the engine writes them: created already running, so only createdAt marks the start.

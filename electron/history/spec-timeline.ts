@@ -8,7 +8,7 @@ import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { GantryError } from '@shared/ipc/result';
 import type { HistoryDiff, HistoryEntry } from '@shared/history/views';
 import { normalizedSpecText } from '@shared/migration/diff';
-import type { ResourceSpec } from '@shared/spec/resource-spec';
+import { resourceSpec } from '@shared/spec/resource-spec';
 import { readStoredRun } from '../migrations/stored-run';
 import type { GantryDatabase } from '../store/open-database';
 import { environments, migrations, resources, specHistory } from '../store/schema';
@@ -59,7 +59,7 @@ export class SpecTimeline {
     if (from.resourceId !== to.resourceId) throw new GantryError('invalid_request', 'Pick two entries of the same resource to compare.');
     const [older, newer] = from.id <= to.id ? [from, to] : [to, from];
     const label = `${this.environmentName(newer.environmentId)}/${this.resourceName(newer.resourceId)}`;
-    const text = (specJson: string) => shortenFingerprints(normalizedSpecText(JSON.parse(specJson) as ResourceSpec));
+    const text = (specJson: string) => shortenFingerprints(normalizedSpecText(resourceSpec.parse(JSON.parse(specJson))));
     const unified = createTwoFilesPatch(label, label, text(older.specJson), text(newer.specJson), undefined, undefined, { context: 3 });
     const view = (row: typeof older) => ({ id: row.id, at: row.at, specHash: row.specHash, event: row.event });
     return { from: view(older), to: view(newer), unified };

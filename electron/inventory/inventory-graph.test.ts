@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ResourceSpec } from '@shared/spec/resource-spec';
+import { defaultRuntime, type ResourceSpec } from '@shared/spec/resource-spec';
 import { openDatabase, type GantryDatabase } from '../store/open-database';
 import { servers } from '../store/schema';
 import type { DiscoveredContainer } from './discovery';
@@ -23,6 +23,7 @@ const spec: ResourceSpec = {
   restartPolicy: { name: 'no', maximumRetryCount: 0 },
   limits: { memoryBytes: 0, nanoCpus: 0, pidsLimit: null },
   networks: [],
+  runtime: defaultRuntime,
 };
 
 function container(name: string, id: string, hash: string, labels: Record<string, string> = {}): DiscoveredContainer {

@@ -3,7 +3,7 @@ import { openDatabase, type GantryDatabase } from '../store/open-database';
 import { servers } from '../store/schema';
 import { InventoryStore } from './inventory-store';
 import { SpecSealer } from './spec-hash';
-import type { ResourceSpec } from '@shared/spec/resource-spec';
+import { defaultRuntime, type ResourceSpec } from '@shared/spec/resource-spec';
 
 const open: GantryDatabase[] = [];
 afterEach(() => open.splice(0).forEach((db) => db.$client.close()));
@@ -92,6 +92,7 @@ describe('InventoryStore resources and history', () => {
     restartPolicy: { name: 'no', maximumRetryCount: 0 },
     limits: { memoryBytes: 0, nanoCpus: 0, pidsLimit: null },
     networks: [],
+    runtime: defaultRuntime,
   };
 
   it('checks the database type, names and links of a resource', () => {

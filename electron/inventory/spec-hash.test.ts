@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ResourceSpec } from '@shared/spec/resource-spec';
+import { defaultRuntime, type ResourceSpec } from '@shared/spec/resource-spec';
 import type { SecretStore } from '../keychain/secret-store';
 import { FINGERPRINT_KEY_ACCOUNT, loadSpecSealer, SpecSealer, specHash } from './spec-hash';
 
@@ -17,6 +17,7 @@ const spec: ResourceSpec = {
   restartPolicy: { name: 'no', maximumRetryCount: 0 },
   limits: { memoryBytes: 0, nanoCpus: 0, pidsLimit: null },
   networks: [],
+  runtime: defaultRuntime,
 };
 
 function memoryStore(): SecretStore & { values: Map<string, string> } {

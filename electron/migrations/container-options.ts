@@ -1,5 +1,5 @@
 import type Dockerode from 'dockerode';
-import type { ResourceSpec } from '@shared/spec/resource-spec';
+import type { ResourceSpec, RuntimeSpec } from '@shared/spec/resource-spec';
 
 const NS_PER_MS = 1_000_000;
 
@@ -47,7 +47,9 @@ export function createOptionsFor(
       NanoCpus: spec.limits.nanoCpus,
       ...(spec.limits.pidsLimit ? { PidsLimit: spec.limits.pidsLimit } : {}),
       NetworkMode: firstNetwork ? firstNetwork.name : 'none',
+      ...runtimeHostConfig(spec.runtime),
     },
+    ...runtimeConfig(spec.runtime),
   };
   if (spec.entrypoint) options.Entrypoint = spec.entrypoint;
   if (spec.command) options.Cmd = spec.command;
@@ -64,4 +66,53 @@ export function createOptionsFor(
     options.NetworkingConfig = { EndpointsConfig: { [firstNetwork.name]: { Aliases: firstNetwork.aliases } } };
   }
   return { options, extraNetworks };
+}
+
+/** The container-level part of the runtime settings; empty values leave Docker's (or the image's) default. */
+function runtimeConfig(runtime: RuntimeSpec): Partial<Dockerode.ContainerCreateOptions> {
+  return {
+    ...(runtime.hostname ? { Hostname: runtime.hostname } : {}),
+    ...(runtime.domainname ? { Domainname: runtime.domainname } : {}),
+    Tty: runtime.tty,
+    OpenStdin: runtime.openStdin,
+    ...(runtime.stopSignal ? { StopSignal: runtime.stopSignal } : {}),
+    ...(runtime.stopTimeoutSec !== null ? { StopTimeout: runtime.stopTimeoutSec } : {}),
+  };
+}
+
+/** The host-level part of the runtime settings, as `docker create` takes them. */
+function runtimeHostConfig(runtime: RuntimeSpec): Dockerode.HostConfig {
+  return {
+    ...(runtime.init ? { Init: true } : {}),
+    CapAdd: runtime.capAdd,
+    CapDrop: runtime.capDrop,
+    Privileged: runtime.privileged,
+    Devices: runtime.devices.map((device) => ({ PathOnHost: device.pathOnHost, PathInContainer: device.pathInContainer, CgroupPermissions: device.permissions })),
+    DeviceRequests: runtime.deviceRequests.map((request) => ({
+      Driver: request.driver,
+      Count: request.count,
+      DeviceIDs: request.deviceIds,
+      Capabilities: request.capabilities,
+      Options: request.options,
+    })),
+    Ulimits: runtime.ulimits.map((limit) => ({ Name: limit.name, Soft: limit.soft, Hard: limit.hard })),
+    Sysctls: runtime.sysctls,
+    SecurityOpt: runtime.securityOpt,
+    ReadonlyRootfs: runtime.readOnlyRootfs,
+    Tmpfs: runtime.tmpfs,
+    // 0 (a spec recorded before these settings existed) leaves Docker's defaults.
+    ...(runtime.shmSizeBytes ? { ShmSize: runtime.shmSizeBytes } : {}),
+    GroupAdd: runtime.groupAdd,
+    ...(runtime.ipcMode ? { IpcMode: runtime.ipcMode } : {}),
+    ...(runtime.pidMode ? { PidMode: runtime.pidMode } : {}),
+    MemoryReservation: runtime.memoryReservationBytes,
+    ...(runtime.memorySwapBytes ? { MemorySwap: runtime.memorySwapBytes } : {}),
+    CpuShares: runtime.cpuShares,
+    CpusetCpus: runtime.cpusetCpus,
+    ...(runtime.logConfig.driver ? { LogConfig: { Type: runtime.logConfig.driver, Config: runtime.logConfig.options } } : {}),
+    ExtraHosts: runtime.extraHosts,
+    Dns: runtime.dns,
+    DnsSearch: runtime.dnsSearch,
+    DnsOptions: runtime.dnsOptions,
+  };
 }

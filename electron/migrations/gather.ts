@@ -23,7 +23,8 @@ export interface GatherDeps {
 
 /** A plan request after gathering: the planner input plus what the engine keeps to execute it. */
 export interface Gathered {
-  input: PlanInputDraft;
+  /** The resources as gathered (specs complete), with the rest of the planner's input. */
+  input: Omit<PlanInputDraft, 'sourceResources' | 'targetResources'> & { sourceResources: EnvironmentResource[]; targetResources: EnvironmentResource[] };
   source: { environment: EnvironmentView; host: RemoteHost; serverId: string };
   target: { environment: EnvironmentView; host: RemoteHost; serverId: string };
 }
@@ -68,7 +69,7 @@ export async function gatherPlanInput(
 
   return {
     input: {
-      chain: environments.map((environment) => ({ id: environment.id, name: environment.name, production: environment.production })),
+      chain: environments.map((environment) => ({ id: environment.id, name: environment.name, production: environment.production, network: environment.network })),
       sourceEnvId: source.environment.id,
       targetEnvId: target.environment.id,
       purpose: request.purpose ?? 'migrate',

@@ -90,6 +90,7 @@ export function rollbackRun(journal: MigrationJournal, views: MigrationViews, mi
     if (resource && typeof result?.hash === 'string') expected.push({ resourceId: resource.resourceId, name: resource.name, containerName: step.params.containerName, beforeHash: result.hash });
   }
   for (const resource of plan.resources) {
+    if (resource.unchanged) continue; // the migration never touched it
     if (resource.mode === 'promote') {
       const snapshot = snapshotOf(done, resource.resourceId);
       if (!snapshot) throw new GantryError('snapshot_missing', `Migration ${migrationId.slice(0, 8)} kept no snapshot of ${resource.name}; it cannot be rolled back.`);

@@ -2,7 +2,8 @@
  * The spec the engine will create on the target, per mode.
  *
  * Clone (the target has no instance): everything comes from the source — image, entrypoint and
- * command, env vars, ports, health check, restart policy, limits, networks — with references
+ * command, env vars, ports, health check, restart policy, limits, networks, runtime settings
+ * (init, user, capabilities, devices, log driver, DNS, ...) — with references
  * rewired, named volumes replaced by new empty ones named after the target environment, and the
  * source's domain (proxy routing labels, domain-owned env vars) left behind.
  *
@@ -13,7 +14,7 @@
  *
  * Gantry's own `gantry.*` labels are not part of a spec: the engine stamps them on creation.
  */
-import type { MountSpec, PortSpec, ResourceSpec } from '../spec/resource-spec';
+import type { MountSpec, PortSpec, ResourceSpec, RuntimeSpec } from '../spec/resource-spec';
 import { isDomainEnvKey, isDomainLabel, type DomainOwnership } from './domain';
 import { targetScopedName, translateName, type RenameContext } from './naming';
 import type { EnvironmentResource } from './plan-input';
@@ -57,6 +58,8 @@ export interface DesiredSpecContext {
   domain: DomainOwnership;
   /** `"8080/tcp"` → host port chosen by the operator. */
   portOverrides: Readonly<Record<string, number>>;
+  /** The Docker networks the source and target environments are bound to (null when unknown). */
+  environmentNetworks?: { source: string | null; target: string | null };
 }
 
 /** The key a port is overridden by: `"<containerPort>/<protocol>"`. */
@@ -122,6 +125,7 @@ export function buildDesiredSpec(context: DesiredSpecContext): DesiredSpec {
     restartPolicy: { ...source.spec.restartPolicy },
     limits: { ...source.spec.limits },
     networks: target ? target.spec.networks.map((network) => ({ ...network, aliases: [...network.aliases] })) : clonedNetworks(context),
+    runtime: runtimeFor(context),
   };
   return { spec, volumesToCreate, envAdded: envAdded.sort(), envKeptFromTarget: envKeptFromTarget.sort(), domainLeftBehind, rewired };
 }
@@ -167,13 +171,40 @@ function portsFor(context: DesiredSpecContext): PortSpec[] {
     .sort((a, b) => a.containerPort - b.containerPort || compare(a.protocol, b.protocol) || a.hostPort - b.hostPort);
 }
 
+/** Runtime settings come from the source; the host name is the instance's own (the target's on a promote, renamed on a clone). */
+function runtimeFor(context: DesiredSpecContext): RuntimeSpec {
+  const { source, target, targetIdentity, rename } = context;
+  const runtime = structuredClone(source.spec.runtime);
+  if (target) return { ...runtime, hostname: target.spec.runtime.hostname, domainname: target.spec.runtime.domainname };
+  const sourceIdentity = { uuid: source.uuid, containerName: source.containerName, hostnames: source.hostnames };
+  return { ...runtime, hostname: runtime.hostname ? renameHostname(runtime.hostname, sourceIdentity, targetIdentity, rename) : '' };
+}
+
+const builtInNetworks = new Set(['bridge', 'host', 'none']);
+
+/**
+ * A clone's networks: the source environment's network, and any user-defined network named for no
+ * environment, become the target environment's network (keeping the source's name would join the
+ * source's network on a shared server, or create a stray one); a network named for the source
+ * environment (`shop-dev`) becomes its counterpart (`shop-uat`). Aliases follow the rename, and
+ * networks that land on the same name are merged.
+ */
 function clonedNetworks(context: DesiredSpecContext): ResourceSpec['networks'] {
   const { source, targetIdentity, rename } = context;
+  const environmentNetworks = context.environmentNetworks ?? { source: null, target: null };
   const sourceIdentity = { uuid: source.uuid, containerName: source.containerName, hostnames: source.hostnames };
-  return source.spec.networks.map((network) => ({
-    name: translateName(network.name, rename) ?? network.name,
-    aliases: network.aliases.map((alias) => renameHostname(alias, sourceIdentity, targetIdentity, rename)),
-  }));
+  const targetName = (name: string): string => {
+    if (builtInNetworks.has(name)) return name;
+    if (environmentNetworks.target && name === environmentNetworks.source) return environmentNetworks.target;
+    return translateName(name, rename) ?? environmentNetworks.target ?? name;
+  };
+  const merged = new Map<string, Set<string>>();
+  for (const network of source.spec.networks) {
+    const aliases = merged.get(targetName(network.name)) ?? new Set<string>();
+    for (const alias of network.aliases) aliases.add(renameHostname(alias, sourceIdentity, targetIdentity, rename));
+    merged.set(targetName(network.name), aliases);
+  }
+  return [...merged].map(([name, aliases]) => ({ name, aliases: [...aliases].sort(compare) })).sort((a, b) => compare(a.name, b.name));
 }
 
 function sortedRecord(record: Record<string, string>): Record<string, string> {

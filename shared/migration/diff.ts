@@ -36,6 +36,8 @@ export interface ResourceDiff {
   resourceId: string;
   name: string;
   mode: 'clone' | 'promote';
+  /** A promote that changes nothing: the target already runs this spec (no steps for it). */
+  unchanged: boolean;
   baseline: 'source' | 'target';
   attributes: AttributeChange[];
   envAdded: { key: string; value: string }[];
@@ -58,6 +60,7 @@ export function diffResource(options: {
   resourceId: string;
   name: string;
   mode: 'clone' | 'promote';
+  unchanged?: boolean;
   /** The target's current spec (promote) or the source's (clone). */
   baseline: ResourceSpec;
   desired: DesiredSpec;
@@ -82,6 +85,7 @@ export function diffResource(options: {
     resourceId: options.resourceId,
     name: options.name,
     mode: options.mode,
+    unchanged: options.unchanged ?? false,
     baseline: options.mode === 'clone' ? 'source' : 'target',
     attributes,
     envAdded: desired.envAdded.map((key) => ({ key, value: maskedDesired.env[key] ?? '' })),
@@ -108,7 +112,7 @@ function maskRewired(site: RewireSite, key: string, value: string, spec: Resourc
 
 /**
  * One line per attribute: scalars by path, labels by key, mounts by container path, ports by
- * container port, networks by name. Env vars are left out: the structured diff lists them as
+ * container port, networks by name, runtime settings by name. Env vars are left out: the structured diff lists them as
  * added, kept or rewired.
  */
 export function flattenSpec(spec: ResourceSpec): Map<string, string> {
@@ -135,6 +139,7 @@ export function flattenSpec(spec: ResourceSpec): Map<string, string> {
   }
   for (const [key, bindings] of ports) put(key, bindings.sort().join(', '));
   for (const network of spec.networks) put(`networks[${network.name}]`, network.aliases.length ? `aliases ${network.aliases.join(', ')}` : 'joined');
+  for (const [key, value] of Object.entries(spec.runtime)) put(`runtime.${key}`, value);
   return lines;
 }
 

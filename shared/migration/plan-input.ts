@@ -13,6 +13,8 @@ export const chainEnvironment = z.object({
   /** Short name, also used to name what Gantry creates there (`uat-db`, `uat-db-data`). */
   name: z.string().min(1).max(40),
   production: z.boolean(),
+  /** The Docker network the environment's containers join (`gantry-<project>-<environment>`); null when unknown. */
+  network: z.string().nullable().optional(),
 });
 /** One environment of the chain. */
 export type ChainEnvironment = z.infer<typeof chainEnvironment>;

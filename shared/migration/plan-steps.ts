@@ -114,7 +114,8 @@ const recordEmitter: StepEmitter = (resource) => {
 /** The emitters of a migration, in the order their steps run for each resource. */
 export const migrationEmitters: readonly StepEmitter[] = [imageEmitter, volumeEmitter, containerEmitter, healthEmitter, scheduleEmitter, linkEmitter, recordEmitter];
 
-/** The ordered steps for a plan's resources. */
-export function stepsFor(resources: readonly PlannedResource[], context: EmitContext, emitters: readonly StepEmitter[] = migrationEmitters): MigrationStep[] {
+/** The ordered steps for a plan's resources; an unchanged resource gets none (nothing of it is touched). */
+export function stepsFor(all: readonly PlannedResource[], context: EmitContext, emitters: readonly StepEmitter[] = migrationEmitters): MigrationStep[] {
+  const resources = all.filter((resource) => !resource.unchanged);
   return resources.flatMap((resource) => emitters.flatMap((emit) => emit(resource, context)));
 }

@@ -177,7 +177,7 @@ describe('planMigration: dependencies', () => {
     });
     expect(plan.resources.map((entry) => entry.resourceId)).toEqual(['db', 'db2', 'web']);
     expect(resource(plan, 'web').desiredSpec.env.DATABASE_URL).toContain('@uat-db:5432');
-    expect(resource(plan, 'db').desiredSpec.networks).toEqual([{ name: 'uat-net', aliases: ['uat-db', 'db'] }]);
+    expect(resource(plan, 'db').desiredSpec.networks).toEqual([{ name: 'uat-net', aliases: ['db', 'uat-db'] }]);
   });
 });
 

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { GantryError } from '../ipc/result';
 import { redactSecrets } from '../redact';
+import { canonicalJson } from '../spec/canonical-json';
 import type { ResourceSpec } from '../spec/resource-spec';
 import { maskSpec } from '../spec/secrets';
 import { validateChainMove, type ChainDirection } from './chain';
@@ -28,6 +29,11 @@ export interface PlannedResource {
   kind: EnvironmentResource['kind'];
   /** Clone when the target has no instance of the resource, promote otherwise. */
   mode: 'clone' | 'promote';
+  /**
+   * True for a promote whose desired spec equals what the target runs now (and that adds no
+   * scheduled task or link): it gets no steps, so nothing of it is touched or restarted.
+   */
+  unchanged: boolean;
   /** True when it joined the plan because a selected resource depends on it. */
   addedAsDependency: boolean;
   source: InstanceIdentity;
@@ -130,6 +136,7 @@ export function planMigration(draft: PlanInputDraft, options: PlanOptions = {}):
       references,
       domain: input.target.domain,
       portOverrides: input.portOverrides[source.resourceId] ?? {},
+      environmentNetworks: { source: move.source.network ?? null, target: move.target.network ?? null },
     });
     const scheduledTasks = schedulesFor(source, planned.instance, planned.identity, references, desired);
     const existingLinks = new Set(planned.instance?.links ?? []);
@@ -139,11 +146,13 @@ export function planMigration(draft: PlanInputDraft, options: PlanOptions = {}):
         const linked = counterpart(id);
         return linked ? [{ toResourceId: id, toContainerName: linked.containerName }] : [];
       });
+    const unchanged = planned.instance !== null && scheduledTasks.length === 0 && linksToCreate.length === 0 && sameSpec(desired.spec, planned.instance.spec);
     resources.push({
       resourceId: source.resourceId,
       name: source.name,
       kind: source.kind,
       mode,
+      unchanged,
       addedAsDependency: resolved.addedAsDependencies.includes(source.resourceId),
       source: identityOf(source),
       target: planned.identity,
@@ -158,6 +167,7 @@ export function planMigration(draft: PlanInputDraft, options: PlanOptions = {}):
         resourceId: source.resourceId,
         name: source.name,
         mode,
+        unchanged,
         baseline: planned.instance?.spec ?? source.spec,
         desired,
         fileName: `${targetSlug}/${source.name}`,
@@ -197,6 +207,15 @@ export function planMigration(draft: PlanInputDraft, options: PlanOptions = {}):
     prechecks,
     blocking: prechecks.some((check) => check.severity === 'blocking'),
   };
+}
+
+/**
+ * Whether the target already runs `desired`. The registry digest is left out when both name the
+ * same image id: an image streamed to a server has none there, and the id says it is the same.
+ */
+export function sameSpec(desired: ResourceSpec, live: ResourceSpec): boolean {
+  const comparable = (spec: ResourceSpec) => (desired.image.id !== null && desired.image.id === live.image.id ? { ...spec, image: { ...spec.image, digest: null } } : spec);
+  return canonicalJson(comparable(desired)) === canonicalJson(comparable(live));
 }
 
 /** Scheduled tasks for the target: all of them on a clone; on a promote, those the target does not have yet. */

@@ -4,7 +4,7 @@
  * and the first database. Values are what a real inventory would hold, secrets included, so the
  * tests can prove the secrets never show.
  */
-import type { ResourceSpec } from '../spec/resource-spec';
+import { defaultRuntime, type ResourceSpec } from '../spec/resource-spec';
 import type { EnvironmentResource, PlanInputDraft, TargetFacts } from './plan-input';
 
 /** The dev database's password: must never appear in anything shown. */
@@ -28,6 +28,7 @@ export function specWith(overrides: Partial<ResourceSpec>): ResourceSpec {
     restartPolicy: { name: 'unless-stopped', maximumRetryCount: 0 },
     limits: { memoryBytes: 0, nanoCpus: 0, pidsLimit: null },
     networks: [],
+    runtime: structuredClone(defaultRuntime),
     ...overrides,
   };
 }

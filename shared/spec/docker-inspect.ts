@@ -23,6 +23,12 @@ export interface DockerConfigBlock {
   User?: string | null;
   Labels?: Record<string, string> | null;
   Healthcheck?: DockerHealthConfig | null;
+  Hostname?: string;
+  Domainname?: string;
+  Tty?: boolean;
+  OpenStdin?: boolean;
+  StopSignal?: string | null;
+  StopTimeout?: number | null;
 }
 
 /** `docker container inspect` output (one element of the array). */
@@ -42,6 +48,29 @@ export interface ContainerInspectInfo {
     NanoCpus?: number | null;
     PidsLimit?: number | null;
     NetworkMode?: string;
+    Init?: boolean | null;
+    CapAdd?: string[] | null;
+    CapDrop?: string[] | null;
+    Privileged?: boolean;
+    Devices?: Array<{ PathOnHost?: string; PathInContainer?: string; CgroupPermissions?: string }> | null;
+    DeviceRequests?: Array<{ Driver?: string; Count?: number; DeviceIDs?: string[] | null; Capabilities?: string[][] | null; Options?: Record<string, string> | null }> | null;
+    Ulimits?: Array<{ Name?: string; Soft?: number; Hard?: number }> | null;
+    Sysctls?: Record<string, string> | null;
+    SecurityOpt?: string[] | null;
+    ReadonlyRootfs?: boolean;
+    ShmSize?: number | null;
+    GroupAdd?: string[] | null;
+    IpcMode?: string;
+    PidMode?: string;
+    MemoryReservation?: number | null;
+    MemorySwap?: number | null;
+    CpuShares?: number | null;
+    CpusetCpus?: string | null;
+    LogConfig?: { Type?: string; Config?: Record<string, string> | null } | null;
+    ExtraHosts?: string[] | null;
+    Dns?: string[] | null;
+    DnsSearch?: string[] | null;
+    DnsOptions?: string[] | null;
   };
   Mounts?: Array<{ Type: string; Name?: string; Source: string; Destination: string; RW: boolean }> | null;
   NetworkSettings: { Networks?: Record<string, { Aliases?: string[] | null } | null> | null };

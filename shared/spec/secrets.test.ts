@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MASK, isSecretEnvKey, maskCommand, maskEnvValue, maskSpec, sealSpec } from './secrets';
-import type { ResourceSpec } from './resource-spec';
+import { defaultRuntime, type ResourceSpec } from './resource-spec';
 
 function spec(overrides: Partial<ResourceSpec> = {}): ResourceSpec {
   return {
@@ -17,6 +17,7 @@ function spec(overrides: Partial<ResourceSpec> = {}): ResourceSpec {
     restartPolicy: { name: 'no', maximumRetryCount: 0 },
     limits: { memoryBytes: 0, nanoCpus: 0, pidsLimit: null },
     networks: [],
+    runtime: defaultRuntime,
     ...overrides,
   };
 }

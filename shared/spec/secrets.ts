@@ -1,6 +1,6 @@
 /**
  * Recognising secret material inside a resource spec (env values, command arguments, labels,
- * health-check commands) and masking it. This is the one place that decides what counts as a
+ * health-check commands, log driver options) and masking it. This is the one place that decides what counts as a
  * secret in a spec, with the rules of shared/redact.ts (the one masking module) so both agree.
  *
  * Two uses: `maskSpec` for anything shown (UI, logs, diffs), and `sealSpec` for anything stored
@@ -42,6 +42,8 @@ export function replaceSpecSecrets(spec: ResourceSpec, onSecret: SecretReplacer)
     env: replaceRecord(spec.env, onSecret),
     labels: replaceRecord(spec.labels, onSecret),
     healthcheck: spec.healthcheck ? { ...spec.healthcheck, test: replaceCommand(spec.healthcheck.test, onSecret) ?? [] } : null,
+    // Log drivers take credentials as options (`splunk-token`, `awslogs-credentials-endpoint`).
+    runtime: { ...spec.runtime, logConfig: { ...spec.runtime.logConfig, options: replaceRecord(spec.runtime.logConfig.options, onSecret) } },
   };
 }
 

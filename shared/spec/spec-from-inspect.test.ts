@@ -36,10 +36,9 @@ describe('specFromInspect (real inspect output)', () => {
     expect(spec.image.id).toMatch(/^sha256:/);
     expect(spec.env).toEqual({ API_TOKEN: 'fixture-token', APP_MODE: 'dev', DATABASE_URL: 'postgres://app:fixture-s3cret@db:5432/app' });
     expect(spec.ports).toEqual([{ containerPort: 8080, protocol: 'tcp', hostIp: '', hostPort: 18080 }]);
-    expect(spec.mounts).toEqual([
-      { type: 'volume', source: 'inv-fixture-data', target: '/data', readOnly: false },
-      { type: 'tmpfs', source: '', target: '/tmp/cache', readOnly: false },
-    ]);
+    expect(spec.mounts).toEqual([{ type: 'volume', source: 'inv-fixture-data', target: '/data', readOnly: false }]);
+    // `--tmpfs` is a runtime setting, kept with its options.
+    expect(spec.runtime.tmpfs).toEqual({ '/tmp/cache': 'size=8m' });
     expect(spec.labels).toEqual({ 'app.owner': 'team-a' });
     expect(spec.restartPolicy).toEqual({ name: 'unless-stopped', maximumRetryCount: 0 });
     expect(spec.limits.memoryBytes).toBe(64 * 1024 * 1024);

@@ -11,10 +11,14 @@
  *   image is known: the image id already covers them, and they would fill every diff. A value
  *   the container overrides stays. Entrypoint, command, working dir, user and health check are
  *   kept as the container runs them, so the spec alone says what runs.
+ * - Runtime settings (init, capabilities, devices, ulimits, log driver, DNS, ...) are kept as
+ *   Docker stores them, defaults included, so a container created from the spec inspects the same.
+ *   Lists whose order means nothing (capabilities, security options, extra hosts) are sorted;
+ *   DNS servers and search domains keep their order, which the resolver follows.
  * - Lists are sorted and maps keyed in order, so equal specs serialize identically.
  */
 import type { ContainerInspectInfo, DockerHealthConfig, ImageInspectInfo } from './docker-inspect';
-import type { MountSpec, PortSpec, ResourceSpec } from './resource-spec';
+import type { MountSpec, PortSpec, ResourceSpec, RuntimeSpec } from './resource-spec';
 
 const NS_PER_MS = 1_000_000;
 const anonymousVolumeName = /^[0-9a-f]{64}$/;
@@ -49,6 +53,7 @@ export function specFromInspect(inspect: ContainerInspectInfo, image?: ImageInsp
       pidsLimit: inspect.HostConfig.PidsLimit && inspect.HostConfig.PidsLimit > 0 ? inspect.HostConfig.PidsLimit : null,
     },
     networks: networksOf(inspect),
+    runtime: runtimeOf(inspect),
   };
 }
 
@@ -108,11 +113,11 @@ function mountsOf(inspect: ContainerInspectInfo): MountSpec[] {
     if (mount.Type === 'volume' && anonymousVolumeName.test(source) && !named.has(source)) source = '';
     mounts.push({ type: mount.Type, source, target: mount.Destination, readOnly: !mount.RW });
   }
-  for (const [target, options] of Object.entries(inspect.HostConfig.Tmpfs ?? {})) {
-    if (mounts.some((mount) => mount.target === target)) continue;
-    mounts.push({ type: 'tmpfs', source: '', target, readOnly: /(^|,)ro(,|$)/.test(options) });
-  }
-  return mounts.sort((a, b) => compare(a.target, b.target) || compare(a.type, b.type) || compare(a.source, b.source));
+  // `--tmpfs` mounts (HostConfig.Tmpfs) are runtime settings with their options; only `--mount type=tmpfs` is a mount.
+  const tmpfsTargets = new Set(Object.keys(inspect.HostConfig.Tmpfs ?? {}));
+  return mounts
+    .filter((mount) => !(mount.type === 'tmpfs' && tmpfsTargets.has(mount.target)))
+    .sort((a, b) => compare(a.target, b.target) || compare(a.type, b.type) || compare(a.source, b.source));
 }
 
 function portsOf(bindings: ContainerInspectInfo['HostConfig']['PortBindings']): PortSpec[] {
@@ -148,6 +153,57 @@ function networksOf(inspect: ContainerInspectInfo): ResourceSpec['networks'] {
       aliases: [...new Set(endpoint?.Aliases ?? [])].filter((alias) => !(alias.length >= 12 && inspect.Id.startsWith(alias))).sort(),
     }))
     .sort((a, b) => compare(a.name, b.name));
+}
+
+function runtimeOf(inspect: ContainerInspectInfo): RuntimeSpec {
+  const host = inspect.HostConfig;
+  const config = inspect.Config;
+  const networkMode = host.NetworkMode ?? '';
+  // Docker names the container's host after its short id unless told otherwise; on the host's (or
+  // another container's) network the name is not the container's own.
+  const ownHostname = networkMode !== 'host' && !networkMode.startsWith('container:');
+  const hostname = ownHostname && config.Hostname && !(config.Hostname.length >= 12 && inspect.Id.startsWith(config.Hostname)) ? config.Hostname : '';
+  const sorted = (values: string[] | null | undefined) => [...(values ?? [])].sort(compare);
+  return {
+    init: host.Init === true,
+    hostname,
+    domainname: ownHostname ? (config.Domainname ?? '') : '',
+    tty: config.Tty === true,
+    openStdin: config.OpenStdin === true,
+    stopSignal: config.StopSignal ?? '',
+    stopTimeoutSec: config.StopTimeout ?? null,
+    capAdd: sorted(host.CapAdd),
+    capDrop: sorted(host.CapDrop),
+    privileged: host.Privileged === true,
+    devices: (host.Devices ?? [])
+      .map((device) => ({ pathOnHost: device.PathOnHost ?? '', pathInContainer: device.PathInContainer ?? '', permissions: device.CgroupPermissions ?? '' }))
+      .sort((a, b) => compare(a.pathInContainer, b.pathInContainer) || compare(a.pathOnHost, b.pathOnHost)),
+    deviceRequests: (host.DeviceRequests ?? []).map((request) => ({
+      driver: request.Driver ?? '',
+      count: request.Count ?? 0,
+      deviceIds: [...(request.DeviceIDs ?? [])],
+      capabilities: (request.Capabilities ?? []).map((set) => [...set]),
+      options: sortedRecord(Object.entries(request.Options ?? {})),
+    })),
+    ulimits: (host.Ulimits ?? []).map((limit) => ({ name: limit.Name ?? '', soft: limit.Soft ?? 0, hard: limit.Hard ?? 0 })).sort((a, b) => compare(a.name, b.name)),
+    sysctls: sortedRecord(Object.entries(host.Sysctls ?? {})),
+    securityOpt: sorted(host.SecurityOpt),
+    readOnlyRootfs: host.ReadonlyRootfs === true,
+    tmpfs: sortedRecord(Object.entries(host.Tmpfs ?? {})),
+    shmSizeBytes: host.ShmSize ?? 0,
+    groupAdd: sorted(host.GroupAdd),
+    ipcMode: host.IpcMode ?? '',
+    pidMode: host.PidMode ?? '',
+    memoryReservationBytes: host.MemoryReservation ?? 0,
+    memorySwapBytes: host.MemorySwap ?? 0,
+    cpuShares: host.CpuShares ?? 0,
+    cpusetCpus: host.CpusetCpus ?? '',
+    logConfig: { driver: host.LogConfig?.Type ?? '', options: sortedRecord(Object.entries(host.LogConfig?.Config ?? {})) },
+    extraHosts: sorted(host.ExtraHosts),
+    dns: [...(host.Dns ?? [])],
+    dnsSearch: [...(host.DnsSearch ?? [])],
+    dnsOptions: [...(host.DnsOptions ?? [])],
+  };
 }
 
 function compare(a: string, b: string): number {

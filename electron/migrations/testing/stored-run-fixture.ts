@@ -12,6 +12,7 @@ export function storedRunFixture(kind: StoredRun['kind'], resourceIds: readonly 
     name: resourceId,
     kind: 'application' as const,
     mode: 'clone' as const,
+    unchanged: false,
     addedAsDependency: false,
     source: { uuid: `dev-${resourceId}`, containerName: `dev-${resourceId}`, hostnames: [] },
     target: { uuid: `uat-${resourceId}`, containerName: `uat-${resourceId}`, hostnames: [] },
