@@ -20,9 +20,15 @@ export interface SecretStore {
 /** The keychain service name every Gantry entry is filed under. */
 export const KEYCHAIN_SERVICE = 'Gantry';
 
+/**
+ * Every entry is pinned to the Secret Service on Linux: unpinned, the library falls back silently
+ * to the kernel keyring when the Secret Service is unreachable (memory only, gone at the next reboot).
+ */
+export const ENTRY_OPTIONS = { linux: { store: 'secret-service' } } as const;
+
 /** The OS keychain through @napi-rs/keyring; every failure becomes a `keychain_unavailable` error that says what to do. */
 export function createOsKeychain(service: string = KEYCHAIN_SERVICE): SecretStore {
-  const entry = (account: string) => new Entry(service, account);
+  const entry = (account: string) => new Entry(service, account, ENTRY_OPTIONS);
   return {
     set(account, secret) {
       guarded('store the secret', () => entry(account).setPassword(secret));
