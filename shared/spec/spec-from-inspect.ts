@@ -13,8 +13,9 @@
  *   kept as the container runs them, so the spec alone says what runs.
  * - Runtime settings (init, capabilities, devices, ulimits, log driver, DNS, ...) are kept as
  *   Docker stores them, defaults included, so a container created from the spec inspects the same.
- *   Lists whose order means nothing (capabilities, security options, extra hosts) are sorted;
- *   DNS servers and search domains keep their order, which the resolver follows.
+ *   Lists whose order means nothing (capabilities, extra hosts, groups) are sorted; DNS servers
+ *   and search domains keep their order, which the resolver follows, and security options
+ *   Docker's (it appends its own).
  * - Lists are sorted and maps keyed in order, so equal specs serialize identically.
  */
 import type { ContainerInspectInfo, DockerHealthConfig, ImageInspectInfo } from './docker-inspect';
@@ -187,7 +188,8 @@ function runtimeOf(inspect: ContainerInspectInfo): RuntimeSpec {
     })),
     ulimits: (host.Ulimits ?? []).map((limit) => ({ name: limit.Name ?? '', soft: limit.Soft ?? 0, hard: limit.Hard ?? 0 })).sort((a, b) => compare(a.name, b.name)),
     sysctls: sortedRecord(Object.entries(host.Sysctls ?? {})),
-    securityOpt: sorted(host.SecurityOpt),
+    // In Docker's order: it appends its own (`label=disable` for a privileged container) after the given ones.
+    securityOpt: [...(host.SecurityOpt ?? [])],
     readOnlyRootfs: host.ReadonlyRootfs === true,
     tmpfs: sortedRecord(Object.entries(host.Tmpfs ?? {})),
     shmSizeBytes: host.ShmSize ?? 0,
