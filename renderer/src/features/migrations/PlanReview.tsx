@@ -61,7 +61,7 @@ export function PlanReview({ plan, planId }: { plan: MigrationPlan; planId?: str
       <ul className="plain-list">
         {plan.resources.map((resource) => (
           <li key={resource.resourceId}>
-            <span className={`badge badge-${badgeOfMode(resource.mode).toLowerCase()}`}>{badgeOfMode(resource.mode)}</span> {resource.name} → <code>{resource.target.containerName}</code>
+            <span className={`badge badge-${badgeOfMode(resource.mode, resource.unchanged).toLowerCase()}`}>{badgeOfMode(resource.mode, resource.unchanged)}</span> {resource.name} → <code>{resource.target.containerName}</code>
             {resource.addedAsDependency ? <span className="muted"> (added: a selected resource depends on it)</span> : null}
           </li>
         ))}

@@ -13,7 +13,7 @@ export function StructuredChanges({ diff, reveal }: { diff: ResourceDiff; reveal
   return (
     <section className="changes" aria-label={`Changes to ${diff.name}`} data-testid={`changes-${diff.name}`}>
       <h3>
-        {diff.name} <span className={`badge badge-${badgeOfMode(diff.mode).toLowerCase()}`}>{badgeOfMode(diff.mode)}</span>
+        {diff.name} <span className={`badge badge-${badgeOfMode(diff.mode, diff.unchanged).toLowerCase()}`}>{badgeOfMode(diff.mode, diff.unchanged)}</span>
         <span className="muted"> compared with {diff.baseline === 'source' ? 'the source (nothing runs in the target yet)' : 'what runs in the target now'}</span>
       </h3>
       {nothing ? <p className="muted">Nothing changes.</p> : null}

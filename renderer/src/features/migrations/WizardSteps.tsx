@@ -94,7 +94,7 @@ export function PrechecksStep({ plan, planning, onReplan, onUsePort }: { plan: M
         <p className="grow">
           {plan.resources.map((resource) => (
             <span key={resource.resourceId} className="plan-resource">
-              {resource.name} <span className={`badge badge-${badgeOfMode(resource.mode).toLowerCase()}`}>{badgeOfMode(resource.mode)}</span>
+              {resource.name} <span className={`badge badge-${badgeOfMode(resource.mode, resource.unchanged).toLowerCase()}`}>{badgeOfMode(resource.mode, resource.unchanged)}</span>
             </span>
           ))}
         </p>

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EnvironmentView, GraphCell } from '@shared/inventory/model';
 import type { MigrationPlan } from '@shared/migration/plan';
 import type { Precheck } from '@shared/migration/prechecks';
-import { canContinue, changeTone, groupPrechecks, movableResources, nextEnvironment, stepsFor } from './wizard-model';
+import { badgeOfMode, canContinue, changeTone, groupPrechecks, movableResources, nextEnvironment, stepsFor } from './wizard-model';
 
 const env = (id: string, position: number, production = false): EnvironmentView => ({ id, projectId: 'p', name: id, position, production, serverId: null, serverName: null, network: 'n', domain: '' });
 const cell = (resourceId: string, environmentId: string, withContainer: boolean, recordedHash: string | null = null): GraphCell => ({
@@ -19,6 +19,10 @@ const planWith = (prechecks: Precheck[], production = false) => ({ prechecks, bl
 const base = { projectId: 'p', sourceId: 'dev', targetId: 'uat', selected: ['web'], plan: planWith([check('disk', 'ok')]), planning: false, healthTimeoutSec: 300 };
 
 describe('the migrate wizard', () => {
+  it('badges a planned resource New, Update, or Unchanged when the target already runs its spec', () => {
+    expect([badgeOfMode('clone'), badgeOfMode('promote'), badgeOfMode('promote', true)]).toEqual(['New', 'Update', 'Unchanged']);
+  });
+
   it('offers only the next environment of the chain, whatever order the chain arrives in', () => {
     const chain = [env('prod', 2, true), env('dev', 0), env('uat', 1)];
     expect(nextEnvironment(chain, 'dev')?.id).toBe('uat');

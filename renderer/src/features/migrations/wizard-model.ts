@@ -35,7 +35,7 @@ export function nextEnvironment(environments: readonly EnvironmentView[], source
 }
 
 /** What a resource will be in the target: a new clone, or an update of the instance already there. */
-export type MoveBadge = 'New' | 'Update';
+export type MoveBadge = 'New' | 'Update' | 'Unchanged';
 
 /** A resource the operator may move, with its badge. */
 export interface MovableResource {
@@ -61,9 +61,9 @@ export function movableResources(resources: readonly { id: string; name: string;
     .map((resource) => ({ resourceId: resource.id, name: resource.name, kind: resource.kind, badge: present(resource.id, targetId) ? 'Update' : 'New' }));
 }
 
-/** The badge of a planned resource, from the plan's own verdict. */
-export function badgeOfMode(mode: 'clone' | 'promote'): MoveBadge {
-  return mode === 'clone' ? 'New' : 'Update';
+/** The badge of a planned resource, from the plan's own verdict (a promote that changes nothing is "Unchanged"). */
+export function badgeOfMode(mode: 'clone' | 'promote', unchanged = false): MoveBadge {
+  return mode === 'clone' ? 'New' : unchanged ? 'Unchanged' : 'Update';
 }
 
 /** Pre-checks grouped by severity, worst first, so blocking ones are read first. */
