@@ -122,10 +122,14 @@ function collectSentMb(into: number[]): () => void {
   return () => void unsubscribe();
 }
 
-/** dev's web app; `neverHealthy` gives it a health check that never reports (the health gate then waits, for faults to land in). */
-function runWeb(image: 1 | 2 | string, options: { neverHealthy?: boolean; noHealthcheck?: boolean } = {}): string {
+/**
+ * dev's web app; `neverHealthy` gives it a health check that never reports (the health gate then
+ * waits, for faults to land in); `run` labels it, so a promote of an otherwise equal spec has
+ * something to change (an unchanged resource gets no steps).
+ */
+function runWeb(image: 1 | 2 | string, options: { neverHealthy?: boolean; noHealthcheck?: boolean; run?: string } = {}): string {
   return [
-    `docker run -d --name dev-migit-web --init --network migit-dev --restart unless-stopped`,
+    `docker run -d --name dev-migit-web --init --network migit-dev --restart unless-stopped${options.run ? ` -l migit.run=${options.run}` : ''}`,
     `-e DATABASE_URL=${DB} -e APP_MODE=dev -p 18280:8080`,
     options.noHealthcheck
       ? ''
@@ -337,6 +341,7 @@ describe('health gate', () => {
     expect(ready.detail.migration.status, ready.detail.migration.message ?? '').toBe('completed');
     expect(ready.detail.log.map((line) => line.message).join('\n')).toMatch(/uat-migit-web is ready \(http, /);
 
+    await sh('dev', `docker rm -f dev-migit-web >/dev/null; ${runWeb(2, { noHealthcheck: true, run: 'late' })} >/dev/null`);
     const late = await runToEnd([resources.web!], { waitForReady: true, healthTimeoutSec: 5, httpCheckPath: '/no-such-page' });
     expect(late.detail.migration.status).toBe('completed_with_warning');
     expect(late.detail.migration.message).toMatch(/Not ready after 5 s: GET http:\/\/127\.0\.0\.1:\d+\/no-such-page failed/);
@@ -382,7 +387,9 @@ describe('concurrency and faults', () => {
       statuses.set(migration.id, [...(statuses.get(migration.id) ?? []), migration.status]);
     });
     try {
+      await sh('dev', `docker rm -f dev-migit-web >/dev/null; ${runWeb(2, { noHealthcheck: true, run: 'concurrency' })} >/dev/null`);
       const [first, second] = await Promise.all([plan([resources.web!]), plan([resources.web!])]);
+      expect([first, second].map((planned) => planned.plan.resources[0]?.unchanged)).toEqual([false, false]);
       const a = await call('migrations:start', { planId: first.planId, options: { waitForReady: true, healthTimeoutSec: 60 } });
       const b = await call('migrations:start', { planId: second.planId, options: { waitForReady: true, healthTimeoutSec: 60 } });
       await Promise.all([app.jobs.finished(a.jobId), app.jobs.finished(b.jobId)]);
