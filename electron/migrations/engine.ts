@@ -114,7 +114,8 @@ export class MigrationEngine {
     const cached = this.plans.take(planId);
     const { plan } = cached;
     // The steps for the options the run starts with (a production-only or option-dependent step is emitted here).
-    const steps = stepsFor(plan.resources, { target: plan.target, facts: cached.facts, options: { waitForReady: options.waitForReady } });
+    const backup = options.backupBeforeProduction !== false;
+    const steps = stepsFor(plan.resources, { target: plan.target, facts: cached.facts, options: { waitForReady: options.waitForReady, backup } });
     const masked = maskedPlan(plan);
     const run: StoredRun = {
       format: 1,
@@ -141,6 +142,7 @@ export class MigrationEngine {
         rollbackOf: null,
         resources: plan.resources,
         title: `${plan.resources.map((resource) => resource.name).join(', ')}: ${plan.source.name} → ${plan.target.name}`,
+        ...(plan.target.production && !backup ? { firstLog: 'The operator turned off the backup before this production change: no backup was taken.' } : {}),
       },
       // The saga runs the steps in clear (a scheduled task's command as it must run); the journal keeps them masked.
       steps,

@@ -6,6 +6,8 @@ export interface RunOptions {
   healthTimeoutSec: number;
   /** GET this path on a resource's published port when it has no Docker health check. */
   httpCheckPath?: string | null;
+  /** False when the operator turned the backup before a production change off for this run. */
+  backupBeforeProduction?: boolean;
 }
 
 /** Reads a run's journaled options; unreadable ones fall back to the defaults a recovery needs (no waiting). */

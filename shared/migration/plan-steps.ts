@@ -29,7 +29,7 @@ export interface EmitContext {
   /** Of the target's facts, what the emitters read: each resource's live spec hash. */
   facts: Pick<TargetFacts, 'specHashes'>;
   /** The options the run starts with; at dry-run time, the defaults. */
-  options: { waitForReady: boolean };
+  options: { waitForReady: boolean; /** False only when the operator turned the production backup off for this run. */ backup?: boolean };
 }
 
 /** Emits the steps of one concern for one resource (none when the concern does not apply). */
@@ -111,11 +111,22 @@ const recordEmitter: StepEmitter = (resource) => {
   return [{ id: `record-resource:${resource.resourceId}`, kind: 'record-resource', title: `Record ${containerName}`, resourceId: resource.resourceId, undo: 'Restore the previous record', params: { containerName, tags: [...resource.tags] } }];
 };
 
+/** A verified backup of every production database the run changes, taken before anything changes (on by default). */
+const backupEmitter: StepEmitter = (resource, context) => {
+  if (!context.target.production || resource.kind !== 'database' || resource.mode !== 'promote' || context.options.backup === false) return [];
+  const containerName = resource.target.containerName;
+  return [{ id: `backup-database:${resource.resourceId}`, kind: 'backup-database', title: `Back up ${containerName} and verify the backup`, resourceId: resource.resourceId, undo: null, params: { containerName, resourceName: resource.name } }];
+};
+
+/** Emitters whose steps run before any resource's own steps: when one fails, nothing has changed yet. */
+export const preflightEmitters: readonly StepEmitter[] = [backupEmitter];
+
 /** The emitters of a migration, in the order their steps run for each resource. */
 export const migrationEmitters: readonly StepEmitter[] = [imageEmitter, volumeEmitter, containerEmitter, healthEmitter, scheduleEmitter, linkEmitter, recordEmitter];
 
 /** The ordered steps for a plan's resources; an unchanged resource gets none (nothing of it is touched). */
-export function stepsFor(all: readonly PlannedResource[], context: EmitContext, emitters: readonly StepEmitter[] = migrationEmitters): MigrationStep[] {
+export function stepsFor(all: readonly PlannedResource[], context: EmitContext, emitters: readonly StepEmitter[] = migrationEmitters, preflight: readonly StepEmitter[] = preflightEmitters): MigrationStep[] {
   const resources = all.filter((resource) => !resource.unchanged);
-  return resources.flatMap((resource) => emitters.flatMap((emit) => emit(resource, context)));
+  const first = resources.flatMap((resource) => preflight.flatMap((emit) => emit(resource, context)));
+  return [...first, ...resources.flatMap((resource) => emitters.flatMap((emit) => emit(resource, context)))];
 }

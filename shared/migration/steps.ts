@@ -48,6 +48,8 @@ export const migrationStep = z.discriminatedUnion('kind', [
   z.object({ ...base, kind: z.literal('link-resources'), params: z.object({ links: z.array(z.object({ toResourceId: z.string(), toContainerName: z.string() })).min(1) }) }),
   /** Records the new spec hash and tags, so the next plan can tell hand-made drift. */
   z.object({ ...base, kind: z.literal('record-resource'), params: z.object({ containerName: z.string().min(1), tags: z.array(z.string()) }) }),
+  /** Dumps a production database into Gantry's backup folder on its own server and proves the file readable, before anything changes. */
+  z.object({ ...base, kind: z.literal('backup-database'), params: z.object({ containerName: z.string().min(1), resourceName: z.string().min(1) }) }),
 ]);
 /** One step the engine executes. */
 export type MigrationStep = z.infer<typeof migrationStep>;

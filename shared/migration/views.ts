@@ -29,6 +29,8 @@ export const runOptions = z
       .regex(/^\/[\x21-\x7e]*$/, 'An HTTP check path starts with / and has no spaces, e.g. /health.')
       .nullable()
       .default(null),
+    /** Take a verified backup of each production database before the run changes it; false only by the operator's explicit choice, which the run's record shows. */
+    backupBeforeProduction: z.boolean().optional(),
   })
   .strict();
 

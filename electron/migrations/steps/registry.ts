@@ -7,6 +7,7 @@
 import { GantryError } from '@shared/ipc/result';
 import type { MigrationStep, MigrationStepKind } from '@shared/migration/steps';
 import type { SagaStep, StepRecord } from '../saga';
+import { backupDatabaseStep } from './backup-database';
 import { createContainerStep } from './create-container';
 import { createVolumesStep } from './create-volumes';
 import { installSchedulesStep } from './install-schedules';
@@ -34,6 +35,7 @@ export const stepRegistry = {
   'remove-schedules': removeSchedulesStep,
   'link-resources': linkResourcesStep,
   'record-resource': recordResourceStep,
+  'backup-database': backupDatabaseStep,
 } satisfies { [K in MigrationStepKind]: StepModule<K, Record<string, unknown>> };
 
 /** Every registered kind (the fault matrix iterates over it). */

@@ -1,0 +1,115 @@
+/**
+ * The backups list lives on the server, beside the backups: one small JSON record per backup
+ * (`<file>.backup.json`) in the resource's folder under Gantry's backup root. Team state lives on
+ * servers, so every operator's Gantry sees the same list; the records hold no secret. Read back
+ * through zod with a format version, as everything read from a server.
+ */
+import { z } from 'zod';
+import { GantryError } from '@shared/ipc/result';
+import { databaseType } from '@shared/spec/resource-spec';
+import { shellQuote, type RemoteHost } from '../servers/remote-host';
+
+/**
+ * Where backups go on a server: the SSH user's own `~/.gantry/backups` (beside Gantry's
+ * snapshots), one folder per resource, readable only by that user. A shell expression.
+ */
+export const BACKUP_ROOT = '"$HOME/.gantry/backups"';
+
+/** One backup as its record on the server says. */
+export const backupRecord = z.object({
+  format: z.literal(1),
+  /** `<resourceId>/<file>`: unique on the server. */
+  id: z.string().min(1),
+  resourceId: z.string().min(1),
+  resourceName: z.string(),
+  containerName: z.string(),
+  databaseType,
+  /** Absolute path of the dump on the server. */
+  file: z.string().min(1),
+  sizeBytes: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** SHA-256 of the adapter's content checksum (per table counts and hashes) taken with the dump. */
+  contentChecksum: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Tables / keys / collections the content checksum covers. */
+  contentEntries: z.number().int().nonnegative(),
+  /** How the file was proved readable, in the operator's words (e.g. "pg_restore --list read 14 entries"). */
+  verified: z.string().min(1),
+  takenAt: z.number().int(),
+  /** The migration that made it. */
+  migrationId: z.string().min(1),
+});
+/** One backup on a server. */
+export type BackupRecord = z.infer<typeof backupRecord>;
+
+/** The record's path beside the dump. */
+export function recordPath(file: string): string {
+  return `${file}.backup.json`;
+}
+
+/** Writes a backup's record beside its file (mode 600, atomically). */
+export async function writeBackupRecord(host: RemoteHost, record: BackupRecord, signal?: AbortSignal): Promise<void> {
+  const path = recordPath(record.file);
+  const result = await host.exec(`umask 077 && printf '%s\\n' ${shellQuote(JSON.stringify(backupRecord.parse(record)))} > ${shellQuote(`${path}.tmp`)} && mv ${shellQuote(`${path}.tmp`)} ${shellQuote(path)}`, signal ? { signal } : {});
+  if (result.code !== 0) throw new GantryError('backup_failed', `Could not write the record of backup ${record.id} on ${host.label}: ${result.stderr.trim() || `exit ${result.code}`}`);
+}
+
+/**
+ * Every backup on a server (of one resource, or all), newest first. A record that does not parse
+ * is reported, not guessed at; a record whose file is gone is left out (its file was removed by hand).
+ */
+export async function listBackups(host: RemoteHost, options: { resourceId?: string; signal?: AbortSignal } = {}): Promise<{ backups: BackupRecord[]; unreadable: string[] }> {
+  const folder = options.resourceId ? `"$root"/${shellQuote(options.resourceId)}` : '"$root"/*';
+  const script = `root=${BACKUP_ROOT}; for f in ${folder}/*.backup.json; do [ -f "$f" ] || continue; d="\${f%.backup.json}"; [ -f "$d" ] || continue; printf '%s\\t' "$f"; tr -d '\\n' < "$f"; echo; done`;
+  const result = await host.exec(script, options.signal ? { signal: options.signal } : {});
+  if (result.code !== 0) throw new GantryError('backup_list_failed', `Could not list the backups on ${host.label}: ${result.stderr.trim() || `exit ${result.code}`}`);
+  const backups: BackupRecord[] = [];
+  const unreadable: string[] = [];
+  for (const line of result.stdout.split('\n')) {
+    if (!line.trim()) continue;
+    const [path, json = ''] = line.split('\t');
+    const parsed = backupRecord.safeParse(parseJson(json));
+    if (parsed.success) backups.push(parsed.data);
+    else unreadable.push(path ?? '?');
+  }
+  backups.sort((a, b) => b.takenAt - a.takenAt);
+  return { backups, unreadable };
+}
+
+/** One backup by id, or a `not_found` error that says where Gantry looked. */
+export async function findBackup(host: RemoteHost, resourceId: string, backupId: string, signal?: AbortSignal): Promise<BackupRecord> {
+  const { backups } = await listBackups(host, { resourceId, ...(signal ? { signal } : {}) });
+  const found = backups.find((backup) => backup.id === backupId);
+  if (!found) throw new GantryError('not_found', `There is no backup ${backupId} on ${host.label} (it may have been pruned or removed by hand).`);
+  return found;
+}
+
+/**
+ * Which backups retention removes: all but the newest `keep` of each resource, except those a
+ * migration still references for rollback (`pinned` migration ids). Pure, so it is unit-tested.
+ */
+export function backupsToPrune(backups: readonly BackupRecord[], keep: number, pinned: ReadonlySet<string>): BackupRecord[] {
+  const byResource = new Map<string, BackupRecord[]>();
+  for (const backup of backups) byResource.set(backup.resourceId, [...(byResource.get(backup.resourceId) ?? []), backup]);
+  return [...byResource.values()].flatMap((list) =>
+    [...list]
+      .sort((a, b) => b.takenAt - a.takenAt)
+      .slice(Math.max(keep, 1))
+      .filter((backup) => !pinned.has(backup.migrationId)),
+  );
+}
+
+/** Removes backups (file and record) from a server. */
+export async function removeBackups(host: RemoteHost, backups: readonly BackupRecord[], signal?: AbortSignal): Promise<void> {
+  if (backups.length === 0) return;
+  const paths = backups.flatMap((backup) => [backup.file, recordPath(backup.file)]).map(shellQuote).join(' ');
+  const result = await host.exec(`rm -f ${paths}`, signal ? { signal } : {});
+  if (result.code !== 0) throw new GantryError('backup_prune_failed', `Could not remove old backups on ${host.label}: ${result.stderr.trim() || `exit ${result.code}`}`);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
