@@ -8,6 +8,7 @@ import { MigrationEngine } from '../migrations/engine';
 import { registerMigrationHandlers } from '../migrations/handlers';
 import { registerHistoryHandlers } from '../history/handlers';
 import { registerSettingsHandlers } from '../settings/handlers';
+import { createApprovalsArea } from '../approvals/approvals-setup';
 import { createOsKeychain, type SecretStore } from '../keychain/secret-store';
 import { registerServerHandlers } from '../servers/handlers';
 import { createServersArea, type ServersArea, type ServersAreaOptions } from '../servers/servers-area';
@@ -84,8 +85,10 @@ export function createApp(options: AppOptions): GantryApp {
   const inventory = createInventoryArea({ db, secrets: options.secretStore ?? createOsKeychain() });
   registerInventoryHandlers(router, inventory, { jobs, hosts: (serverId) => servers.connections.get(serverId) });
   const hosts = (serverId: string) => servers.connections.get(serverId);
-  const migrations = new MigrationEngine({ db, jobs, events, logger, inventory, hosts });
+  const approvals = createApprovalsArea({ dataDir: options.dataDir, secrets: options.secretStore ?? createOsKeychain(), hosts, servers, sealer: inventory.sealer });
+  const migrations = new MigrationEngine({ db, jobs, events, logger, inventory, hosts, approvalGate: approvals.gate });
   registerMigrationHandlers(router, migrations);
+  approvals.register(router, { engine: migrations, inventory });
   registerHistoryHandlers(router, db);
 
   router.assertComplete();

@@ -10,6 +10,7 @@ import { GantryError } from '@shared/ipc/result';
 import { maskPlan, planMigration, type MigrationPlan } from '@shared/migration/plan';
 import { stepsFor } from '@shared/migration/plan-steps';
 import type { RevealRequest } from '@shared/migration/reveal';
+import type { MigrationStep } from '@shared/migration/steps';
 import type { EventHub } from '../app/events';
 import type { Logger } from '../app/logger';
 import type { InventoryArea } from '../inventory/inventory-area';
@@ -20,12 +21,12 @@ import { faultPauseFromEnv } from './fault-pause';
 import { gatherPlanInput } from './gather';
 import { MigrationJournal } from './journal';
 import type { Operator } from './lock-wait';
-import { PlanCache } from './plan-cache';
+import { PlanCache, type CachedPlan } from './plan-cache';
 import { MigrationRecords } from './records';
 import { recoverInterrupted } from './recovery';
 import { rollbackRun, restoreRun } from './rollback';
 import type { RunOptions } from './run-options';
-import { RunPath } from './run-path';
+import { RunPath, type RunApprovalGate } from './run-path';
 import { maskSteps } from './steps/registry';
 import type { StoredRun } from './stored-run';
 import { MigrationViews } from './views';
@@ -42,6 +43,8 @@ export interface MigrationEngineDeps {
   hosts: (serverId: string) => RemoteHost;
   /** Identifies this engine process in the journal (a restart gets a new one). */
   engineInstance?: string;
+  /** The approval check of protected runs (electron/approvals); without it no run is gated. */
+  approvalGate?: RunApprovalGate;
 }
 
 /** A plan safe to show or store: resources masked by the planner, steps by their kinds' modules. */
@@ -104,8 +107,11 @@ export class MigrationEngine {
     return this.plans.reveal(request);
   }
 
-  /** Starts a planned migration; returns at once. The plan runs exactly as it was shown. */
-  start(planId: string, options: RunOptions): { migrationId: string; jobId: string } {
+  /**
+   * Starts a planned migration; returns at once. The plan runs exactly as it was shown. A protected
+   * target needs `approval` (an approved request); the run path checks it under the target's lock.
+   */
+  start(planId: string, options: RunOptions, approval: { serverId: string; requestId: string } | null = null): { migrationId: string; jobId: string } {
     const peeked = this.plans.peek(planId);
     if (peeked.plan.blocking) {
       const reasons = peeked.plan.prechecks.filter((check) => check.severity === 'blocking').map((check) => check.message);
@@ -115,7 +121,8 @@ export class MigrationEngine {
     const { plan } = cached;
     // The steps for the options the run starts with (a production-only or option-dependent step is emitted here).
     const backup = options.backupBeforeProduction !== false;
-    const steps = stepsFor(plan.resources, { target: plan.target, facts: cached.facts, options: { waitForReady: options.waitForReady, backup } });
+    const steps = this.stepsToRun(cached, options);
+    const ticket = approval && this.deps.approvalGate ? { ...approval, planDigest: this.deps.approvalGate.digestOf({ ...cached, steps, options }) } : null;
     const masked = maskedPlan(plan);
     const run: StoredRun = {
       format: 1,
@@ -143,10 +150,27 @@ export class MigrationEngine {
         resources: plan.resources,
         title: `${plan.resources.map((resource) => resource.name).join(', ')}: ${plan.source.name} → ${plan.target.name}`,
         ...(plan.target.production && !backup ? { firstLog: 'The operator turned off the backup before this production change: no backup was taken.' } : {}),
+        approval: ticket,
       },
       // The saga runs the steps in clear (a scheduled task's command as it must run); the journal keeps them masked.
       steps,
     );
+  }
+
+  /** A planned run exactly as `start` would run it (for an approval request); starts nothing and keeps the plan. */
+  runDraft(planId: string, options: RunOptions): CachedPlan & { steps: MigrationStep[]; options: RunOptions } {
+    const cached = this.plans.peek(planId);
+    return { ...cached, steps: this.stepsToRun(cached, options), options };
+  }
+
+  /** Keeps a plan read back from an approved request, so `start` can run it; returns its plan id. */
+  adoptPlan(cached: CachedPlan): string {
+    return this.plans.put(cached).planId;
+  }
+
+  /** The steps for the options the run starts with (a production-only or option-dependent step is emitted here). */
+  private stepsToRun(cached: CachedPlan, options: RunOptions): MigrationStep[] {
+    return stepsFor(cached.plan.resources, { target: cached.plan.target, facts: cached.facts, options: { waitForReady: options.waitForReady, backup: options.backupBeforeProduction !== false } });
   }
 
   /** Starts a rollback of a completed migration: its target put back as it was before. */

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { GantryError } from '@shared/ipc/result';
-import type { PlannedResource } from '@shared/migration/plan';
+import type { MigrationPlan, PlannedResource } from '@shared/migration/plan';
 import type { MigrationStep } from '@shared/migration/steps';
 import type { MigrationStatus } from '@shared/migration/status';
 import { gantryLabels } from '@shared/spec/resource-spec';
@@ -18,6 +18,7 @@ import type { RemoteHost } from '../servers/remote-host';
 import type { MigrationJournal, MigrationRow } from './journal';
 import type { StepPause } from './fault-pause';
 import { waitForTargetLock, type Operator } from './lock-wait';
+import type { TargetLock } from './target-lock';
 import type { MigrationRecords } from './records';
 import { runSaga } from './saga';
 import type { RunOptions } from './run-options';
@@ -40,7 +41,27 @@ export interface RunPathDeps {
   operator: Operator;
   /** Test-only pause points for the fault matrix (undefined in real runs). */
   pause?: StepPause;
+  /** The approval check of protected runs (electron/approvals); without it no run is gated. */
+  approvalGate?: RunApprovalGate;
 }
+
+/** An approved request a run starts from: which one, and the digest of the plan it runs. */
+export interface ApprovalTicket {
+  serverId: string;
+  requestId: string;
+  planDigest: string;
+}
+
+/** The approval check of protected runs, made under the target's lock before any step (see electron/approvals). */
+export interface RunApprovalGate {
+  /** The digest of a run as it will start: what an approval covers. */
+  digestOf(run: { plan: PlannedRunPlan; steps: MigrationStep[]; facts: { specHashes: { resourceId: string; liveSpecHash: string }[] }; sourceHashes: Record<string, string>; options: RunOptions }): string;
+  /** Passes an unprotected run; refuses a protected one without a valid, unused approval for exactly this plan (and uses it). Returns lines for the run's log. */
+  check(run: { serverId: string; host: RemoteHost; target: { name: string; production: boolean }; migrationId: string; ticket: ApprovalTicket | null; signal?: AbortSignal }): Promise<string[]>;
+}
+
+/** The parts of a plan a digest covers. */
+type PlannedRunPlan = Pick<MigrationPlan, 'source' | 'target' | 'server' | 'direction' | 'resources'>;
 
 /** One run to journal and start. */
 export interface LaunchRequest {
@@ -55,6 +76,8 @@ export interface LaunchRequest {
   resources: PlannedResource[];
   title: string;
   firstLog?: string;
+  /** For a protected target: the approved request it runs (checked under the lock). */
+  approval?: ApprovalTicket | null;
 }
 
 /** The migration lifecycle shared by every kind of run. */
@@ -81,14 +104,14 @@ export class RunPath {
       engineInstance: this.deps.engineInstance,
     });
     if (request.firstLog) this.deps.journal.log(migrationId, 'info', request.firstLog);
-    const jobId = this.deps.jobs.start(request.run.kind === 'migrate' ? 'migration' : 'rollback', request.title, (job) => this.execute(migrationId, { ...request.run, steps: stepsInClear }, request.options, request.resources, job));
+    const jobId = this.deps.jobs.start(request.run.kind === 'migrate' ? 'migration' : 'rollback', request.title, (job) => this.execute(migrationId, { ...request.run, steps: stepsInClear }, request.options, request.resources, job, request.approval ?? null));
     this.deps.journal.setJob(migrationId, jobId);
     this.changed(migrationId);
     return { migrationId, jobId };
   }
 
   /** Waits for the target's lock, runs the saga and settles the run's status. */
-  async execute(migrationId: string, run: StoredRun, options: RunOptions, resources: PlannedResource[], job: JobContext): Promise<{ status: MigrationStatus }> {
+  async execute(migrationId: string, run: StoredRun, options: RunOptions, resources: PlannedResource[], job: JobContext, approval: ApprovalTicket | null = null): Promise<{ status: MigrationStatus }> {
     const row = this.deps.journal.get(migrationId);
     if (!row) throw new GantryError('not_found', `There is no migration ${migrationId}.`);
     const target = this.deps.hosts(run.plan.server.id);
@@ -105,6 +128,7 @@ export class RunPath {
       this.settle(migrationId, cancelled ? 'cancelled' : 'failed', message, cancelled ? 'cancelled' : error instanceof GantryError ? error.code : 'lock_failed');
       throw error;
     }
+    if (run.kind === 'migrate' && this.deps.approvalGate) await this.passApprovalGate(migrationId, run, approval, target, job, lock, log);
     this.deps.journal.setStatus(migrationId, 'running');
     this.changed(migrationId);
     log('info', `Holding the migration lock of ${target.label} (for ${run.plan.target.name})`);
@@ -112,6 +136,18 @@ export class RunPath {
       return await this.runSteps(row, run, options, resources, job);
     } finally {
       await lock.release();
+    }
+  }
+
+  /** The approval check under the lock, before any step: a refusal fails the run with nothing changed. */
+  private async passApprovalGate(migrationId: string, run: StoredRun, approval: ApprovalTicket | null, target: RemoteHost, job: JobContext, lock: TargetLock, log: (level: 'info', message: string) => void): Promise<void> {
+    try {
+      const lines = await this.deps.approvalGate!.check({ serverId: run.plan.server.id, host: target, target: run.plan.target, migrationId, ticket: approval, signal: job.signal });
+      for (const line of lines) log('info', line);
+    } catch (error) {
+      await lock.release();
+      this.settle(migrationId, 'failed', `${sentence(error instanceof Error ? error.message : String(error))} Nothing on the target was changed.`, error instanceof GantryError ? error.code : 'approval_refused');
+      throw error;
     }
   }
 

@@ -13,7 +13,7 @@ export interface PlanToRun {
   steps: MigrationStep[];
   specHashes: { resourceId: string; liveSpecHash: string }[];
   sourceHashes: Record<string, string>;
-  options: { waitForReady: boolean; healthTimeoutSec: number; httpCheckPath?: string | null };
+  options: { waitForReady: boolean; healthTimeoutSec: number; httpCheckPath?: string | null; [option: string]: unknown };
 }
 
 /** The canonical text of a plan as it will run (hash it with SHA-256 for the plan digest). */
@@ -25,7 +25,7 @@ export function canonicalPlanText(run: PlanToRun): string {
     steps: run.steps,
     specHashes: run.specHashes.map(({ resourceId, liveSpecHash }) => ({ resourceId, liveSpecHash })),
     sourceHashes: run.sourceHashes,
-    options: { waitForReady: run.options.waitForReady, healthTimeoutSec: run.options.healthTimeoutSec, httpCheckPath: run.options.httpCheckPath ?? null },
+    options: { ...run.options, httpCheckPath: run.options.httpCheckPath ?? null },
   });
 }
 

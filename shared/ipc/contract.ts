@@ -14,6 +14,7 @@ import { migrationDetail, migrationFilter, migrationSummary, planRequest, planVi
 import { containerView, environmentView, inventoryGraph, inventoryRequests, projectSummary, resourceView } from '../inventory/model';
 import { historyDiff, historyEntry, historyRequests } from '../history/views';
 import { runDefaults, settingsView } from '../settings/settings-view';
+import { approvalRequestView, identityView, policyView, serverProblem, setIdentityRequest, setupPolicyRequest } from '../approvals/views';
 
 const empty = z.object({}).strict();
 
@@ -184,6 +185,52 @@ export const requestChannels = {
   /** Restores one resource to its spec before a migration replaced it, from that migration's snapshot ("restore this snapshot"). */
   'migrations:restore': {
     request: z.object({ migrationId: z.string().min(1).max(100), resourceId: z.string().min(1).max(100), options: runOptions.default({ waitForReady: true, healthTimeoutSec: 300, httpCheckPath: null }) }).strict(),
+    response: z.object({ migrationId: z.string(), jobId: z.string() }),
+  },
+  // ── approvals ────────────────────────────────────────────────────────
+  /** The operator's signing identity (principal and public key; never the key's secret). */
+  'approvals:identity': {
+    request: empty,
+    response: z.object({ identity: identityView }),
+  },
+  /** Sets the signing identity: a key file (its passphrase goes to the OS keychain) or an ssh-agent key. */
+  'approvals:set-identity': {
+    request: setIdentityRequest,
+    response: z.object({ identity: identityView }),
+  },
+  /** A server's approval policy, checked against the policy this Gantry pinned. */
+  'approvals:policy': {
+    request: z.object({ serverId: z.string().min(1).max(100) }).strict(),
+    response: policyView,
+  },
+  /** Writes a server's first approval policy (signed by this operator) and pins it. */
+  'approvals:setup-policy': {
+    request: setupPolicyRequest,
+    response: policyView,
+  },
+  /** Pins the server's current policy on purpose; `digest` is the one the operator was shown. */
+  'approvals:pin-policy': {
+    request: z.object({ serverId: z.string().min(1).max(100), digest: z.string().regex(/^sha256:[0-9a-f]{64}$/) }).strict(),
+    response: policyView,
+  },
+  /** Every approval request on the servers this Gantry knows, checked against the pinned policies. */
+  'approvals:list': {
+    request: empty,
+    response: z.object({ requests: z.array(approvalRequestView), problems: z.array(serverProblem) }),
+  },
+  /** Writes a signed request for approval of a plan shown by `migrations:plan` on its (protected) target server. */
+  'approvals:request': {
+    request: z.object({ planId: z.string().min(1).max(100), options: runOptions.default({ waitForReady: true, healthTimeoutSec: 300, httpCheckPath: null }) }).strict(),
+    response: z.object({ requestId: z.string(), serverId: z.string() }),
+  },
+  /** Approves or rejects a request with this operator's key (the requester's own approval is refused). */
+  'approvals:decide': {
+    request: z.object({ serverId: z.string().min(1).max(100), requestId: z.string().min(1).max(100), decision: z.enum(['approve', 'reject']), reason: z.string().max(2000).nullable().optional() }).strict(),
+    response: z.object({ request: approvalRequestView }),
+  },
+  /** Starts an approved request's plan; the run checks every signature and uses the request under the target's lock. */
+  'approvals:start': {
+    request: z.object({ serverId: z.string().min(1).max(100), requestId: z.string().min(1).max(100) }).strict(),
     response: z.object({ migrationId: z.string(), jobId: z.string() }),
   },
   // ── history ──────────────────────────────────────────────────────────

@@ -1,0 +1,24 @@
+/** Builds the approvals area for one engine: local state in the data folder, the gate for the run path, the IPC handlers. */
+import { hostname } from 'node:os';
+import type { Router } from '../ipc/router';
+import type { InventoryArea } from '../inventory/inventory-area';
+import type { SpecSealer } from '../inventory/spec-hash';
+import type { SecretStore } from '../keychain/secret-store';
+import type { MigrationEngine } from '../migrations/engine';
+import type { RemoteHost } from '../servers/remote-host';
+import type { ServersArea } from '../servers/servers-area';
+import { ApprovalsArea } from './approvals-area';
+import { registerApprovalHandlers } from './handlers';
+import { ApprovalsLocalState } from './local-state';
+import { ApprovalGate } from './run-approval';
+
+/** The approvals area wired into an engine. */
+export function createApprovalsArea(options: { dataDir: string; secrets: SecretStore; hosts: (serverId: string) => RemoteHost; servers: ServersArea; sealer: () => SpecSealer }) {
+  const state = new ApprovalsLocalState(options.dataDir, options.secrets);
+  const area = new ApprovalsArea({ state, hosts: options.hosts, servers: () => options.servers.registry.rows().map((row) => ({ id: row.id, name: row.name })) });
+  return {
+    area,
+    gate: new ApprovalGate(area, options.sealer, hostname()),
+    register: (router: Router, deps: { engine: MigrationEngine; inventory: InventoryArea }) => registerApprovalHandlers(router, area, deps),
+  };
+}

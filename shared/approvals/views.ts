@@ -1,0 +1,68 @@
+/** Approvals as they cross IPC: requests to the engine and what the Approvals page shows. */
+import { z } from 'zod';
+import { policyRole, principal, publicKeyLine, requestSummary } from './documents';
+
+const id = z.string().min(1).max(100);
+
+/** The operator's signing identity as the UI shows it (no secret). */
+export const identityView = z.object({ principal: z.string(), kind: z.enum(['key-file', 'agent']), keyPath: z.string().nullable(), publicKey: z.string(), fingerprint: z.string() }).nullable();
+
+/** Sets the signing identity: a key file (passphrase kept in the OS keychain) or a key held by ssh-agent. */
+export const setIdentityRequest = z.union([
+  z.object({ principal, keyPath: z.string().min(1).max(4096), passphrase: z.string().max(1024).optional() }).strict(),
+  z.object({ principal, agentPublicKey: z.string().min(1).max(16_000) }).strict(),
+]);
+
+/** One member as the setup dialog sends it. */
+export const memberInput = z.object({ principal, publicKey: publicKeyLine, roles: z.array(policyRole).min(1) }).strict();
+
+/** Creates the first policy of a server (signed by this operator, who must be one of its approvers). */
+export const setupPolicyRequest = z
+  .object({ serverId: id, members: z.array(memberInput).min(1).max(100), approvalsRequired: z.number().int().min(1).max(20).default(1), protectedEnvironments: z.array(z.string().min(1).max(100)).max(50).default([]) })
+  .strict();
+
+/** A server's policy as this Gantry sees it against its pin. */
+export const policyView = z.object({
+  serverId: z.string(),
+  serverName: z.string(),
+  state: z.enum(['none', 'unpinned', 'pinned', 'changed', 'unreachable']),
+  digest: z.string().nullable(),
+  members: z.array(z.object({ principal: z.string(), fingerprint: z.string(), roles: z.array(policyRole) })),
+  approvalsRequired: z.number().nullable(),
+  protectedEnvironments: z.array(z.string()),
+  version: z.number().nullable(),
+  /** Why the policy is refused (changed without signatures, unreadable, unreachable). */
+  problem: z.string().nullable(),
+});
+
+/** A signed decision as listed. */
+const decisionView = z.object({ principal: z.string(), fingerprint: z.string(), at: z.string() });
+
+/** One approval request on a server, checked by this Gantry against the pinned policy. */
+export const approvalRequestView = z.object({
+  id: z.string(),
+  serverId: z.string(),
+  serverName: z.string(),
+  state: z.enum(['pending_approval', 'approved', 'rejected', 'expired', 'used', 'invalid']),
+  source: z.string(),
+  target: z.string(),
+  summary: requestSummary,
+  requester: z.object({ principal: z.string(), fingerprint: z.string() }),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  approvals: z.array(decisionView),
+  rejection: decisionView.extend({ reason: z.string() }).nullable(),
+  approvalsRequired: z.number(),
+  consumed: z.object({ by: z.string(), machine: z.string(), migrationId: z.string(), at: z.string() }).nullable(),
+  /** Why the request or a decision was not accepted. */
+  problems: z.array(z.string()),
+  /** True when this operator made the request (and so cannot approve it). */
+  mine: z.boolean(),
+});
+/** An approval request as the Approvals page shows it. */
+export type ApprovalRequestView = z.infer<typeof approvalRequestView>;
+/** A server's policy as shown. */
+export type PolicyView = z.infer<typeof policyView>;
+
+/** Requests on one server could not be read: the page says so for that server. */
+export const serverProblem = z.object({ serverId: z.string(), serverName: z.string(), message: z.string() });
