@@ -1,7 +1,6 @@
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { GantryError } from '@shared/ipc/result';
 import { shellQuote, type RemoteHost } from '../servers/remote-host';
+import { planStream, runStream, type StreamPlan } from '../transfer/stream-plan';
 
 /** How long a transfer may move no data before it is given up. */
 const STALL_MS = 30_000;
@@ -15,25 +14,36 @@ export interface ImageOnTarget {
   previousId: string | null;
   /** Bytes sent over the wire (compressed) when streamed. */
   bytes: number;
+  /** How it was streamed: the route, the codec, and how many layers the target already had. */
+  stream?: Pick<StreamPlan, 'route' | 'codec' | 'layersSkipped' | 'layersTotal'>;
 }
 
 /** Progress of an image transfer in bytes. */
 export type TransferProgress = (sentBytes: number, estimatedTotalBytes: number) => void;
 
-/**
- * Makes sure the target has exactly the source's image: nothing when it already has the same
- * image id; a pull when the image came from a registry (it has a registry digest); otherwise
- * `docker save | gzip` on the source streamed into `gunzip | docker load` on the target, through
- * this machine's memory only (no temporary file), with byte progress.
- */
-export async function ensureImageOnTarget(options: {
+/** What `ensureImageOnTarget` needs. */
+export interface TransferOptions {
   source: RemoteHost;
   target: RemoteHost;
   imageRef: string;
   imageId: string;
   signal: AbortSignal;
   onProgress?: TransferProgress;
-}): Promise<ImageOnTarget> {
+  /** Lines for the step's log: the route, the codec and the layers, each with its reason. */
+  onLog?: (message: string) => void;
+  /** `relay` never tries the direct route (benchmarks compare the two). */
+  route?: 'auto' | 'relay';
+}
+
+/**
+ * Makes sure the target has exactly the source's image: nothing when it already has the same
+ * image id; a pull when the image came from a registry (it has a registry digest); otherwise a
+ * stream into `docker load` on the target carrying only the layers it lacks, straight from the
+ * source when the source reaches the target's sshd (else through this machine's memory, no
+ * temporary file), compressed as measured (transfer/stream-plan.ts). `onLog` hears which path
+ * was taken and why.
+ */
+export async function ensureImageOnTarget(options: TransferOptions): Promise<ImageOnTarget> {
   // A dead network often shows no error, only silence. Every server call here runs under a
   // watchdog: silence for STALL_MS (no answer, no transferred byte) stops the transfer with a
   // message that says so, instead of waiting for TCP to give up.
@@ -56,7 +66,8 @@ export async function ensureImageOnTarget(options: {
 
 function rejectWhenAborted(signal: AbortSignal): Promise<never> {
   return new Promise((_resolve, reject) => {
-    const fail = () => reject(signal.reason instanceof Error ? signal.reason : new GantryError('cancelled', 'The image transfer was cancelled.'));
+    // The watchdog's own error and the engine's GantryErrors pass as they are; a bare abort is a cancel.
+    const fail = () => reject(signal.reason instanceof GantryError ? signal.reason : new GantryError('cancelled', 'The image transfer was cancelled.'));
     if (signal.aborted) fail();
     else signal.addEventListener('abort', fail, { once: true });
   });
@@ -96,10 +107,7 @@ class Watchdog {
   }
 }
 
-async function transferImage(
-  options: { source: RemoteHost; target: RemoteHost; imageRef: string; imageId: string; signal: AbortSignal; onProgress?: TransferProgress },
-  stall: Watchdog,
-): Promise<ImageOnTarget> {
+async function transferImage(options: TransferOptions, stall: Watchdog): Promise<ImageOnTarget> {
   const { source, target, imageRef, imageId, signal } = options;
   const previousId = await imageIdOn(target, imageRef, signal);
   if ((await imageIdOn(target, imageId, signal)) === imageId) {
@@ -111,19 +119,30 @@ async function transferImage(
   if (sourceInfo.code !== 0) {
     throw new GantryError('image_missing', `The image ${imageRef} (${imageId.slice(0, 19)}) is not on ${source.label} any more. Was it removed since the plan was made?`);
   }
-  const [digestsJson = '[]', sizeText = '0'] = sourceInfo.stdout.trim().split(' ');
+  const [digestsJson = '[]'] = sourceInfo.stdout.trim().split(' ');
   const fromRegistry = (JSON.parse(digestsJson) as string[] | null)?.length ?? 0;
   if (fromRegistry > 0) {
     const pulled = await target.exec(`docker pull -q ${shellQuote(imageRef)}`, { signal });
     if (pulled.code === 0 && (await imageIdOn(target, imageRef, signal)) === imageId) return { method: 'pulled', previousId, bytes: 0 };
+    options.onLog?.(`${target.label} could not pull ${imageRef} from its registry: streaming it instead`);
   }
 
-  const bytes = await streamImage(source, target, imageRef, Number(sizeText) || 0, signal, stall, options.onProgress);
+  const plan = await planStream({ source, target, imageRef, imageId, signal, route: options.route ?? 'auto', onLog: options.onLog ?? (() => {}), alive: () => stall.alive() });
+  const bytes = await runStream(plan, {
+    source,
+    target,
+    signal,
+    onLog: options.onLog ?? (() => {}),
+    onBytes: (sent) => (stall.alive(), options.onProgress?.(sent, plan.estimatedWireBytes)),
+    // `docker load` digests what it received: allow it minutes, but never forever.
+    onSent: () => stall.alive(LOAD_MS),
+  });
+  options.onProgress?.(bytes, plan.estimatedWireBytes);
   const loadedId = await imageIdOn(target, imageRef, signal);
   if (loadedId !== imageId) {
     throw new GantryError('image_mismatch', `After the transfer ${target.label} has ${imageRef} as ${loadedId ?? 'nothing'}, not ${imageId}. The source image may have changed during the transfer.`);
   }
-  return { method: 'streamed', previousId, bytes };
+  return { method: 'streamed', previousId, bytes, stream: { route: plan.route, codec: plan.codec, layersSkipped: plan.layersSkipped, layersTotal: plan.layersTotal } };
 }
 
 /** Puts the target's image reference back as it was before `ensureImageOnTarget`. */
@@ -144,58 +163,4 @@ async function imageIdOn(host: RemoteHost, reference: string, signal: AbortSigna
 async function mustSucceed(host: RemoteHost, command: string, signal: AbortSignal, what: string): Promise<void> {
   const result = await host.exec(command, { signal });
   if (result.code !== 0) throw new GantryError('docker_error', `Could not ${what} on ${host.label}: ${result.stderr.trim()}`);
-}
-
-async function streamImage(
-  source: RemoteHost,
-  target: RemoteHost,
-  imageRef: string,
-  estimatedBytes: number,
-  signal: AbortSignal,
-  stall: Watchdog,
-  onProgress?: TransferProgress,
-): Promise<number> {
-  const saver = await source.spawn(`docker save ${shellQuote(imageRef)} | gzip -1`, { signal });
-  const loader = await target.spawn('gunzip | docker load', { signal });
-  // The loader's channel only closes once its output has been read: keep reading it (it is a
-  // line or two, "Loaded image: …"), or `loader.done` never settles.
-  let loadOutput = '';
-  loader.stdout.on('data', (chunk: Buffer) => {
-    if (loadOutput.length < 4096) loadOutput += chunk.toString('utf8');
-  });
-  let sent = 0;
-  let lastReport = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      stall.alive();
-      sent += chunk.length;
-      if (onProgress && sent - lastReport > 4 * 1024 * 1024) {
-        lastReport = sent;
-        onProgress(sent, estimatedBytes);
-      }
-      callback(null, chunk);
-    },
-  });
-  const abort = () => {
-    saver.kill();
-    loader.kill();
-  };
-  signal.addEventListener('abort', abort, { once: true });
-  try {
-    await pipeline(saver.stdout, counter, loader.stdin, { signal });
-    // `docker load` digests what it received: allow it minutes, but never forever.
-    stall.alive(LOAD_MS);
-    const [saved, loaded] = await Promise.all([saver.done, loader.done]);
-    if (saved.code !== 0) throw new GantryError('transfer_failed', `docker save failed on ${source.label}: ${saved.stderr.trim() || `exit ${saved.code}`}`);
-    if (loaded.code !== 0) throw new GantryError('transfer_failed', `docker load failed on ${target.label}: ${loaded.stderr.trim() || loadOutput.trim() || `exit ${loaded.code}`}`);
-    onProgress?.(sent, estimatedBytes);
-    return sent;
-  } catch (error) {
-    abort();
-    if (error instanceof GantryError) throw error;
-    if (signal.aborted) throw new GantryError('cancelled', 'The image transfer was cancelled.');
-    throw new GantryError('transfer_failed', `The image transfer from ${source.label} to ${target.label} broke off after ${(sent / 1e6).toFixed(1)} MB: ${(error as Error).message}`);
-  } finally {
-    signal.removeEventListener('abort', abort);
-  }
 }
