@@ -25,6 +25,7 @@ import type { RunOptions } from './run-options';
 import { sagaStepFor } from './steps/registry';
 import type { ExecutionContext } from './steps/step-context';
 import type { StoredRun } from './stored-run';
+import { pruneSnapshots } from './snapshot-retention';
 import type { MigrationViews } from './views';
 
 /** What the run path is built from. */
@@ -178,7 +179,9 @@ export class RunPath {
     for (const step of steps) await step.finalize?.(context, log).catch((error: Error) => log('warn', `${step.title}: ${error.message}`));
     const checked = verify ? await verify() : null;
     const warnings = checked && !checked.ok ? [...context.warnings, checked.note] : context.warnings;
-    return { status: this.complete(row, warnings, checked?.ok ? checked.note : null) };
+    const status = this.complete(row, warnings, checked?.ok ? checked.note : null);
+    await pruneSnapshots(context.target, this.deps.views.list({ limit: 1000 }), log);
+    return { status };
   }
 
   /** Settles a run whose steps all ran: completed (with its warnings), and the run it rolled back marked so. */

@@ -7,7 +7,8 @@ import { shellQuote, type RemoteHost } from '../servers/remote-host';
 /** Where a snapshot lives: on the target server itself, readable only by the SSH user. */
 export type SnapshotRef = z.infer<typeof snapshotRef>;
 
-const SNAPSHOT_DIR = '$HOME/.gantry/snapshots';
+/** The folder of snapshots on a server (expanded by the server's shell). */
+export const SNAPSHOT_DIR = '$HOME/.gantry/snapshots';
 
 /** What a snapshot file must hold: `docker inspect` of one container (its fields are read by specFromInspect). */
 const snapshotFile = z

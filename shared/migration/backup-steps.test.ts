@@ -5,7 +5,8 @@ import { devToUat, healthyFacts, sequentialUuids, uatDb, uatWeb } from './test-f
 
 /** uat → production where production already runs web and db: a promote of both. */
 function uatToProduction() {
-  const prodDb = { ...uatDb(), containerName: 'production-db', uuid: 'prod-db' };
+  // Production's database runs an older image: a promote that changes it (an unchanged one gets no steps, no backup).
+  const prodDb = { ...uatDb(), containerName: 'production-db', uuid: 'prod-db', spec: { ...uatDb().spec, image: { ref: 'gantry-lab/postgres:14', id: 'sha256:pg14', digest: null } } };
   const prodWeb = { ...uatWeb(), containerName: 'production-web', uuid: 'prod-web' };
   return devToUat({
     sourceEnvId: 'env-uat',
