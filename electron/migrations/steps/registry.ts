@@ -9,6 +9,7 @@ import type { MigrationStep, MigrationStepKind } from '@shared/migration/steps';
 import type { SagaStep, StepRecord } from '../saga';
 import { backupDatabaseStep } from './backup-database';
 import { createContainerStep } from './create-container';
+import { checkCertificateStep } from './check-certificate';
 import { createVolumesStep } from './create-volumes';
 import { installSchedulesStep } from './install-schedules';
 import { linkResourcesStep } from './link-resources';
@@ -17,6 +18,7 @@ import { removeSchedulesStep } from './remove-schedules';
 import { replaceContainerStep } from './replace-container';
 import { restoreContainerStep } from './restore-container';
 import { retireContainerStep } from './retire-container';
+import { routeDomainStep } from './route-domain';
 import type { ExecutionContext } from './step-context';
 import type { StepModule } from './step-module';
 import { transferImageStep } from './transfer-image';
@@ -35,6 +37,8 @@ export const stepRegistry = {
   'remove-schedules': removeSchedulesStep,
   'link-resources': linkResourcesStep,
   'record-resource': recordResourceStep,
+  'route-domain': routeDomainStep,
+  'check-certificate': checkCertificateStep,
   'backup-database': backupDatabaseStep,
 } satisfies { [K in MigrationStepKind]: StepModule<K, Record<string, unknown>> };
 
