@@ -26,11 +26,14 @@ const plannedResource = z.object({
   scheduledTasks: z.array(cronEntrySchema),
   linksToCreate: z.array(z.object({ toResourceId: z.string(), toContainerName: z.string() })),
   tags: z.array(z.string()),
+  domain: z
+    .object({ domain: z.string(), url: z.string(), proxy: z.enum(['traefik', 'caddy-docker-proxy', 'caddy-admin', 'none']), routeId: z.string().nullable(), dial: z.string().nullable(), acmeIssuer: z.string().nullable() })
+    .optional(),
 });
 
 const precheck = z.object({
   id: z.string(),
-  check: z.enum(['server', 'disk', 'ports', 'drift', 'empty-env', 'active-migration', 'dependencies', 'volumes', 'names']),
+  check: z.enum(['server', 'disk', 'ports', 'drift', 'empty-env', 'active-migration', 'dependencies', 'volumes', 'names', 'domain']),
   severity: z.enum(['ok', 'warning', 'blocking']),
   message: z.string(),
   resourceId: z.string().optional(),

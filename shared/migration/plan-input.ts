@@ -5,6 +5,7 @@
  * of this input and can be recomputed, tested and shown without touching a server.
  */
 import { z } from 'zod';
+import { domainFacts } from '../domains/domain-assignment';
 import { resourceKind, resourceSpec } from '../spec/resource-spec';
 
 /** One environment of a project's chain, in chain order (dev first, production last). */
@@ -90,6 +91,8 @@ export const targetFacts = z.object({
   specHashes: z
     .array(z.object({ resourceId: z.string(), liveSpecHash: z.string(), recordedSpecHash: z.string().nullable(), recordedAt: z.string().optional() }))
     .default([]),
+  /** The server's proxy and what the requested domains resolve to (read only when a domain is requested). */
+  domains: domainFacts.optional(),
   /** The migration holding the target's lock, if any. */
   activeMigration: z.object({ id: z.string(), operator: z.string(), machine: z.string(), since: z.string(), target: z.string().nullable().default(null) }).nullable(),
 });
@@ -120,6 +123,8 @@ export const planInput = z.object({
   includeMissingDependencies: z.boolean().default(false),
   /** Host ports chosen by the operator instead of conflicting ones: `resourceId` → `"8080/tcp"` → host port. */
   portOverrides: z.record(z.string(), z.record(z.string(), z.number().int().min(1).max(65535))).default({}),
+  /** The domain each resource cloned into production gets, as typed (validated by the planner): `resourceId` → domain. */
+  domains: z.record(z.string(), z.string().max(300)).default({}),
   target: z.object({
     server: z.object({ id: z.string(), name: z.string() }),
     facts: targetFacts,
@@ -135,6 +140,6 @@ export type PlanInput = z.output<typeof planInput>;
  * The part of a plan request the operator chooses (the rest — chain, inventories, facts — the
  * engine gathers): the fields an IPC `migrations:plan` request can carry.
  */
-export const planChoices = planInput.pick({ sourceEnvId: true, targetEnvId: true, purpose: true, resourceIds: true, includeMissingDependencies: true, portOverrides: true });
+export const planChoices = planInput.pick({ sourceEnvId: true, targetEnvId: true, purpose: true, resourceIds: true, includeMissingDependencies: true, portOverrides: true, domains: true });
 /** What the operator chooses when asking for a plan. */
 export type PlanChoices = z.input<typeof planChoices>;

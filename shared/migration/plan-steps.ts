@@ -106,6 +106,25 @@ const linkEmitter: StepEmitter = (resource) => {
   ];
 };
 
+/** How long the after-deploy check waits for the proxy to get the domain's certificate. */
+export const CERTIFICATE_WAIT_MS = 120_000;
+
+/** The domain of a clone into production: a plain Caddy's route (label proxies read the container's labels), then the certificate check. */
+const domainEmitter: StepEmitter = (resource) => {
+  const assigned = resource.domain;
+  if (!assigned) return [];
+  const { resourceId } = resource;
+  const containerName = resource.target.containerName;
+  const route: MigrationStep[] =
+    assigned.proxy === 'caddy-admin' && assigned.routeId && assigned.dial
+      ? [{ id: `route-domain:${resourceId}`, kind: 'route-domain', title: `Route ${assigned.domain} to ${containerName} through Caddy`, resourceId, undo: `Remove the route of ${assigned.domain}`, params: { containerName, domain: assigned.domain, routeId: assigned.routeId, dial: assigned.dial } }]
+      : [];
+  return [
+    ...route,
+    { id: `check-certificate:${resourceId}`, kind: 'check-certificate', title: `Wait for the certificate of ${assigned.domain}`, resourceId, undo: null, params: { domain: assigned.domain, acmeIssuer: assigned.acmeIssuer, timeoutMs: CERTIFICATE_WAIT_MS } },
+  ];
+};
+
 const recordEmitter: StepEmitter = (resource) => {
   const containerName = resource.target.containerName;
   return [{ id: `record-resource:${resource.resourceId}`, kind: 'record-resource', title: `Record ${containerName}`, resourceId: resource.resourceId, undo: 'Restore the previous record', params: { containerName, tags: [...resource.tags] } }];
@@ -122,7 +141,7 @@ const backupEmitter: StepEmitter = (resource, context) => {
 export const preflightEmitters: readonly StepEmitter[] = [backupEmitter];
 
 /** The emitters of a migration, in the order their steps run for each resource. */
-export const migrationEmitters: readonly StepEmitter[] = [imageEmitter, volumeEmitter, containerEmitter, healthEmitter, scheduleEmitter, linkEmitter, recordEmitter];
+export const migrationEmitters: readonly StepEmitter[] = [imageEmitter, volumeEmitter, containerEmitter, healthEmitter, domainEmitter, scheduleEmitter, linkEmitter, recordEmitter];
 
 /** The ordered steps for a plan's resources; an unchanged resource gets none (nothing of it is touched). */
 export function stepsFor(all: readonly PlannedResource[], context: EmitContext, emitters: readonly StepEmitter[] = migrationEmitters, preflight: readonly StepEmitter[] = preflightEmitters): MigrationStep[] {

@@ -12,6 +12,7 @@ import type { ResourceSpec } from '../spec/resource-spec';
 import { maskSpec } from '../spec/secrets';
 import { validateChainMove, type ChainDirection } from './chain';
 import { resolveResources, type MissingDependency } from './dependencies';
+import { planDomain, type DomainAssignment } from '../domains/domain-assignment';
 import { buildDesiredSpec, renameHostname, type DesiredSpec, type RewiredValue } from './desired-spec';
 import { diffResource, type ResourceDiff } from './diff';
 import { environmentSlug, targetScopedName, translateName, type RenameContext } from './naming';
@@ -47,6 +48,8 @@ export interface PlannedResource {
   /** Resource links to create in the target environment. */
   linksToCreate: { toResourceId: string; toContainerName: string }[];
   tags: string[];
+  /** The domain a clone into production gets, with its routing (none on a promote: the target keeps its own). */
+  domain?: DomainAssignment;
 }
 
 /** The dry-run result: what will happen, what changes, and whether anything stands in the way. */
@@ -122,6 +125,8 @@ export function planMigration(draft: PlanInputDraft, options: PlanOptions = {}):
   );
 
   const resources: PlannedResource[] = [];
+  const domainChecks: Precheck[] = [];
+  const assignedDomains: string[] = [];
   const diffs: ResourceDiff[] = [];
   const nameOf = (resourceId: string) => input.sourceResources.find((resource) => resource.resourceId === resourceId)?.name ?? resourceId;
   for (const source of resolved.ordered) {
@@ -138,6 +143,15 @@ export function planMigration(draft: PlanInputDraft, options: PlanOptions = {}):
       portOverrides: input.portOverrides[source.resourceId] ?? {},
       environmentNetworks: { source: move.source.network ?? null, target: move.target.network ?? null },
     });
+    const routing = planDomain({ resourceId: source.resourceId, name: source.name, mode, containerName: planned.identity.containerName, spec: desired.spec }, input.domains[source.resourceId], input.target.facts.domains, {
+      serverName: input.target.server.name,
+      targetName: move.target.name,
+      production: move.target.production,
+      otherDomains: assignedDomains,
+    });
+    desired.spec = routing.spec;
+    domainChecks.push(...routing.prechecks);
+    if (routing.assignment) assignedDomains.push(routing.assignment.domain);
     const scheduledTasks = schedulesFor(source, planned.instance, planned.identity, references, desired);
     const existingLinks = new Set(planned.instance?.links ?? []);
     const linksToCreate = source.links
@@ -161,6 +175,7 @@ export function planMigration(draft: PlanInputDraft, options: PlanOptions = {}):
       scheduledTasks,
       linksToCreate,
       tags: mode === 'clone' ? [...source.tags] : [...(planned.instance?.tags ?? [])],
+      ...(routing.assignment ? { domain: routing.assignment } : {}),
     });
     diffs.push(
       diffResource({
@@ -193,6 +208,7 @@ export function planMigration(draft: PlanInputDraft, options: PlanOptions = {}):
       : []),
     ...checkDependencies(context, resolved.missing),
     ...checkEmptyEnv(context, forChecks),
+    ...domainChecks,
   ];
 
   return {

@@ -16,7 +16,7 @@ export type PrecheckSeverity = 'ok' | 'warning' | 'blocking';
 export interface Precheck {
   /** Stable per check and subject, e.g. `ports:web:8080/tcp`. */
   id: string;
-  check: 'server' | 'disk' | 'ports' | 'drift' | 'empty-env' | 'active-migration' | 'dependencies' | 'volumes' | 'names';
+  check: 'server' | 'disk' | 'ports' | 'drift' | 'empty-env' | 'active-migration' | 'dependencies' | 'volumes' | 'names' | 'domain';
   severity: PrecheckSeverity;
   message: string;
   resourceId?: string;
