@@ -11,6 +11,8 @@ import { containerName, specFromInspect } from '@shared/spec/spec-from-inspect';
 import { inspectServer, type ServerInspect } from '../inventory/discovery';
 import type { InventoryStore } from '../inventory/inventory-store';
 import type { SpecSealer } from '../inventory/spec-hash';
+import { validateDomain } from '@shared/domains/domain-name';
+import { readDomainFacts } from '../domains/domain-facts';
 import { shellQuote, type RemoteHost } from '../servers/remote-host';
 import { LOCK_DIR, type LockHolder } from './target-lock';
 
@@ -39,7 +41,7 @@ export const TARGET_LOCK_KEY = 'migrations';
 /** Reads the chain, both inventories and the target facts for a plan request. */
 export async function gatherPlanInput(
   deps: GatherDeps,
-  request: { projectId: string; sourceEnvId: string; targetEnvId: string; resourceIds: string[]; purpose?: 'migrate' | 'rollback'; includeMissingDependencies?: boolean; portOverrides?: Record<string, Record<string, number>> },
+  request: { projectId: string; sourceEnvId: string; targetEnvId: string; resourceIds: string[]; purpose?: 'migrate' | 'rollback'; includeMissingDependencies?: boolean; portOverrides?: Record<string, Record<string, number>>; domains?: Record<string, string> },
   signal: AbortSignal,
 ): Promise<Gathered> {
   const environments = deps.inventory.environments(request.projectId);
@@ -66,6 +68,12 @@ export async function gatherPlanInput(
   const sourceResources = environmentResources(deps.inventory, request.projectId, source.environment.id, sourceInspect);
   const targetResources = targetInspect instanceof Error ? [] : environmentResources(deps.inventory, request.projectId, target.environment.id, targetInspect);
   const facts = targetInspect instanceof Error ? unreachableFacts(targetInspect) : await targetFacts(deps, target.host, target.environment, targetInspect, targetResources, request.projectId, signal);
+  // Domains asked for: the target's proxy, what it routes, and what the domains resolve to there.
+  const domains = Object.values(request.domains ?? {}).flatMap((typed) => {
+    const valid = validateDomain(typed);
+    return valid.ok ? [valid.domain] : [];
+  });
+  if (Object.keys(request.domains ?? {}).length > 0 && !(targetInspect instanceof Error)) facts.domains = await readDomainFacts(target.host, targetInspect.containers, domains, signal);
 
   return {
     input: {
@@ -78,6 +86,7 @@ export async function gatherPlanInput(
       resourceIds: request.resourceIds,
       includeMissingDependencies: request.includeMissingDependencies ?? false,
       portOverrides: request.portOverrides ?? {},
+      domains: request.domains ?? {},
       target: { server: { id: target.serverId, name: target.host.label }, facts },
     },
     source,
