@@ -10,6 +10,7 @@ import { useWizardData } from './use-wizard-data';
 import { canContinue, movableResources, nextEnvironment, stepsFor, wizardStepTitles } from './wizard-model';
 import { OptionsStep, PrechecksStep, ResourcesStep, ReviewStep, SourceStep, ConfirmStep } from './WizardSteps';
 import { PlanReview } from './PlanReview';
+import { DomainFields, domainsToPlan } from './DomainFields';
 import { ErrorBanner } from '../../components/ErrorBanner';
 
 type PlanView = ResponseOf<'migrations:plan'>;
@@ -32,6 +33,7 @@ export function MigrateWizard({ start, defaults }: { start: MigrateWizardStart; 
   const [selected, setSelected] = useState<string[]>(start.resourceIds ?? []);
   const [includeMissingDependencies, setIncludeMissing] = useState(false);
   const [portOverrides, setPortOverrides] = useState<Record<string, Record<string, number>>>({});
+  const [domains, setDomains] = useState<Record<string, string>>({});
   const [planView, setPlanView] = useState<PlanView | null>(null);
   const [planning, setPlanning] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -80,7 +82,7 @@ export function MigrateWizard({ start, defaults }: { start: MigrateWizardStart; 
     if (!projectId || !sourceId || !target) return null;
     setPlanning(true);
     setError(null);
-    const request: RequestOf<'migrations:plan'> = { projectId, sourceEnvId: sourceId, targetEnvId: target.id, resourceIds: chosen, includeMissingDependencies, portOverrides: overrides };
+    const request: RequestOf<'migrations:plan'> = { projectId, sourceEnvId: sourceId, targetEnvId: target.id, resourceIds: chosen, includeMissingDependencies, portOverrides: overrides, domains: domainsToPlan(domains, chosen) };
     const result = await invoke('migrations:plan', request);
     setPlanning(false);
     if (!result.ok) {
@@ -152,16 +154,19 @@ export function MigrateWizard({ start, defaults }: { start: MigrateWizardStart; 
         return <SourceStep projects={projects} projectId={projectId} environments={environments} sourceId={sourceId} onProject={(id) => (setProjectId(id), setSourceId(null), setSelected([]), invalidate())} onSource={(id) => (setSourceId(id), setSelected([]), invalidate())} />;
       case 'resources':
         return (
-          <ResourcesStep
-            sourceName={environments.find((environment) => environment.id === sourceId)?.name ?? null}
-            target={target}
-            loading={!graph}
-            movable={movable}
-            selected={chosen}
-            onToggle={(id) => (setSelected(chosen.includes(id) ? chosen.filter((each) => each !== id) : [...chosen, id]), invalidate())}
-            includeMissingDependencies={includeMissingDependencies}
-            onIncludeMissing={(value) => (setIncludeMissing(value), invalidate())}
-          />
+          <>
+            <ResourcesStep
+              sourceName={environments.find((environment) => environment.id === sourceId)?.name ?? null}
+              target={target}
+              loading={!graph}
+              movable={movable}
+              selected={chosen}
+              onToggle={(id) => (setSelected(chosen.includes(id) ? chosen.filter((each) => each !== id) : [...chosen, id]), invalidate())}
+              includeMissingDependencies={includeMissingDependencies}
+              onIncludeMissing={(value) => (setIncludeMissing(value), invalidate())}
+            />
+            {target ? <DomainFields target={target} resources={movable.filter((resource) => chosen.includes(resource.resourceId))} domains={domains} onChange={(id, domain) => (setDomains({ ...domains, [id]: domain }), invalidate())} /> : null}
+          </>
         );
       case 'prechecks':
         return <PrechecksStep plan={plan} planning={planning} onReplan={() => void makePlan()} onUsePort={(check) => void applyPortSuggestion(check)} />;
