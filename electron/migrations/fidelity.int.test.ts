@@ -5,10 +5,11 @@
  * promote of five resources uat already runs as dev has them touches none of them, a promote
  * after two changes recreates exactly those two, and a runtime option changed by hand on uat
  * shows as drift. GPU requests cannot start here (no GPU), so that one is checked on created,
- * never started, containers.
+ * never started, containers. Throughout, a Go DSN and a libpq string with passwords sit in env
+ * vars: neither password may reach SQLite (with its WAL), the log or any IPC response or event.
  * Run inside a real keychain: bash .ci/with-keyring.sh npx vitest run --project integration electron/migrations/fidelity.int.test.ts
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -29,10 +30,18 @@ const env: Record<string, string> = {};
 const resources: Record<string, string> = {};
 
 type Server = 'dev' | 'uat';
+/** Connection strings of two other shapes than a URL, with passwords that must never show. */
+const GO_DSN_PASSWORD = 'go-dsn-Pw-41';
+const LIBPQ_PASSWORD = 'libpq-Pw-42';
+const GO_DSN = `app:${GO_DSN_PASSWORD}@tcp(10.213.47.11:3306)/shop?parseTime=true`;
+const LIBPQ = `host=dev-fidit-a port=5432 dbname=shop user=app password=${LIBPQ_PASSWORD} sslmode=disable`;
+/** Every IPC response and event payload the test saw, as the renderer would receive it. */
+const seenByRenderer: string[] = [];
 const others = ['a', 'b', 'c', 'd'] as const;
 
 async function call<C extends RequestChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
   const result = await app.router.dispatch(channel, request, { bridge: 'browser' });
+  seenByRenderer.push(JSON.stringify(result));
   if (!result.ok) throw new Error(`${channel} failed: ${result.error.code}: ${result.error.message}`);
   return result.value as ResponseOf<C>;
 }
@@ -111,10 +120,12 @@ async function migrate(resourceIds: string[]) {
   return { planned, detail: await call('migrations:get', { migrationId }) };
 }
 
+let twoChanged = '';
 const all = () => [resources.web!, ...others.map((name) => resources[name]!)];
 
 beforeAll(async () => {
   app = createApp({ dataDir, version: 'test', secretStore });
+  app.events.subscribe((event, payload) => void seenByRenderer.push(`${event} ${JSON.stringify(payload)}`));
   for (const name of ['dev', 'uat'] as const) {
     const server = lab.servers[name];
     const { server: saved } = await call('servers:save', {
@@ -126,7 +137,10 @@ beforeAll(async () => {
   }
   await sh('dev', 'docker network create fidit-net >/dev/null');
   await sh('dev', devWebRun());
-  for (const name of others) await sh('dev', `docker run -d --name dev-fidit-${name} --init --network fidit-net -e APP_MODE=${name} gantry-lab/webapp:1 >/dev/null`);
+  for (const name of others) {
+    const secrets = name === 'c' ? `-e 'GO_DSN=${GO_DSN}' -e 'PG_CONN=${LIBPQ}'` : '';
+    await sh('dev', `docker run -d --name dev-fidit-${name} --init --network fidit-net -e APP_MODE=${name} ${secrets} gantry-lab/webapp:1 >/dev/null`);
+  }
 
   const { project } = await call('projects:create', { name: 'Fidelity test', environments: [{ name: 'dev' }, { name: 'uat' }, { name: 'production', production: true }] });
   projectId = project.id;
@@ -212,6 +226,29 @@ describe('promote only what changed', () => {
     const changed = Object.keys(before).filter((name) => after[name] !== before[name]).sort();
     expect(changed).toEqual(['uat-fidit-a', 'uat-fidit-web']);
     expect((await inspect('uat', 'uat-fidit-web')).Config.StopTimeout).toBe(9);
+    twoChanged = detail.migration.id;
+  });
+
+  it('rolls the two back with progress per step, as a migration reports it, past a later run that found them unchanged', async () => {
+    await sh('dev', 'docker rm -f dev-fidit-b >/dev/null && docker run -d --name dev-fidit-b --init --network fidit-net -e APP_MODE=b -l fidit.run=later gantry-lab/webapp:1 >/dev/null');
+    const later = await migrate(all());
+    expect(later.planned.plan.resources.filter((resource) => !resource.unchanged).map((resource) => resource.name)).toEqual(['b']);
+    expect((await call('migrations:list', {})).migrations.find((migration) => migration.id === later.detail.migration.id)?.resources.map((resource) => resource.mode)).toEqual(['unchanged', 'unchanged', 'promote', 'unchanged', 'unchanged']);
+    const progress: { jobId: string; percent: number; message?: string }[] = [];
+    const stop = app.events.subscribe((event, payload) => {
+      const update = payload as { jobId: string; type?: string; percent?: number; message?: string };
+      if (event === 'job:event' && update.type === 'progress' && update.percent !== undefined) progress.push({ jobId: update.jobId, percent: update.percent, ...(update.message ? { message: update.message } : {}) });
+    });
+    const rollback = await call('migrations:rollback', { migrationId: twoChanged, options: { waitForReady: true, healthTimeoutSec: 60 } });
+    await app.jobs.finished(rollback.jobId);
+    stop();
+    const detail = await call('migrations:get', { migrationId: rollback.migrationId });
+    expect(detail.migration.status, detail.migration.message ?? '').toBe('completed');
+    // Two resources, three steps each (restore, wait, record): a step's end moves the bar by a sixth.
+    expect(detail.steps.map((step) => step.title)).toHaveLength(6);
+    const ends = progress.filter((update) => update.jobId === rollback.jobId && detail.steps.some((step) => step.title === update.message));
+    expect(ends.map((update) => Math.round(update.percent))).toEqual([17, 33, 50, 67, 83, 100]);
+    expect((await inspect('uat', 'uat-fidit-web')).Config.StopTimeout).toBe(7);
   });
 
   it('shows a runtime option changed by hand on uat (--init dropped) as drift', async () => {
@@ -225,5 +262,50 @@ describe('promote only what changed', () => {
     await sh('uat', `docker rm -f uat-fidit-b >/dev/null && docker run -d --name uat-fidit-b --network ${network} -e APP_MODE=b ${labels} gantry-lab/webapp:1 >/dev/null`);
     await discover();
     expect((await cell())?.status).toBe('drifted');
+  });
+});
+
+describe('snapshot retention', () => {
+  it('keeps the newest five snapshots of a resource on uat after seven promotes, and the one its rollback needs', async () => {
+    const snapshots = async () => (await sh('uat', `ls -1 ~/.gantry/snapshots | grep -c -- '-${resources.d}.json$' || true`)).trim();
+    let last = '';
+    for (let run = 1; run <= 7; run++) {
+      await sh('dev', `docker rm -f dev-fidit-d >/dev/null && docker run -d --name dev-fidit-d --init --network fidit-net -e APP_MODE=d -l fidit.run=${run} gantry-lab/webapp:1 >/dev/null`);
+      const { detail } = await migrate([resources.d!]);
+      expect(detail.migration.status, detail.migration.message ?? '').toMatch(/^completed/);
+      last = detail.migration.id;
+    }
+    expect(await snapshots()).toBe('5');
+    expect(await sh('uat', `test -f ~/.gantry/snapshots/${last}-${resources.d}.json && echo kept`)).toBe('kept');
+    const rollback = await call('migrations:rollback', { migrationId: last, options: { waitForReady: true, healthTimeoutSec: 60 } });
+    await app.jobs.finished(rollback.jobId);
+    expect((await call('migrations:get', { migrationId: rollback.migrationId })).migration.status).toBe('completed');
+    expect((await inspect('uat', 'uat-fidit-d')).Config.Labels).toMatchObject({ 'fidit.run': '6' });
+  });
+});
+
+describe('secrets in connection strings', () => {
+  it('leaves neither password of a Go DSN or a libpq string in SQLite (with its WAL), the log or anything the renderer received', async () => {
+    // What the UI reads about the resource that carries them: plan, runs, graph, history.
+    const planned = await call('migrations:plan', { projectId, sourceEnvId: env.dev!, targetEnvId: env.uat!, resourceIds: [resources.c!] });
+    for (const migration of (await call('migrations:list', {})).migrations) await call('migrations:get', { migrationId: migration.id });
+    await call('inventory:graph', { projectId });
+    await call('history:timeline', { resourceId: resources.c!, environmentId: env.uat! });
+    expect(await sh('uat', `docker inspect --format '{{json .Config.Env}}' uat-fidit-c`)).toContain(LIBPQ_PASSWORD);
+
+    const files = ['gantry.db', 'gantry.db-wal', ...readdirSync(join(dataDir, 'logs')).map((name) => join('logs', name))].filter((name) => existsSync(join(dataDir, name)));
+    expect(files).toEqual(expect.arrayContaining(['gantry.db', join('logs', 'gantry.log')]));
+    const stored = files.map((name) => readFileSync(join(dataDir, name)).toString('latin1'));
+    // They were stored, masked: the journaled plans and the spec history carry these env vars.
+    expect(stored.some((text) => text.includes('@tcp(10.213.47.11:3306)/shop'))).toBe(true);
+    for (const text of [...stored, ...seenByRenderer]) {
+      expect(text).not.toContain(GO_DSN_PASSWORD);
+      expect(text).not.toContain(LIBPQ_PASSWORD);
+    }
+    // The operator still sees where they point.
+    const shown = JSON.stringify(planned.plan.resources[0]?.desiredSpec.env);
+    expect(shown).toContain('@tcp(10.213.47.11:3306)/shop');
+    // uat's own value (rewired to uat's container by the clone); a promote never changes it.
+    expect(shown).toContain('host=uat-fidit-a port=5432 dbname=shop user=app');
   });
 });

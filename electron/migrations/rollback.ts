@@ -73,7 +73,8 @@ export function rollbackRun(journal: MigrationJournal, views: MigrationViews, mi
         other.createdAt > original.createdAt &&
         other.targetEnvironmentId === original.targetEnvironmentId &&
         ['running', 'completed', 'completed_with_warning'].includes(other.status) &&
-        other.resources.some((resource) => plan.resources.some((mine) => mine.resourceId === resource.resourceId)),
+        // Only what each run changed counts: a resource it found unchanged was never touched.
+        other.resources.some((resource) => resource.mode !== 'unchanged' && plan.resources.some((mine) => !mine.unchanged && mine.resourceId === resource.resourceId)),
     );
   if (newer) throw new GantryError('not_rollbackable', `A newer migration (${newer.id.slice(0, 8)}, ${newer.status}) changed the same resources in ${plan.target.name} since. Roll that one back first.`);
 

@@ -26,6 +26,12 @@ describe('snapshot retention on a server', () => {
     expect(snapshotsToPrune([file(1), file(2), file(4), file(5)], runs, 2)).toEqual([file(1), file(2)]);
   });
 
+  it('does not count a later run that found the resource unchanged as a change to it', () => {
+    const runs = [run(1), run(2, { resources: [{ resourceId: 'web', mode: 'unchanged' }, { resourceId: 'db' }] }), run(3, { status: 'failed' }), run(4, { status: 'failed' })];
+    expect(snapshotsToPrune([file(1), file(3), file(4)], runs, 2)).toEqual([]);
+    expect(snapshotsToPrune([file(1), file(3), file(4)], runs.map((each) => ({ ...each, resources: [{ resourceId: 'web' }] })), 2)).toEqual([file(1)]);
+  });
+
   it('never touches files of runs it does not know (another installation’s) or that are not snapshots', () => {
     const runs = [run(1), run(2), run(3)];
     expect(snapshotsToPrune([file(1), file(2), file(3), file(99), 'notes.txt', `${id(1)}-web.json.tmp`], runs, 1)).toEqual([file(1), file(2)]);

@@ -17,7 +17,7 @@ export const SNAPSHOTS_KEPT_PER_RESOURCE = 5;
 const snapshotName = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-(.+)\.json$/;
 
 /** The runs a retention decision reads (summaries as the journal lists them). */
-export type RetentionRun = Pick<MigrationSummary, 'id' | 'kind' | 'status' | 'createdAt' | 'rolledBackBy'> & { resources: Pick<MigrationSummary['resources'][number], 'resourceId'>[] };
+export type RetentionRun = Pick<MigrationSummary, 'id' | 'kind' | 'status' | 'createdAt' | 'rolledBackBy'> & { resources: (Pick<MigrationSummary['resources'][number], 'resourceId'> & { mode?: MigrationSummary['resources'][number]['mode'] })[] };
 
 /** Which snapshot files (names in the snapshot folder) can go, newest runs and rollback needs kept. */
 export function snapshotsToPrune(files: readonly string[], runs: readonly RetentionRun[], keptPerResource = SNAPSHOTS_KEPT_PER_RESOURCE): string[] {
@@ -32,7 +32,7 @@ export function snapshotsToPrune(files: readonly string[], runs: readonly Retent
     const newestFirst = ours.filter((entry) => entry.resourceId === resourceId).sort((a, b) => b.run.createdAt - a.run.createdAt);
     for (const entry of newestFirst.slice(0, keptPerResource)) keep.add(entry.file);
     const latestChange = runs
-      .filter((run) => ['running', 'completed', 'completed_with_warning'].includes(run.status) && run.resources.some((resource) => resource.resourceId === resourceId))
+      .filter((run) => ['running', 'completed', 'completed_with_warning'].includes(run.status) && run.resources.some((resource) => resource.resourceId === resourceId && resource.mode !== 'unchanged'))
       .sort((a, b) => b.createdAt - a.createdAt)[0];
     const rollbackNeeds = latestChange && latestChange.kind === 'migrate' && !latestChange.rolledBackBy ? newestFirst.find((entry) => entry.run.id === latestChange.id) : undefined;
     if (rollbackNeeds) keep.add(rollbackNeeds.file);

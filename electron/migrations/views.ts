@@ -86,7 +86,7 @@ export class MigrationViews {
       targetEnvironmentId: row.targetEnvironmentId,
       sourceName: plan?.source?.name ?? this.environmentName(row.sourceEnvironmentId),
       targetName: plan?.target?.name ?? this.environmentName(row.targetEnvironmentId) ?? row.targetEnvironmentId,
-      resources: (plan?.resources ?? []).map((resource) => ({ resourceId: resource.resourceId, name: resource.name, mode: row.kind === 'rollback' ? 'restore' : resource.mode })),
+      resources: (plan?.resources ?? []).map((resource) => ({ resourceId: resource.resourceId, name: resource.name, mode: row.kind === 'rollback' ? 'restore' : resource.unchanged ? 'unchanged' : resource.mode })),
       rollbackOf: row.rollbackOf,
       rolledBackBy: rolledBackBy?.id ?? null,
       jobId: row.jobId,

@@ -51,7 +51,7 @@ export const migrationSummary = z.object({
   targetEnvironmentId: z.string(),
   sourceName: z.string().nullable(),
   targetName: z.string(),
-  resources: z.array(z.object({ resourceId: z.string(), name: z.string(), mode: z.enum(['clone', 'promote', 'restore']) })),
+  resources: z.array(z.object({ resourceId: z.string(), name: z.string(), mode: z.enum(['clone', 'promote', 'unchanged', 'restore']) })),
   rollbackOf: z.string().nullable(),
   rolledBackBy: z.string().nullable(),
   jobId: z.string().nullable(),

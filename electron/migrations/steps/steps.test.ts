@@ -22,6 +22,7 @@ function resource(overrides: Partial<PlannedResource> = {}): PlannedResource {
     name: 'web',
     kind: 'application',
     mode: 'promote',
+    unchanged: false,
     addedAsDependency: false,
     source: { uuid: 'dev-web', containerName: 'dev-web', hostnames: [] },
     target: { uuid: 'uat-web', containerName: 'uat-web', hostnames: [] },

@@ -11,7 +11,7 @@ import { ErrorBanner } from '../../components/ErrorBanner';
 import { FACTORY_RUN_DEFAULTS } from '@shared/settings/settings-view';
 import { useRunDefaults } from '../settings/store';
 
-const modeLabels = { clone: 'New (clone)', promote: 'Update (promote)', restore: 'Restore' } as const;
+const modeLabels = { clone: 'New (clone)', promote: 'Update (promote)', unchanged: 'Unchanged', restore: 'Restore' } as const;
 
 /** One migration: status, mode per resource, live progress, steps with their times, the log, cancel and roll back. */
 export function MigrationDetailView({ migrationId }: { migrationId: string }) {
@@ -136,7 +136,7 @@ export function MigrationDetailView({ migrationId }: { migrationId: string }) {
       <ul className="plain-list" aria-label="Resources">
         {migration.resources.map((resource) => (
           <li key={resource.resourceId}>
-            {resource.name} <span className={`badge badge-${resource.mode === 'clone' ? 'new' : resource.mode === 'promote' ? 'update' : 'restore'}`}>{modeLabels[resource.mode]}</span>
+            {resource.name} <span className={`badge badge-${resource.mode === 'clone' ? 'new' : resource.mode === 'promote' ? 'update' : resource.mode}`}>{modeLabels[resource.mode]}</span>
           </li>
         ))}
       </ul>
