@@ -85,7 +85,7 @@ export function createApp(options: AppOptions): GantryApp {
   const inventory = createInventoryArea({ db, secrets: options.secretStore ?? createOsKeychain() });
   registerInventoryHandlers(router, inventory, { jobs, hosts: (serverId) => servers.connections.get(serverId) });
   const hosts = (serverId: string) => servers.connections.get(serverId);
-  const approvals = createApprovalsArea({ dataDir: options.dataDir, secrets: options.secretStore ?? createOsKeychain(), hosts, servers, sealer: inventory.sealer });
+  const approvals = createApprovalsArea({ dataDir: options.dataDir, secrets: options.secretStore ?? createOsKeychain(), hosts, servers, inventory: inventory.store, sealer: inventory.sealer });
   const migrations = new MigrationEngine({ db, jobs, events, logger, inventory, hosts, approvalGate: approvals.gate });
   registerMigrationHandlers(router, migrations);
   approvals.register(router, { engine: migrations, inventory });

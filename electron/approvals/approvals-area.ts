@@ -23,7 +23,10 @@ export interface KnownServer {
 export interface ApprovalsAreaDeps {
   state: ApprovalsLocalState;
   hosts: (serverId: string) => RemoteHost;
+  /** The servers whose requests the list shows. */
   servers: () => KnownServer[];
+  /** Any known server's name, for messages. */
+  serverName?: (serverId: string) => string;
   now?: () => Date;
 }
 
@@ -45,7 +48,7 @@ export class ApprovalsArea {
 
   /** The server's name for messages. */
   serverName(serverId: string): string {
-    return this.deps.servers().find((server) => server.id === serverId)?.name ?? serverId;
+    return this.deps.serverName?.(serverId) ?? this.deps.servers().find((server) => server.id === serverId)?.name ?? serverId;
   }
 
   /** Reads the server's policy and checks it against this Gantry's pin; a verified signed change advances the pin. */

@@ -44,17 +44,25 @@ export class ApprovalsLocalState {
   }
 
   /** Saves the identity (a passphrase goes to the OS keychain); checks first that it can sign. */
-  saveIdentity(setting: { principal: string; keyPath: string; passphrase?: string | undefined } | { principal: string; agentPublicKey: string }): IdentitySetting {
+  saveIdentity(setting: { principal: string; keyPath?: string | undefined; passphrase?: string | undefined; agentPublicKey?: string | undefined }): IdentitySetting {
     let stored: IdentitySetting;
-    if ('keyPath' in setting) {
+    if ((setting.keyPath === undefined) === (setting.agentPublicKey === undefined)) throw new GantryError('invalid_identity', 'Give either a key file or an ssh-agent public key.');
+    if (setting.keyPath !== undefined) {
       const ref = setting.passphrase ? `approval-key:${setting.principal}` : null;
-      keyFileSigner(readKey(setting.keyPath), setting.passphrase);
+      try {
+        keyFileSigner(readKey(setting.keyPath), setting.passphrase);
+      } catch (error) {
+        if (error instanceof GantryError) throw error;
+        throw new GantryError('identity_unusable', `${setting.keyPath} cannot sign: ${(error as Error).message}`);
+      }
       if (ref && setting.passphrase) this.secrets.set(ref, setting.passphrase);
       stored = { format: 1, kind: 'key-file', principal: setting.principal, keyPath: setting.keyPath, passphraseRef: ref };
     } else {
-      stored = { format: 1, kind: 'agent', principal: setting.principal, publicKey: setting.agentPublicKey.trim().split(/\s+/).slice(0, 2).join(' ') };
+      stored = { format: 1, kind: 'agent', principal: setting.principal, publicKey: (setting.agentPublicKey ?? '').trim().split(/\s+/).slice(0, 2).join(' ') };
     }
-    this.write('identity.json', identityFile.parse(stored));
+    const parsed = identityFile.safeParse(stored);
+    if (!parsed.success) throw new GantryError('invalid_identity', 'That is not an SSH public key line (ssh-ed25519, ecdsa-sha2-… or ssh-rsa, then the key).');
+    this.write('identity.json', parsed.data);
     return stored;
   }
 
@@ -78,6 +86,11 @@ export class ApprovalsLocalState {
   /** The policy this Gantry pinned for a server, or null. */
   pinned(serverId: string): PolicyFile | null {
     return this.pins().pins[serverId]?.policy ?? null;
+  }
+
+  /** The servers this Gantry pinned a policy for. */
+  pinnedServers(): string[] {
+    return Object.keys(this.pins().pins);
   }
 
   /** Pins (or re-pins) a server's policy. */

@@ -8,10 +8,9 @@ const id = z.string().min(1).max(100);
 export const identityView = z.object({ principal: z.string(), kind: z.enum(['key-file', 'agent']), keyPath: z.string().nullable(), publicKey: z.string(), fingerprint: z.string() }).nullable();
 
 /** Sets the signing identity: a key file (passphrase kept in the OS keychain) or a key held by ssh-agent. */
-export const setIdentityRequest = z.union([
-  z.object({ principal, keyPath: z.string().min(1).max(4096), passphrase: z.string().max(1024).optional() }).strict(),
-  z.object({ principal, agentPublicKey: z.string().min(1).max(16_000) }).strict(),
-]);
+export const setIdentityRequest = z
+  .object({ principal, keyPath: z.string().min(1).max(4096).optional(), passphrase: z.string().max(1024).optional(), agentPublicKey: z.string().min(1).max(16_000).optional() })
+  .strict();
 
 /** One member as the setup dialog sends it. */
 export const memberInput = z.object({ principal, publicKey: publicKeyLine, roles: z.array(policyRole).min(1) }).strict();
