@@ -48,8 +48,8 @@ export const migrationStep = z.discriminatedUnion('kind', [
   z.object({ ...base, kind: z.literal('link-resources'), params: z.object({ links: z.array(z.object({ toResourceId: z.string(), toContainerName: z.string() })).min(1) }) }),
   /** Records the new spec hash and tags, so the next plan can tell hand-made drift. */
   z.object({ ...base, kind: z.literal('record-resource'), params: z.object({ containerName: z.string().min(1), tags: z.array(z.string()) }) }),
-  /** Routes a domain to the container through a plain Caddy's admin API (a route under `routeId`, dialling `dial` on the server); undo puts back what that route was. */
-  z.object({ ...base, kind: z.literal('route-domain'), params: z.object({ containerName: z.string().min(1), domain: z.string().min(1), routeId: z.string().min(1), dial: z.string().min(1) }) }),
+  /** Routes a domain to the container through a plain Caddy's admin API (a route under `routeId`, dialling `dial` on the server), or with `remove` takes that route away (a rollback of a clone); undo puts back what that route was. */
+  z.object({ ...base, kind: z.literal('route-domain'), params: z.object({ containerName: z.string().min(1), domain: z.string().min(1), routeId: z.string().min(1), dial: z.string().min(1), remove: z.boolean().optional() }) }),
   /** Waits until https on the domain answers with a certificate for it from an ACME issuer; otherwise the run completes with a warning. */
   z.object({ ...base, kind: z.literal('check-certificate'), params: z.object({ domain: z.string().min(1), acmeIssuer: z.string().nullable(), timeoutMs: z.number().int().positive() }) }),
   /** Dumps a production database into Gantry's backup folder on its own server and proves the file readable, before anything changes. */
