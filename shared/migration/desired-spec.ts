@@ -125,7 +125,7 @@ export function buildDesiredSpec(context: DesiredSpecContext): DesiredSpec {
     restartPolicy: { ...source.spec.restartPolicy },
     limits: { ...source.spec.limits },
     networks: target ? target.spec.networks.map((network) => ({ ...network, aliases: [...network.aliases] })) : clonedNetworks(context),
-    runtime: runtimeFor(context),
+    runtime: runtimeFor(context, mounts),
   };
   return { spec, volumesToCreate, envAdded: envAdded.sort(), envKeptFromTarget: envKeptFromTarget.sort(), domainLeftBehind, rewired };
 }
@@ -171,10 +171,14 @@ function portsFor(context: DesiredSpecContext): PortSpec[] {
     .sort((a, b) => a.containerPort - b.containerPort || compare(a.protocol, b.protocol) || a.hostPort - b.hostPort);
 }
 
-/** Runtime settings come from the source; the host name is the instance's own (the target's on a promote, renamed on a clone). */
-function runtimeFor(context: DesiredSpecContext): RuntimeSpec {
+/**
+ * Runtime settings come from the source; the host name is the instance's own (the target's on a
+ * promote, renamed on a clone). A `--tmpfs` path the target keeps a volume at stays the volume.
+ */
+function runtimeFor(context: DesiredSpecContext, mounts: readonly MountSpec[]): RuntimeSpec {
   const { source, target, targetIdentity, rename } = context;
   const runtime = structuredClone(source.spec.runtime);
+  runtime.tmpfs = Object.fromEntries(Object.entries(runtime.tmpfs).filter(([path]) => !mounts.some((mount) => mount.target === path)));
   if (target) return { ...runtime, hostname: target.spec.runtime.hostname, domainname: target.spec.runtime.domainname };
   const sourceIdentity = { uuid: source.uuid, containerName: source.containerName, hostnames: source.hostnames };
   return { ...runtime, hostname: runtime.hostname ? renameHostname(runtime.hostname, sourceIdentity, targetIdentity, rename) : '' };

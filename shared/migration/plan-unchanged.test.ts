@@ -102,6 +102,16 @@ describe('clones into the target environment', () => {
     expect(web.desiredSpec.runtime).toMatchObject({ init: true, hostname: 'uat-web', capAdd: ['NET_ADMIN'], shmSizeBytes: 134217728 });
   });
 
+  it('keeps a volume the target has where the source mounts a tmpfs, rather than mount both there', () => {
+    const uat = runningAfter(cloned);
+    uat[0]!.spec.mounts = [{ type: 'volume', source: 'uat-db-tmp', target: '/tmp', readOnly: false }];
+    const dev = devResources();
+    dev[0]!.spec.runtime.tmpfs = { '/tmp': 'size=16m', '/run': '' };
+    const db = plan(dev, uat).resources.find((resource) => resource.name === 'db')!;
+    expect(db.desiredSpec.runtime.tmpfs).toEqual({ '/run': '' });
+    expect(db.desiredSpec.mounts.map((mount) => mount.target)).toEqual(['/tmp']);
+  });
+
   it('keeps the target’s own host name on a promote', () => {
     const uat = runningAfter(cloned);
     uat[4]!.spec.runtime.hostname = 'uat-frontend';
