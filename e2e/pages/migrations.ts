@@ -26,14 +26,14 @@ export class MigrationsPage {
     await expect(this.wizard()).toHaveAttribute('data-step', step);
   }
 
-  /** Clicks the wizard's main button (Continue / Start migration). */
+  /** Clicks the wizard's main button (Continue / Start migration / Request approval). */
   async continue(): Promise<void> {
-    await this.page.getByRole('dialog').getByRole('button', { name: /^(Continue|Start migration)$/ }).click();
+    await this.page.getByRole('dialog').getByRole('button', { name: /^(Continue|Start migration|Request approval)$/ }).click();
   }
 
   /** The main button of the wizard. */
   mainButton(): Locator {
-    return this.page.getByRole('dialog').getByRole('button', { name: /^(Continue|Start migration)$/ });
+    return this.page.getByRole('dialog').getByRole('button', { name: /^(Continue|Start migration|Request approval)$/ });
   }
 
   /** Why the wizard cannot go on (footer), when it cannot. */

@@ -12,6 +12,8 @@ import { OptionsStep, PrechecksStep, ResourcesStep, ReviewStep, SourceStep, Conf
 import { PlanReview } from './PlanReview';
 import { DomainFields, domainsToPlan } from './DomainFields';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { useProtectedTarget } from '../approvals/use-protected-target';
+import { useNavigation } from '../shell/navigation';
 
 type PlanView = ResponseOf<'migrations:plan'>;
 
@@ -53,6 +55,8 @@ export function MigrateWizard({ start, defaults }: { start: MigrateWizardStart; 
   const movable = useMemo(() => (graph && sourceId && target ? movableResources(graph.resources, graph.cells, sourceId, target.id) : []), [graph, sourceId, target]);
   const chosen = selected.filter((id) => movable.some((resource) => resource.resourceId === id));
   const plan = planView?.plan ?? null;
+  const protectedTarget = useProtectedTarget(plan);
+  const goTo = useNavigation((state) => state.go);
   const gate = canContinue(step, { projectId, sourceId, targetId: target?.id ?? null, selected: chosen, plan, planning, healthTimeoutSec, httpCheckPath, typedName });
 
   /** Any change to what is planned throws the old plan away: the engine runs exactly the plan shown. */
@@ -122,6 +126,7 @@ export function MigrateWizard({ start, defaults }: { start: MigrateWizardStart; 
     if (!planView) return;
     setStarting(true);
     setError(null);
+    if (protectedTarget) return requestApproval(planView.planId);
     const result = await invoke('migrations:start', { planId: planView.planId, options: { waitForReady, healthTimeoutSec, httpCheckPath: httpCheckPath || null } });
     setStarting(false);
     if (!result.ok) {
@@ -130,6 +135,15 @@ export function MigrateWizard({ start, defaults }: { start: MigrateWizardStart; 
     }
     close();
     openMigration(result.value.migrationId);
+  }
+
+  /** A protected target is not started: the plan goes to the target server as a signed request for approval. */
+  async function requestApproval(planId: string) {
+    const result = await invoke('approvals:request', { planId, options: { waitForReady, healthTimeoutSec, httpCheckPath: httpCheckPath || null } });
+    setStarting(false);
+    if (!result.ok) return setError(result.error.message);
+    close();
+    goTo('approvals');
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
@@ -234,7 +248,7 @@ export function MigrateWizard({ start, defaults }: { start: MigrateWizardStart; 
               </button>
             ) : null}
             <button type="button" disabled={!gate.ok || starting} onClick={() => void next()}>
-              {step === 'confirm' ? (starting ? 'Starting…' : 'Start migration') : 'Continue'}
+              {step === 'confirm' ? (protectedTarget ? (starting ? 'Requesting…' : 'Request approval') : starting ? 'Starting…' : 'Start migration') : 'Continue'}
             </button>
           </>
         )}

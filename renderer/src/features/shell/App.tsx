@@ -8,12 +8,15 @@ import { MigrationsPage } from '../migrations/MigrationsPage';
 import { HistoryPage } from '../history/HistoryPage';
 import { ServersPage } from '../servers/ServersPage';
 import { SettingsPage } from '../settings/SettingsPage';
+import { ApprovalsPage } from '../approvals/ApprovalsPage';
+import { useApprovals, useApprovalsRefresh, waitingForMe } from '../approvals/store';
 import { MigrationOverlays } from '../migrations/MigrationOverlays';
 import { ErrorBanner } from '../../components/ErrorBanner';
 
 const pages: Record<SectionId, () => React.JSX.Element> = {
   environments: EnvironmentsPage,
   migrations: MigrationsPage,
+  approvals: ApprovalsPage,
   history: HistoryPage,
   servers: ServersPage,
   settings: SettingsPage,
@@ -28,6 +31,8 @@ export function App() {
   const loadInfo = useAppInfo((state) => state.load);
   useJobEvents();
   useGraphFollowsRuns();
+  useApprovalsRefresh();
+  const approvalsWaiting = useApprovals((state) => waitingForMe(state.requests));
 
   useEffect(() => {
     void loadInfo();
@@ -67,6 +72,11 @@ export function App() {
                 onClick={() => go(each.id)}
               >
                 {each.label}
+                {each.id === 'approvals' && approvalsWaiting > 0 ? (
+                  <span className="nav-count" data-testid="approvals-count" aria-label={`${approvalsWaiting} waiting for your approval`}>
+                    {approvalsWaiting}
+                  </span>
+                ) : null}
               </button>
             </li>
           ))}

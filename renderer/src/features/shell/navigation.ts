@@ -4,6 +4,7 @@ import { create } from 'zustand';
 export const sections = [
   { id: 'environments', label: 'Environments' },
   { id: 'migrations', label: 'Migrations' },
+  { id: 'approvals', label: 'Approvals' },
   { id: 'history', label: 'History' },
   { id: 'servers', label: 'Servers' },
   { id: 'settings', label: 'Settings' },

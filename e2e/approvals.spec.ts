@@ -1,0 +1,145 @@
+/**
+ * Four eyes on production through the UI: two engines (alice's and bob's Gantry, separate data
+ * folders and keys) in two browser contexts against the lab. alice's wizard ends in "Request
+ * approval", bob sees the request counted in his navigation and approves it, alice starts it and
+ * production runs the new spec; both names and key fingerprints are on the record.
+ *   bash .ci/with-keyring.sh npx playwright test e2e/approvals.spec.ts
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import type { LabDetails } from '../lab/lab-client';
+import { connectEngine } from './engine-client';
+import { test, expect, openApp, startEngine, stopEngine, type Engine } from './fixtures';
+import { expectAccessible } from './pages/axe';
+import { MigrationsPage } from './pages/migrations';
+import { ShellPage } from './pages/shell';
+
+const TAG = 'e2eapr';
+const PROJECT = 'Shop (approvals e2e)';
+let lab: LabDetails;
+const keys = mkdtempSync(join(tmpdir(), 'gantry-e2e-keys-'));
+
+function onServer(server: 'uat' | 'prod', command: string): string {
+  return execFileSync('sh', ['-c', command], { encoding: 'utf8', env: { ...process.env, DOCKER_HOST: lab.servers[server].dockerHost } }).trim();
+}
+function keygen(name: string): { path: string; publicKey: string; fingerprint: string } {
+  const path = join(keys, name);
+  execFileSync('ssh-keygen', ['-t', 'ed25519', '-q', '-N', '', '-C', name, '-f', path]);
+  const fingerprint = execFileSync('ssh-keygen', ['-l', '-f', `${path}.pub`], { encoding: 'utf8' }).split(' ')[1]!;
+  return { path, publicKey: readFileSync(`${path}.pub`, 'utf8').trim().split(' ').slice(0, 2).join(' '), fingerprint };
+}
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `e2e/artifacts/${name}.png`, fullPage: true });
+}
+const cleanup = `docker rm -f $(docker ps -aq --filter name=${TAG}) >/dev/null 2>&1; true`;
+
+test.beforeAll(() => {
+  lab = JSON.parse(execFileSync('bash', ['lab/lab.sh', 'env'], { encoding: 'utf8' })) as LabDetails;
+  onServer('uat', cleanup);
+  onServer('prod', cleanup);
+  execFileSync('ssh', ['-i', lab.keys.plain, '-o', `UserKnownHostsFile=${lab.knownHostsFile}`, '-o', 'BatchMode=yes', `root@${lab.servers.prod.host}`, 'rm -rf /var/lib/gantry/approvals']);
+  onServer('uat', `docker run -d --name uat-${TAG}-web --init -e APP_MODE=uat gantry-lab/webapp:2 >/dev/null`);
+  onServer('prod', `docker run -d --name prod-${TAG}-web --init -e APP_MODE=production gantry-lab/webapp:1 >/dev/null`);
+});
+test.afterAll(() => {
+  onServer('uat', cleanup);
+  onServer('prod', cleanup);
+  execFileSync('ssh', ['-i', lab.keys.plain, '-o', `UserKnownHostsFile=${lab.knownHostsFile}`, '-o', 'BatchMode=yes', `root@${lab.servers.prod.host}`, 'rm -rf /var/lib/gantry/approvals']);
+});
+
+test('alice requests uat → production, bob approves from his Gantry, alice starts it', async ({ page, browser }) => {
+  test.setTimeout(300_000);
+  const alice = { engine: null as Engine | null, key: keygen('alice') };
+  const bob = { engine: await startEngine(), key: keygen('bob') };
+  alice.engine = await startEngine();
+  try {
+    const client = await connectEngine(alice.engine);
+    const bobClient = await connectEngine(bob.engine);
+    const serverIds: Record<string, string> = {};
+    for (const [who, each] of [['alice', client], ['bob', bobClient]] as const) {
+      for (const server of ['uat', 'prod'] as const) {
+        const { server: saved } = await each.invoke('servers:save', {
+          server: { name: server, host: lab.servers[server].host, port: 22, username: 'root', auth: { method: 'key-file', keyPath: lab.keys.plain } },
+          pin: { fingerprint: lab.servers[server].hostKey.fingerprint, algorithm: lab.servers[server].hostKey.publicKey.split(' ')[0]! },
+        });
+        if (who === 'alice') serverIds[server] = saved.id;
+      }
+    }
+    const { project } = await client.invoke('projects:create', { name: PROJECT, environments: [{ name: 'uat' }, { name: 'production', production: true }] });
+    const chain = (await client.invoke('inventory:graph', { projectId: project.id })).environments;
+    await client.invoke('environments:bind', { environmentId: chain[0]!.id, serverId: serverIds.uat! });
+    await client.invoke('environments:bind', { environmentId: chain[1]!.id, serverId: serverIds.prod! });
+    const { resource } = await client.invoke('resources:adopt', { environmentId: chain[0]!.id, container: `uat-${TAG}-web`, resource: { name: 'web', kind: 'application' } });
+    await client.invoke('resources:adopt', { environmentId: chain[1]!.id, container: `prod-${TAG}-web`, resource: { resourceId: resource.id } });
+    await client.invoke('approvals:set-identity', { principal: 'alice', keyPath: alice.key.path });
+    await bobClient.invoke('approvals:set-identity', { principal: 'bob', keyPath: bob.key.path });
+    const roles = ['request', 'approve', 'deploy'] as ('request' | 'approve' | 'deploy')[];
+    await client.invoke('approvals:setup-policy', { serverId: serverIds.prod!, members: [{ principal: 'alice', publicKey: alice.key.publicKey, roles }, { principal: 'bob', publicKey: bob.key.publicKey, roles }] });
+
+    await openApp(page, alice.engine);
+    const migrations = new MigrationsPage(page);
+    await test.step('alice: the last step into production is "Request approval"', async () => {
+      await migrations.open();
+      await migrations.startNew(PROJECT, 'uat');
+      await migrations.resource('web').getByRole('checkbox').check();
+      await migrations.continue();
+      await migrations.prechecksShown();
+      for (const step of ['review', 'options', 'confirm'] as const) {
+        await migrations.continue();
+        await migrations.atStep(step);
+      }
+      await page.getByLabel('Type production to confirm').fill('production');
+      await expect(migrations.mainButton()).toHaveText('Request approval');
+      await migrations.continue();
+      const card = page.getByTestId('approval-request').first();
+      await expect(card).toHaveAttribute('data-state', 'pending_approval', { timeout: 30_000 });
+      await expect(card).toContainText('Waiting for someone else to approve.');
+      await expect(card.getByRole('button', { name: 'Approve' })).toHaveCount(0);
+      await shot(page, 'approvals-requested');
+    });
+
+    const bobContext = await browser.newContext();
+    const bobPage = await bobContext.newPage();
+    await test.step('bob: pins prod’s policy, sees the request counted, approves it', async () => {
+      await openApp(bobPage, bob.engine);
+      await new ShellPage(bobPage).goTo('Approvals');
+      const policy = bobPage.locator('[data-testid="approval-policy"][data-server="prod"]');
+      await expect(policy).toHaveAttribute('data-state', 'unpinned');
+      await policy.getByRole('button', { name: 'Pin this policy' }).click();
+      await expect(policy).toHaveAttribute('data-state', 'pinned');
+      await bobPage.getByRole('button', { name: 'Refresh' }).click();
+      await expect(bobPage.getByTestId('approvals-count')).toHaveText('1');
+      const card = bobPage.getByTestId('approval-request').first();
+      await expect(card).toContainText(`Requested by alice ${alice.key.fingerprint}`);
+      await card.getByText(/^Changes/).click();
+      await expect(card.getByTestId('spec-diff')).toContainText('gantry-lab/webapp:2');
+      await shot(bobPage, 'approvals-review');
+      await expectAccessible(bobPage, 'approvals page with a pending request');
+      await card.getByRole('button', { name: 'Approve' }).click();
+      await expect(card).toHaveAttribute('data-state', 'approved');
+      await expect(card).toContainText(`Approved by bob ${bob.key.fingerprint}`);
+      await expect(bobPage.getByTestId('approvals-count')).toHaveCount(0);
+    });
+
+    await test.step('alice: starts the approved request; production runs v2 and the record names both', async () => {
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      const card = page.getByTestId('approval-request').first();
+      await expect(card).toHaveAttribute('data-state', 'approved');
+      await card.getByRole('button', { name: 'Start migration' }).click();
+      await migrations.detailStatus(/^completed/);
+      await expect(migrations.detail()).toContainText(`Requested by alice (${alice.key.fingerprint})`);
+      await expect(migrations.detail()).toContainText(`Approved by bob (${bob.key.fingerprint})`);
+      expect(onServer('prod', `docker inspect --format '{{.Config.Image}}' prod-${TAG}-web`)).toBe('gantry-lab/webapp:2');
+      await shot(page, 'approvals-started');
+    });
+    await bobContext.close();
+    client.close();
+    bobClient.close();
+  } finally {
+    if (alice.engine) await stopEngine(alice.engine);
+    await stopEngine(bob.engine);
+  }
+});
