@@ -114,12 +114,16 @@ export class ApprovalGate implements RunApprovalGate {
   ) {}
 
   /**
-   * Lets an unprotected run through (one read of the policy file); for a protected one, refuses
+   * Lets an unprotected run through (no command at all for a non-production target on a server
+   * without a pinned policy, else one read of the policy file); for a protected one, refuses
    * unless the ticket's request is approved for exactly this plan and the target is as approved,
    * then consumes the request. Returns the lines the run's log keeps (who requested, who approved).
    */
   async check(run: { serverId: string; host: RemoteHost; target: { name: string; production: boolean }; migrationId: string; ticket: ApprovalTicket | null; signal?: AbortSignal }): Promise<string[]> {
     const { host, target, ticket } = run;
+    // Production is always protected; another environment only by a policy this Gantry pinned, so
+    // a dev or uat run on a server without a pin costs nothing and cannot be stopped by its files.
+    if (!target.production && !ticket && !this.area.deps.state.pinned(run.serverId)) return [];
     const checked = await this.area.policy(run.serverId, run.signal);
     if (!isProtected(checked?.check.policy.body ?? null, target)) return [];
     if (!ticket) throw new GantryError('approval_required', `${target.name} on ${host.label} is protected: no Gantry migrates into it without an approved request. Use "Request approval" in the migration wizard.`);
