@@ -99,6 +99,22 @@ describe('image transfer (lab)', () => {
     expect(await sh(uat, `docker image inspect -f '{{.Id}}' ${REPO}:v2`)).toBe(ids.v2);
   });
 
+  it('from a login that cannot read the image store, every layer is sent and the log says why', async () => {
+    await sh(uat, `docker rmi ${REPO}:v2 >/dev/null`);
+    const { dev: deployOnDev } = labHosts(['dev'], 'deploy');
+    try {
+      const log: string[] = [];
+      const outcome = await ensureImageOnTarget({ source: deployOnDev, target: uat, imageRef: `${REPO}:v2`, imageId: ids.v2, signal: AbortSignal.timeout(180_000), onLog: (line) => log.push(line) });
+      expect(outcome.stream).toMatchObject({ layersSkipped: 0, layersTotal: 3 });
+      expect(log[0]).toMatch(/Sending every layer with docker save \(2 of 3 are already on uat .*not root\)/);
+      expect(await sh(uat, `docker image inspect -f '{{.Id}}' ${REPO}:v2`)).toBe(ids.v2);
+      expect(await leftoversAfter(15_000)).toEqual([]);
+      expect(await sh(deployOnDev, 'ls -d /tmp/gantry-transfer-* 2>/dev/null; true')).toBe('');
+    } finally {
+      await closeLabHosts({ dev: deployOnDev });
+    }
+  });
+
   it('cancelled mid-way, a direct transfer leaves no key on either server', async () => {
     await sh(uat, `docker rmi ${REPO}:v2 ${REPO}:v1 >/dev/null`);
     await labFault('dev', 'net-slow');

@@ -1,6 +1,6 @@
 /**
  * Test and benchmark helper (never imported by the app): real pooled connections to the lab's
- * servers as root, with their host keys pinned from `lab.sh env`, exactly as the engine holds them.
+ * servers (root unless asked), with their host keys pinned from `lab.sh env`, exactly as the engine holds them.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -18,21 +18,21 @@ interface LabEnvJson {
 
 const LAB = join(import.meta.dirname, '..', '..', '..', 'lab', 'lab.sh');
 
-/** A connection to each named lab server as root (close them with `closeLabHosts`). */
-export function labHosts(names: LabName[]): Record<LabName, ServerConnection> {
+/** A connection to each named lab server as root, or `user` (close them with `closeLabHosts`). */
+export function labHosts(names: LabName[], user: 'root' | 'deploy' = 'root'): Record<LabName, ServerConnection> {
   const env = JSON.parse(execFileSync('bash', [LAB, 'env'], { encoding: 'utf8' })) as LabEnvJson;
   const privateKey = readFileSync(env.keys.plain);
   const hosts = {} as Record<LabName, ServerConnection>;
   for (const name of names) {
     const server = env.servers[name];
-    const label = `${name} (${server.host})`;
+    const label = user === 'root' ? `${name} (${server.host})` : `${name} (${user}@${server.host})`;
     hosts[name] = new ServerConnection({
       label,
       resolveTarget: async () => ({
         label,
         host: server.host,
         port: server.port,
-        username: 'root',
+        username: user,
         credentials: { method: 'key', privateKey, source: env.keys.plain },
         pinnedFingerprint: server.hostKey.fingerprint,
         via: [],
