@@ -7,6 +7,8 @@ export function registerMigrationHandlers(router: Router, engine: MigrationEngin
   router.handle('migrations:plan', async (request) => engine.plan(request));
   router.handle('migrations:start', ({ planId, options }) => engine.start(planId, options));
   router.handle('migrations:reveal', (request) => engine.reveal(request));
+  router.handle('data:estimate', ({ planId, resourceId }) => engine.estimateCopy(planId, resourceId));
+  router.handle('data:copy', (request) => engine.copyData(request));
   router.handle('migrations:list', (filter) => ({ migrations: engine.views.list(filter) }));
   router.handle('migrations:get', ({ migrationId }) => {
     const detail = engine.views.detail(migrationId, engine.journal.get(migrationId)?.engineInstance === engine.instanceId);

@@ -4,7 +4,7 @@ import { shellQuote, type RemoteHost } from '../servers/remote-host';
 
 /** How `waitForReady` ended. */
 export type Readiness =
-  | { ready: true; how: 'healthcheck' | 'running' | 'http'; afterMs: number }
+  | { ready: true; how: 'healthcheck' | 'running' | 'http' | 'database query'; afterMs: number }
   | { ready: false; reason: string; afterMs: number };
 
 /** Options of the health gate. */
@@ -12,7 +12,12 @@ export interface HealthGateOptions {
   timeoutMs: number;
   /** Optional HTTP check run on the server against a published port, e.g. { port: 8080, path: '/health' }. */
   http?: { port: number; path: string };
-  /** Without a health check or HTTP check, how long the container must stay running. */
+  /**
+   * For a database without a Docker health check: its engine's readiness query (a host shell line,
+   * `docker exec …`, exit 0 once the database answers a real query). Comes before the HTTP check.
+   */
+  query?: { command: string; engine: string };
+  /** Without a health check, database query or HTTP check, how long the container must stay running. */
   stableMs?: number;
   pollMs?: number;
   signal: AbortSignal;
@@ -29,7 +34,8 @@ interface ContainerState {
 
 /**
  * The health gate (`wait_for_ready`): waits for Docker's health status when the container has a
- * health check, else for an HTTP check run on the server, else for the container to stay running.
+ * health check, else (a database) for its engine's readiness query, else for an HTTP check run on
+ * the server, else for the container to stay running.
  * A container that exits fails at once with its exit code and last log lines; running out of time
  * is not a failure but a warning for the operator (`ready: false`).
  */
@@ -54,6 +60,10 @@ export async function waitForReady(host: RemoteHost, container: string, options:
     if (state.Health) {
       if (state.Health.Status === 'healthy') return { ready: true, how: 'healthcheck', afterMs: elapsed };
       lastReason = `health status is ${state.Health.Status}${state.Health.Log?.at(-1)?.Output ? `: ${state.Health.Log.at(-1)!.Output.trim().slice(0, 200)}` : ''}`;
+    } else if (options.query && state.Running && !state.Restarting) {
+      const answered = await host.exec(options.query.command, { signal: options.signal });
+      if (answered.code === 0) return { ready: true, how: 'database query', afterMs: elapsed };
+      lastReason = `${options.query.engine} does not answer a query yet${answered.stderr.trim() ? `: ${answered.stderr.trim().split('\n').at(-1)!.slice(0, 200)}` : ''}`;
     } else if (options.http) {
       const url = `http://127.0.0.1:${options.http.port}${options.http.path}`;
       const probe = await host.exec(

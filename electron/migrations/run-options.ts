@@ -8,6 +8,8 @@ export interface RunOptions {
   httpCheckPath?: string | null;
   /** False when the operator turned the backup before a production change off for this run. */
   backupBeforeProduction?: boolean;
+  /** Database resources whose data is copied from the source environment (never into production). */
+  copyData?: string[];
 }
 
 /** Reads a run's journaled options; unreadable ones fall back to the defaults a recovery needs (no waiting). */

@@ -5,7 +5,7 @@
  * record); each sees the target environment (production or not) and the run options, so a
  * production-only step is one more emitter in the list.
  */
-import type { ResourceSpec } from '../spec/resource-spec';
+import type { DatabaseType, ResourceSpec } from '../spec/resource-spec';
 import type { TargetFacts } from './plan-input';
 import type { PlannedResource } from './plan';
 import type { MigrationStep } from './steps';
@@ -25,11 +25,19 @@ export function healthWaitMs(spec: ResourceSpec): number {
 
 /** What every emitter is told about the run it plans for. */
 export interface EmitContext {
+  /** The environment the run copies from (its name is in a data copy's messages). */
+  source?: { id: string; name: string };
   target: { id: string; name: string; production: boolean };
   /** Of the target's facts, what the emitters read: each resource's live spec hash. */
   facts: Pick<TargetFacts, 'specHashes'>;
   /** The options the run starts with; at dry-run time, the defaults. */
-  options: { waitForReady: boolean; /** False only when the operator turned the production backup off for this run. */ backup?: boolean };
+  options: {
+    waitForReady: boolean;
+    /** False only when the operator turned the production backup off for this run. */
+    backup?: boolean;
+    /** Database resources whose data the run copies from the source (ignored for production: never emitted there). */
+    copyData?: readonly { resourceId: string; databaseType: DatabaseType }[];
+  };
 }
 
 /** Emits the steps of one concern for one resource (none when the concern does not apply). */
@@ -137,15 +145,43 @@ const backupEmitter: StepEmitter = (resource, context) => {
   return [{ id: `backup-database:${resource.resourceId}`, kind: 'backup-database', title: `Back up ${containerName} and verify the backup`, resourceId: resource.resourceId, undo: null, params: { containerName, resourceName: resource.name } }];
 };
 
+/** Test data from the source, once the target's database is up; never into production (not even emitted). */
+export const copyDataEmitter: StepEmitter = (resource, context) => {
+  const chosen = context.options.copyData?.find((entry) => entry.resourceId === resource.resourceId);
+  if (context.target.production || !chosen || resource.kind !== 'database') return [];
+  const containerName = resource.target.containerName;
+  const sourceName = context.source?.name ?? 'the source environment';
+  return [
+    {
+      id: `copy-data:${resource.resourceId}`,
+      kind: 'copy-data',
+      title: `Copy ${sourceName}'s data into ${containerName}`,
+      resourceId: resource.resourceId,
+      undo: `Put ${context.target.name}'s previous data back into ${containerName}`,
+      params: {
+        databaseType: chosen.databaseType,
+        sourceContainer: resource.source.containerName,
+        targetContainer: containerName,
+        resourceName: resource.name,
+        sourceEnvironment: sourceName,
+        targetEnvironment: context.target.name,
+        targetProduction: false,
+      },
+    },
+  ];
+};
+
 /** Emitters whose steps run before any resource's own steps: when one fails, nothing has changed yet. */
 export const preflightEmitters: readonly StepEmitter[] = [backupEmitter];
 
 /** The emitters of a migration, in the order their steps run for each resource. */
-export const migrationEmitters: readonly StepEmitter[] = [imageEmitter, volumeEmitter, containerEmitter, healthEmitter, domainEmitter, scheduleEmitter, linkEmitter, recordEmitter];
+export const migrationEmitters: readonly StepEmitter[] = [imageEmitter, volumeEmitter, containerEmitter, healthEmitter, domainEmitter, copyDataEmitter, scheduleEmitter, linkEmitter, recordEmitter];
 
 /** The ordered steps for a plan's resources; an unchanged resource gets none (nothing of it is touched). */
 export function stepsFor(all: readonly PlannedResource[], context: EmitContext, emitters: readonly StepEmitter[] = migrationEmitters, preflight: readonly StepEmitter[] = preflightEmitters): MigrationStep[] {
   const resources = all.filter((resource) => !resource.unchanged);
   const first = resources.flatMap((resource) => preflight.flatMap((emit) => emit(resource, context)));
-  return [...first, ...resources.flatMap((resource) => emitters.flatMap((emit) => emit(resource, context)))];
+  // An unchanged database is not touched, but its data is still copied when the operator asked for it.
+  const copies = emitters.includes(copyDataEmitter) ? all.filter((resource) => resource.unchanged).flatMap((resource) => copyDataEmitter(resource, context)) : [];
+  return [...first, ...copies, ...resources.flatMap((resource) => emitters.flatMap((emit) => emit(resource, context)))];
 }

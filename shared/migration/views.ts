@@ -31,6 +31,8 @@ export const runOptions = z
       .default(null),
     /** Take a verified backup of each production database before the run changes it; false only by the operator's explicit choice, which the run's record shows. */
     backupBeforeProduction: z.boolean().optional(),
+    /** Database resources whose data is copied from the source after they are up (test data; never into production). */
+    copyData: z.array(z.string().min(1)).max(500).optional(),
   })
   .strict();
 

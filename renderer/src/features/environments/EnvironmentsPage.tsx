@@ -4,6 +4,7 @@ import { useJobs } from '../jobs/store';
 import { AdoptDialog } from './AdoptDialog';
 import { EnvironmentGraph } from './EnvironmentGraph';
 import { AddEnvironmentDialog, NewProjectDialog } from './ProjectDialogs';
+import { CopyDataDialog } from './CopyDataDialog';
 import { ResourceDetail } from './ResourceDetail';
 import { ResourceEditDialog } from './ResourceEditDialog';
 import { useEnvironments, useEnvironmentsLoad } from './store';
@@ -78,6 +79,7 @@ export function EnvironmentsPage() {
       {dialog.kind === 'add-environment' ? <AddEnvironmentDialog /> : null}
       {dialog.kind === 'detail' && graph ? <ResourceDetail graph={graph} resourceId={dialog.resourceId} environmentId={dialog.environmentId} /> : null}
       {dialog.kind === 'edit-resource' && graph ? <ResourceEditDialog graph={graph} resourceId={dialog.resourceId} environmentId={dialog.environmentId} /> : null}
+      {dialog.kind === 'copy-data' ? <CopyDataDialog projectId={dialog.projectId} resourceId={dialog.resourceId} sourceEnvironmentId={dialog.sourceEnvironmentId} targetEnvironmentId={dialog.targetEnvironmentId} title={dialog.title} /> : null}
       {dialog.kind === 'adopt' ? <AdoptDialog environmentId={dialog.environmentId} containerName={dialog.containerName} /> : null}
     </section>
   );

@@ -33,6 +33,11 @@ export function ResourceDetail({ graph, resourceId, environmentId }: { graph: In
   if (!resource || !environment) return null;
   const links = linkedNames(resource, graph.resources);
   const linkedFrom = graph.resources.filter((item) => item.links.includes(resource.id)).map((item) => item.name);
+  // "Copy data" from the previous environment of the chain, for a database both have; never into production.
+  const chain = [...graph.environments].sort((a, b) => a.position - b.position);
+  const previous = chain[chain.findIndex((item) => item.id === environment.id) - 1];
+  const hasContainer = (environmentIdOf: string) => Boolean(graph.cells.find((item) => item.resourceId === resourceId && item.environmentId === environmentIdOf)?.container);
+  const copyFrom = resource.kind === 'database' && !environment.production && previous && hasContainer(previous.id) && hasContainer(environment.id) ? previous : null;
   return (
     <Dialog open onClose={close} title={`${resource.name} in ${environment.name}`} wide>
       <div className="resource-detail" data-testid="resource-detail">
@@ -88,6 +93,11 @@ export function ResourceDetail({ graph, resourceId, environmentId }: { graph: In
         ) : null}
       </div>
       <DialogFooter>
+        {copyFrom ? (
+          <button type="button" className="secondary" onClick={() => open({ kind: 'copy-data', projectId: graph.project.id, resourceId, sourceEnvironmentId: copyFrom.id, targetEnvironmentId: environment.id, title: `Copy ${copyFrom.name}'s data into ${environment.name}'s ${resource.name}` })}>
+            Copy data from {copyFrom.name}…
+          </button>
+        ) : null}
         <button type="button" className="secondary" onClick={() => open({ kind: 'edit-resource', resourceId, environmentId })}>
           Edit links, tags and tasks
         </button>

@@ -10,6 +10,7 @@ import { useWizardData } from './use-wizard-data';
 import { canContinue, movableResources, nextEnvironment, stepsFor, wizardStepTitles } from './wizard-model';
 import { OptionsStep, PrechecksStep, ResourcesStep, ReviewStep, SourceStep, ConfirmStep } from './WizardSteps';
 import { PlanReview } from './PlanReview';
+import { CopyDataFields } from './CopyDataFields';
 import { DomainFields, domainsToPlan } from './DomainFields';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { useProtectedTarget } from '../approvals/use-protected-target';
@@ -42,6 +43,7 @@ export function MigrateWizard({ start, defaults }: { start: MigrateWizardStart; 
   const [waitForReady, setWaitForReady] = useState(true);
   const [healthTimeoutSec, setHealthTimeout] = useState(defaults.healthTimeoutSec);
   const [httpCheckPath, setHttpCheckPath] = useState(defaults.httpCheckPath ?? '');
+  const [copyData, setCopyData] = useState<string[]>([]);
   const [stepIndex, setStepIndex] = useState(0);
   const [dryRun, setDryRun] = useState(false);
   const [starting, setStarting] = useState(false);
@@ -127,7 +129,8 @@ export function MigrateWizard({ start, defaults }: { start: MigrateWizardStart; 
     setStarting(true);
     setError(null);
     if (protectedTarget) return requestApproval(planView.planId);
-    const result = await invoke('migrations:start', { planId: planView.planId, options: { waitForReady, healthTimeoutSec, httpCheckPath: httpCheckPath || null } });
+    const copies = plan?.target.production ? [] : copyData.filter((id) => plan?.resources.some((resource) => resource.resourceId === id && resource.kind === 'database'));
+    const result = await invoke('migrations:start', { planId: planView.planId, options: { waitForReady, healthTimeoutSec, httpCheckPath: httpCheckPath || null, ...(copies.length ? { copyData: copies } : {}) } });
     setStarting(false);
     if (!result.ok) {
       setError(`${result.error.message}${result.error.code === 'plan_expired' || result.error.code === 'not_found' ? ' Go back to the pre-checks to plan again.' : ''}`);
@@ -187,7 +190,12 @@ export function MigrateWizard({ start, defaults }: { start: MigrateWizardStart; 
       case 'review':
         return plan && planView ? <ReviewStep plan={plan} planId={planView.planId} /> : null;
       case 'options':
-        return <OptionsStep waitForReady={waitForReady} onWaitForReady={setWaitForReady} healthTimeoutSec={healthTimeoutSec} onHealthTimeout={setHealthTimeout} httpCheckPath={httpCheckPath} onHttpCheckPath={setHttpCheckPath} />;
+        return (
+          <>
+            <OptionsStep waitForReady={waitForReady} onWaitForReady={setWaitForReady} healthTimeoutSec={healthTimeoutSec} onHealthTimeout={setHealthTimeout} httpCheckPath={httpCheckPath} onHttpCheckPath={setHttpCheckPath} />
+            {plan && planView ? <CopyDataFields plan={plan} planId={planView.planId} selected={copyData} onChange={setCopyData} /> : null}
+          </>
+        );
       case 'confirm':
         return plan ? <ConfirmStep plan={plan} waitForReady={waitForReady} healthTimeoutSec={healthTimeoutSec} httpCheckPath={httpCheckPath} expiresAt={planView!.expiresAt} typedName={typedName} onTypedName={setTypedName} /> : null;
     }

@@ -22,6 +22,7 @@ export type AppDialog =
   | { kind: 'adopt'; environmentId: string; containerName: string }
   | { kind: 'detail'; resourceId: string; environmentId: string }
   | { kind: 'edit-resource'; resourceId: string; environmentId: string }
+  | { kind: 'copy-data'; projectId: string; resourceId: string; sourceEnvironmentId: string; targetEnvironmentId: string; title: string }
   // servers
   | { kind: 'edit'; serverId: string | null; prefill?: SshConfigHost }
   | { kind: 'import-ssh-config' }
