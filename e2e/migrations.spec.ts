@@ -200,6 +200,9 @@ test('clone dev → uat through the wizard, find it in history, promote v2, roll
     await page.getByLabel('Health timeout (s)').fill('2');
     await expect(migrations.blockedReason()).toContainText('between 5 and 3600');
     await page.getByLabel('Health timeout (s)').fill('120');
+    // Test data: dev's database copied into uat's new one once it is up, with its size and what it replaces shown first.
+    await page.getByLabel("Copy dev's data into uat's db").check();
+    await expect(page.getByTestId('copy-data-warning')).toContainText(/PostgreSQL, about [\d.]+ (B|KiB|MiB)\. ALL data in uat's db on \S+ .* will be replaced/);
     await shot(page, 'wizard-4-options');
     // Esc past the first step asks before it throws the wizard away; "Keep going" keeps everything.
     await page.keyboard.press('Escape');
@@ -229,6 +232,7 @@ test('clone dev → uat through the wizard, find it in history, promote v2, roll
     await expect(page.getByTestId('migration-progress')).toHaveAttribute('data-percent', '100');
     await expect(page.getByTestId('toast').filter({ hasText: 'Migration dev → uat completed' })).toBeVisible();
     await expect(page.getByTestId('migration-log')).not.toContainText(DB_PASSWORD);
+    await expect(page.getByTestId('migration-log')).toContainText('Checksums equal on both servers');
     await shot(page, 'detail-completed');
     await expectAccessible(page, 'migration detail (completed)');
     expect(onServer('uat', `docker ps --format '{{.Names}}' | grep ${TAG} | sort`).split('\n')).toEqual([`uat-${TAG}-db`, `uat-${TAG}-web`]);
@@ -260,6 +264,11 @@ test('clone dev → uat through the wizard, find it in history, promote v2, roll
     for (const step of ['review', 'options', 'confirm'] as const) {
       await migrations.continue();
       await migrations.atStep(step);
+      // Test data is never copied into production: the option is not in the page at all.
+      if (step === 'options') {
+        await expect(page.getByTestId('copy-data-fields')).toHaveCount(0);
+        await expect(page.getByText('Copy test data')).toHaveCount(0);
+      }
     }
     const confirm = page.getByTestId('production-confirm');
     await expect(confirm).toContainText('This changes production: production');

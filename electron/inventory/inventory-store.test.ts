@@ -135,6 +135,11 @@ describe('InventoryStore resources and history', () => {
     expect(store.resources(project.id)).toEqual(before);
 
     expect(store.updateResource(web.id, { tags: [], links: [], scheduledTasks: [] })).toMatchObject({ tags: [], links: [], scheduledTasks: [] });
+
+    // The operator's choice of engine where detection was unsure (e.g. MYSQL_* on a MariaDB image).
+    expect(store.updateResource(db.id, { tags: [], links: [], scheduledTasks: [], databaseType: 'mysql' }).databaseType).toBe('mysql');
+    expect(store.updateResource(db.id, { tags: [], links: [], scheduledTasks: [] }).databaseType).toBe('mysql');
+    expect(() => store.updateResource(web.id, { tags: [], links: [], scheduledTasks: [], databaseType: 'redis' })).toThrow(/"web" is an application, not a database/);
   });
 
   it('records instances with a sealed spec: no secret in SQLite, and the hash follows the secret', () => {

@@ -224,9 +224,10 @@ export class InventoryStore {
    * container). Links must stay inside the project and never form a cycle (migrations order
    * dependencies first); schedules must be ones cron reads. Nothing is written when any is wrong.
    */
-  updateResource(resourceId: string, input: Pick<NewResource, 'tags' | 'links' | 'scheduledTasks'>): ResourceView {
+  updateResource(resourceId: string, input: Pick<NewResource, 'tags' | 'links' | 'scheduledTasks'> & { databaseType?: DatabaseType }): ResourceView {
     const row = this.db.select().from(resources).where(eq(resources.id, resourceId)).get();
     if (!row) throw new GantryError('not_found', `There is no resource with id ${resourceId}.`);
+    if (input.databaseType && row.kind !== 'database') throw new GantryError('invalid_request', `"${row.name}" is ${/^[aeiou]/.test(row.kind) ? 'an' : 'a'} ${row.kind}, not a database: only a database resource has a database type.`, { field: 'databaseType' });
     const project = this.resources(row.projectId);
     const nameOf = (id: string) => project.find((resource) => resource.id === id)?.name ?? id;
     const links = [...new Set(input.links)];
@@ -247,7 +248,7 @@ export class InventoryStore {
     }
     this.db.transaction((tx) => {
       tx.update(resources)
-        .set({ tagsJson: JSON.stringify([...new Set(input.tags)].sort()) })
+        .set({ tagsJson: JSON.stringify([...new Set(input.tags)].sort()), ...(input.databaseType ? { databaseType: input.databaseType } : {}) })
         .where(eq(resources.id, resourceId))
         .run();
       tx.delete(resourceLinks).where(eq(resourceLinks.resourceId, resourceId)).run();

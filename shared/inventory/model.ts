@@ -158,13 +158,15 @@ export const inventoryRequests = {
       ]),
     })
     .strict(),
-  /** Replaces what a resource carries besides its container: tags, links, scheduled tasks. */
+  /** Replaces what a resource carries besides its container: tags, links, scheduled tasks (and a database's engine). */
   updateResource: z
     .object({
       resourceId: id,
       tags: z.array(z.string().trim().min(1).max(40)).max(20),
       links: z.array(id).max(50),
       scheduledTasks: z.array(scheduledTask).max(20),
+      /** A database resource's engine, chosen by the operator (its adapter runs copies, backups and the readiness query). */
+      databaseType: databaseType.optional(),
     })
     .strict(),
   acceptDrift: z.object({ resourceId: id, environmentId: id }).strict(),

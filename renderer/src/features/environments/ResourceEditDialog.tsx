@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { databaseType, type DatabaseType } from '@shared/spec/resource-spec';
 import type { InventoryGraph } from '@shared/inventory/model';
 import { validateSchedule } from '@shared/migration/schedules';
 import { ScheduleWords } from './ScheduleWords';
@@ -25,6 +26,7 @@ export function ResourceEditDialog({ graph, resourceId, environmentId }: { graph
   const change = useEnvironments((state) => state.change);
   const resource = graph.resources.find((item) => item.id === resourceId);
   const [tags, setTags] = useState(() => resource?.tags.join(', ') ?? '');
+  const [engine, setEngine] = useState<DatabaseType | null>(() => resource?.databaseType ?? null);
   const [links, setLinks] = useState(() => new Set(resource?.links ?? []));
   const [tasks, setTasks] = useState<TaskDraft[]>(() => (resource?.scheduledTasks ?? []).map((task, key) => ({ key, name: task.name, schedule: task.schedule, command: task.command })));
   const [nextKey, setNextKey] = useState(() => (resource?.scheduledTasks.length ?? 0) + 1);
@@ -56,14 +58,14 @@ export function ResourceEditDialog({ graph, resourceId, environmentId }: { graph
     }
     setBusy(true);
     setError(null);
-    const failure = await change(() => invoke('resources:update', { resourceId, tags: tags.split(',').map((tag) => tag.trim()).filter(Boolean), links: [...links], scheduledTasks }));
+    const failure = await change(() => invoke('resources:update', { resourceId, tags: tags.split(',').map((tag) => tag.trim()).filter(Boolean), links: [...links], scheduledTasks, ...(engine ? { databaseType: engine } : {}) }));
     setBusy(false);
     if (failure) return setError(failure);
     backToDetail();
   }
 
   return (
-    <Dialog open onClose={backToDetail} wide title={`Edit ${resource.name}`} description="Tags, the resources it uses, and its scheduled tasks. Migrations carry all three to the next environment.">
+    <Dialog open onClose={backToDetail} wide title={`Edit ${resource.name}`} description="Tags, the resources it uses, its scheduled tasks (migrations carry all three to the next environment) and, for a database, its engine.">
       <form
         className="resource-edit"
         onSubmit={(event) => {
@@ -74,6 +76,17 @@ export function ResourceEditDialog({ graph, resourceId, environmentId }: { graph
         <div className="form-grid">
           <label htmlFor="edit-tags">Tags</label>
           <input id="edit-tags" value={tags} onChange={(event) => setTags(event.target.value)} placeholder="frontend, critical" />
+          {engine ? (
+            <>
+              <label htmlFor="edit-database">Database engine</label>
+              <select id="edit-database" value={engine} onChange={(event) => setEngine(event.target.value as DatabaseType)}>
+                {databaseType.options.map((option) => (
+                  <option key={option}>{option}</option>
+                ))}
+              </select>
+              <span className="field-hint">What data copies, backups and the readiness check speak to it as; choose it when the image does not say (e.g. MySQL variables on a MariaDB image).</span>
+            </>
+          ) : null}
         </div>
         <fieldset>
           <legend>Uses</legend>
