@@ -86,16 +86,31 @@ export async function measureDirectLink(source: RemoteHost, target: RemoteHost, 
   return bytes / ((performance.now() - started) / 1000);
 }
 
-/** Removes every trace of one transfer from both servers (safe to repeat; errors are ignored). */
+/**
+ * Removes every trace of one transfer from both servers (safe to repeat; errors are ignored).
+ * When the target cannot be reached now, it keeps trying in the background every 20 s until the
+ * key's expiry has passed (after that sshd refuses the line anyway).
+ */
 export async function cleanUp(source: RemoteHost, target: RemoteHost, tag: string): Promise<void> {
-  const quiet = async (host: RemoteHost, command: string) => {
+  const tries = async (host: RemoteHost, command: string): Promise<boolean> => {
     try {
-      await host.exec(command, { signal: AbortSignal.timeout(15_000) });
+      return (await host.exec(command, { signal: AbortSignal.timeout(15_000) })).code === 0;
     } catch {
-      // Unreachable now: the key line expires by itself, the source folder holds no secret.
+      return false;
     }
   };
-  await Promise.all([quiet(target, `${removeKeyCommand(tag)} 2>/dev/null; true`), quiet(source, `rm -rf /tmp/${tag}`)]);
+  const removeLine = () => tries(target, `${removeKeyCommand(tag)} 2>/dev/null; true`);
+  const [removed] = await Promise.all([removeLine(), tries(source, `rm -rf /tmp/${tag}`)]);
+  if (!removed) retryUntil(Date.now() + (KEY_MINUTES + 1) * 60_000, removeLine);
+}
+
+function retryUntil(deadline: number, attempt: () => Promise<boolean>): void {
+  const timer = setTimeout(() => {
+    void attempt().then((done) => {
+      if (!done && Date.now() < deadline) retryUntil(deadline, attempt);
+    });
+  }, 20_000);
+  timer.unref();
 }
 
 async function runOnSource(
