@@ -98,6 +98,9 @@ export function rollbackRun(journal: MigrationJournal, views: MigrationViews, mi
       steps.push(...restoreSteps(resource, snapshot, options));
     } else {
       const name = resource.target.containerName;
+      // The domain the clone got goes with it (a Caddy route; labels leave with the container).
+      const routed = migrated.steps.find((step): step is StepOf<'route-domain'> => step.kind === 'route-domain' && step.resourceId === resource.resourceId && !step.params.remove);
+      if (routed) steps.push({ id: `route-domain:${resource.resourceId}`, kind: 'route-domain', title: `Remove the route of ${routed.params.domain}`, resourceId: resource.resourceId, undo: `Route ${routed.params.domain} again`, params: { ...routed.params, remove: true } });
       steps.push({ id: `retire-container:${resource.resourceId}`, kind: 'retire-container', title: `Remove ${name} (its volumes are kept)`, resourceId: resource.resourceId, undo: `Start ${name} again`, params: { containerName: name, environmentId: original.targetEnvironmentId } });
     }
   }
