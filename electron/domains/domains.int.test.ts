@@ -37,6 +37,7 @@ const store = `store-${process.pid}.${base}`;
 const routeId = caddyRouteIdFor(container);
 let app: GantryApp;
 let prod: RemoteHost;
+let prodId = '';
 
 async function sh(command: string): Promise<string> {
   const result = await prod.exec(command, {});
@@ -90,7 +91,8 @@ beforeAll(async () => {
     { bridge: 'browser' },
   );
   if (!saved.ok) throw new Error(saved.error.message);
-  prod = app.servers.connections.get((saved.value as { server: { id: string } }).server.id);
+  prodId = (saved.value as { server: { id: string } }).server.id;
+  prod = app.servers.connections.get(prodId);
   await new CaddyAdmin(prod).removeRoute(routeId);
   await sh(`docker rm -f ${container} >/dev/null 2>&1; docker run -d --init --name ${container} -p ${hostPort}:8080 gantry-lab/webapp:1 >/dev/null`);
 });
@@ -105,6 +107,17 @@ afterAll(async () => {
 });
 
 describe('plain Caddy through its admin API, certificates from Pebble', () => {
+  it('the server probe names prod’s Caddy and its admin API', async () => {
+    const started = await app.router.dispatch('servers:probe', { id: prodId }, { bridge: 'browser' });
+    if (!started.ok) throw new Error(started.error.message);
+    await app.jobs.finished((started.value as { jobId: string }).jobId);
+    const listed = await app.router.dispatch('servers:list', {}, { bridge: 'browser' });
+    if (!listed.ok) throw new Error(listed.error.message);
+    const probe = (listed.value as { servers: { id: string; probe: { reverseProxy: string; reverseProxyDetail: string | null } | null }[] }).servers.find((each) => each.id === prodId)!.probe!;
+    expect(probe.reverseProxy).toBe('caddy');
+    expect(probe.reverseProxyDetail).toBe('container lab-caddy (gantry-lab/caddy:2) — admin API on localhost:2019: domains as Caddy routes');
+  });
+
   it('the lab DNS resolves the domain to prod, asked from prod', async () => {
     expect((await sh(`getent ahostsv4 ${shop} | awk 'NR==1{print $1}'`)).trim()).toBe(lab.servers.prod.host);
   });

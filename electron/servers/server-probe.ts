@@ -64,6 +64,13 @@ export async function probeServer(connection: ServerConnection, signal: AbortSig
   }
 
   const processProxy = proxyProcesses.find((p): p is 'traefik' | 'caddy' => p === 'traefik' || p === 'caddy');
+  // How Gantry would route a domain through it: caddy-docker-proxy reads labels, a plain Caddy takes routes on its admin API.
+  let routing = '';
+  if (proxyContainer?.kind === 'caddy' && /caddy-docker-proxy/i.test(proxyContainer.image)) routing = ' — caddy-docker-proxy: domains as container labels';
+  else if (proxyContainer?.kind === 'caddy' || processProxy === 'caddy') {
+    const admin = await connection.exec(`curl -s -m 3 -o /dev/null -w '%{http_code}' http://localhost:2019/config/ 2>/dev/null || true`, { signal });
+    routing = admin.stdout.trim() === '200' ? ' — admin API on localhost:2019: domains as Caddy routes' : ' — no admin API on localhost:2019';
+  } else if (proxyContainer?.kind === 'traefik' || processProxy === 'traefik') routing = ' — domains as Traefik labels';
   return {
     os: facts.get('os') ?? 'unknown',
     kernel: facts.get('kernel') ?? 'unknown',
@@ -73,7 +80,7 @@ export async function probeServer(connection: ServerConnection, signal: AbortSig
     dockerTotalBytes,
     publishedPorts,
     reverseProxy: proxyContainer?.kind ?? processProxy ?? 'none',
-    reverseProxyDetail: proxyContainer ? `container ${proxyContainer.name} (${proxyContainer.image})` : processProxy ? `${processProxy} process on the host` : null,
+    reverseProxyDetail: proxyContainer ? `container ${proxyContainer.name} (${proxyContainer.image})${routing}` : processProxy ? `${processProxy} process on the host${routing}` : null,
     latencyMs,
     problems,
     probedAt: Date.now(),
