@@ -219,7 +219,8 @@ function MigrationLog({ log }: { log: MigrationDetail['log'] }) {
   }, [log.length]);
   if (log.length === 0) return <p className="muted">Nothing logged yet.</p>;
   return (
-    <ol className="migration-log" data-testid="migration-log" aria-live="polite" ref={box}>
+    // A scroll box: reachable by keyboard (Tab, then the arrow keys) and named for screen readers.
+    <ol className="migration-log" data-testid="migration-log" aria-live="polite" aria-label="Migration log" tabIndex={0} ref={box}>
       {log.map((line, index) => (
         <li key={index} className={`log-${line.level}`}>
           <time>{new Date(line.at).toLocaleTimeString()}</time> {line.message}
