@@ -5,6 +5,9 @@ import { registerJobHandlers } from '../jobs/handlers';
 import { createInventoryArea } from '../inventory/inventory-area';
 import { registerInventoryHandlers } from '../inventory/handlers';
 import { MigrationEngine } from '../migrations/engine';
+import { registerBackupHandlers } from '../migrations/backup-runs';
+import { registerRotationHandlers } from '../migrations/rotation-runs';
+import { registerWebhookHandlers } from '../webhooks/handlers';
 import { registerMigrationHandlers } from '../migrations/handlers';
 import { registerHistoryHandlers } from '../history/handlers';
 import { registerSettingsHandlers } from '../settings/handlers';
@@ -88,6 +91,9 @@ export function createApp(options: AppOptions): GantryApp {
   const approvals = createApprovalsArea({ dataDir: options.dataDir, secrets: options.secretStore ?? createOsKeychain(), hosts, servers, inventory: inventory.store, sealer: inventory.sealer });
   const migrations = new MigrationEngine({ db, jobs, events, logger, inventory, hosts, approvalGate: approvals.gate });
   registerMigrationHandlers(router, migrations);
+  registerBackupHandlers(router, { engine: migrations, inventory: inventory.store, hosts });
+  registerRotationHandlers(router, { engine: migrations, inventory: inventory.store, hosts, log: (message, fields) => logger.info(message, fields) });
+  registerWebhookHandlers(router, { journal: migrations.journal, secrets: options.secretStore ?? createOsKeychain(), ...(process.env.GANTRY_GITHUB_API ? { githubApiBase: process.env.GANTRY_GITHUB_API } : {}), log: (message, fields) => logger.info(message, fields) });
   approvals.register(router, { engine: migrations, inventory });
   registerHistoryHandlers(router, db);
 

@@ -61,6 +61,11 @@ export interface DatabaseCommands {
   restore: string;
   /** Prints the content checksum; parse with `parseChecksum`. */
   checksum: string;
+  /**
+   * Changes the password of the user the commands connect as, in the database itself, to the
+   * one line read from stdin (never on a command line); absent where the engine cannot do it yet.
+   */
+  setPassword?: string;
 }
 
 /** One engine. */

@@ -4,42 +4,18 @@
  * servers, so every operator's Gantry sees the same list; the records hold no secret. Read back
  * through zod with a format version, as everything read from a server.
  */
-import { z } from 'zod';
 import { GantryError } from '@shared/ipc/result';
-import { databaseType } from '@shared/spec/resource-spec';
+import { backupRecord, type BackupRecord } from '@shared/migration/backups';
 import { shellQuote, type RemoteHost } from '../servers/remote-host';
+
+/** A backup's record (the schema is shared with the UI). */
+export { backupRecord, type BackupRecord };
 
 /**
  * Where backups go on a server: the SSH user's own `~/.gantry/backups` (beside Gantry's
  * snapshots), one folder per resource, readable only by that user. A shell expression.
  */
 export const BACKUP_ROOT = '"$HOME/.gantry/backups"';
-
-/** One backup as its record on the server says. */
-export const backupRecord = z.object({
-  format: z.literal(1),
-  /** `<resourceId>/<file>`: unique on the server. */
-  id: z.string().min(1),
-  resourceId: z.string().min(1),
-  resourceName: z.string(),
-  containerName: z.string(),
-  databaseType,
-  /** Absolute path of the dump on the server. */
-  file: z.string().min(1),
-  sizeBytes: z.number().int().nonnegative(),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  /** SHA-256 of the adapter's content checksum (per table counts and hashes) taken with the dump. */
-  contentChecksum: z.string().regex(/^[0-9a-f]{64}$/),
-  /** Tables / keys / collections the content checksum covers. */
-  contentEntries: z.number().int().nonnegative(),
-  /** How the file was proved readable, in the operator's words (e.g. "pg_restore --list read 14 entries"). */
-  verified: z.string().min(1),
-  takenAt: z.number().int(),
-  /** The migration that made it. */
-  migrationId: z.string().min(1),
-});
-/** One backup on a server. */
-export type BackupRecord = z.infer<typeof backupRecord>;
 
 /** The record's path beside the dump. */
 export function recordPath(file: string): string {
@@ -112,4 +88,30 @@ function parseJson(text: string): unknown {
   } catch {
     return null;
   }
+}
+
+/** How many backups of each resource a server keeps when no one has set it there. */
+export const DEFAULT_BACKUPS_KEPT = 10;
+
+/** The server's retention setting (`<root>/keep`: backups kept per resource), shared by every operator's Gantry. */
+export async function readRetention(host: RemoteHost, signal?: AbortSignal): Promise<number> {
+  const result = await host.exec(`cat ${BACKUP_ROOT}/keep 2>/dev/null || true`, signal ? { signal } : {});
+  const keep = Number.parseInt(result.stdout.trim(), 10);
+  return Number.isInteger(keep) && keep >= 1 && keep <= 1000 ? keep : DEFAULT_BACKUPS_KEPT;
+}
+
+/** Sets the server's retention (1 to 1000 backups per resource). */
+export async function writeRetention(host: RemoteHost, keep: number, signal?: AbortSignal): Promise<void> {
+  if (!Number.isInteger(keep) || keep < 1 || keep > 1000) throw new GantryError('invalid_request', 'Keep between 1 and 1000 backups per resource.');
+  const result = await host.exec(`umask 077 && mkdir -p ${BACKUP_ROOT} && echo ${keep} > ${BACKUP_ROOT}/keep`, signal ? { signal } : {});
+  if (result.code !== 0) throw new GantryError('backup_failed', `Could not set the backup retention on ${host.label}: ${result.stderr.trim()}`);
+}
+
+/** Applies retention to one resource's backups: all but the newest `keep` go, except those of `pinned` migrations. Returns what was removed. */
+export async function pruneBackups(host: RemoteHost, resourceId: string, pinned: ReadonlySet<string>, signal?: AbortSignal): Promise<BackupRecord[]> {
+  const keep = await readRetention(host, signal);
+  const { backups } = await listBackups(host, { resourceId, ...(signal ? { signal } : {}) });
+  const doomed = backupsToPrune(backups, keep, pinned);
+  await removeBackups(host, doomed, signal);
+  return doomed;
 }

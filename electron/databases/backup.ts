@@ -109,7 +109,7 @@ export async function verifyFile(host: RemoteHost, format: DumpFormat, container
  * Replaces the container's data with a backup: the file's SHA-256 is checked first (a changed
  * file is refused), the content checksum after (returned, with whether it equals the backup's).
  */
-export async function restoreBackup(host: RemoteHost, adapter: DatabaseAdapter, target: DatabaseTarget, backup: BackupRecord, signal?: AbortSignal): Promise<{ contentChecksum: string; matches: boolean }> {
+export async function restoreBackup(host: RemoteHost, adapter: DatabaseAdapter, target: DatabaseTarget, backup: Pick<BackupRecord, 'file' | 'sha256' | 'contentChecksum'>, signal?: AbortSignal): Promise<{ contentChecksum: string; matches: boolean }> {
   const [sha = ''] = (await exec(host, rereadCommand(backup.file), `read ${backup.file}`, signal)).trim().split('\n');
   if (sha.trim() !== backup.sha256) throw new GantryError('backup_unverified', `The backup ${backup.file} on ${host.label} was changed since it was taken (its SHA-256 differs); Gantry does not restore it.`);
   const commands = adapter.commands(target);

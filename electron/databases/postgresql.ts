@@ -47,6 +47,8 @@ export const postgresqlAdapter: DatabaseAdapter = {
       dump: inContainer(target.container, `${auth}exec pg_dump -Fc -Z0 --no-owner --no-privileges ${conn}`),
       restore: inContainer(target.container, `${auth}${psql} -c ${shellQuote(RESET)} && exec pg_restore --no-owner --no-privileges --exit-on-error ${conn}`, { stdin: true }),
       checksum: inContainer(target.container, `${auth}set -e; q=$(${psql} -c ${shellQuote(CHECKSUM_QUERIES)}); [ -z "$q" ] || printf '%s\\n' "$q" | ${psql} -F '|'`),
+      // Over the local socket as the container's own user; quotes in the new password are doubled for SQL.
+      setPassword: inContainer(target.container, `${auth}IFS= read -r p; q=$(printf '%s' "$p" | sed "s/'/''/g"); printf '%s%s%s\\n' ${shellQuote(`ALTER ROLE "${user!.replaceAll('"', '""')}" PASSWORD '`)} "$q" ${shellQuote("';")} | psql -X -q -v ON_ERROR_STOP=1 -U ${shellQuote(user!)} -d ${shellQuote(database!)}`, { stdin: true }),
     };
   },
   parseSize: (stdout) => parseByteCount('PostgreSQL', stdout),

@@ -10,6 +10,7 @@ import { GantryError } from '@shared/ipc/result';
 import { maskPlan, planMigration, type MigrationPlan } from '@shared/migration/plan';
 import { stepsFor } from '@shared/migration/plan-steps';
 import type { RevealRequest } from '@shared/migration/reveal';
+import { webhookReminderSummary, webhookReminders } from '@shared/migration/webhook-reminders';
 import type { MigrationStep } from '@shared/migration/steps';
 import type { EventHub } from '../app/events';
 import type { Logger } from '../app/logger';
@@ -17,6 +18,7 @@ import type { InventoryArea } from '../inventory/inventory-area';
 import type { JobRegistry } from '../jobs/registry';
 import type { RemoteHost } from '../servers/remote-host';
 import type { GantryDatabase } from '../store/open-database';
+import { rotationOf, rotationSummary, withRotatedCredentials } from '../databases/rotation';
 import { faultPauseFromEnv } from './fault-pause';
 import { gatherPlanInput } from './gather';
 import { MigrationJournal } from './journal';
@@ -80,7 +82,8 @@ export class MigrationEngine {
   /** The dry run: gathers live facts and plans. Touches nothing on any server. */
   async plan(request: Parameters<typeof gatherPlanInput>[1], signal: AbortSignal = new AbortController().signal): Promise<{ planId: string; expiresAt: number; plan: MigrationPlan }> {
     const gathered = await gatherPlanInput({ inventory: this.deps.inventory.store, hosts: this.deps.hosts, sealer: this.deps.inventory.sealer }, request, signal);
-    const plan = planMigration(gathered.input);
+    // A first clone into production gets new database credentials (memory only, like every clear value of a plan).
+    const plan = withRotatedCredentials(planMigration(gathered.input));
     const sealer = this.deps.inventory.sealer();
     const sourceHashes = Object.fromEntries((gathered.input.sourceResources ?? []).map((resource) => [resource.resourceId, sealer.seal(resource.spec).hash]));
     const baselines = Object.fromEntries(
@@ -149,7 +152,7 @@ export class MigrationEngine {
         rollbackOf: null,
         resources: plan.resources,
         title: `${plan.resources.map((resource) => resource.name).join(', ')}: ${plan.source.name} → ${plan.target.name}`,
-        ...(plan.target.production && !backup ? { firstLog: 'The operator turned off the backup before this production change: no backup was taken.' } : {}),
+        ...firstLogOf([plan.target.production && !backup ? 'The operator turned off the backup before this production change: no backup was taken.' : null, rotationSummary(rotationOf(plan), plan.target.name), webhookReminderSummary(webhookReminders(plan))]),
         approval: ticket,
       },
       // The saga runs the steps in clear (a scheduled task's command as it must run); the journal keeps them masked.
@@ -203,6 +206,12 @@ export class MigrationEngine {
   changed(migrationId: string): void {
     this.runPath.changed(migrationId);
   }
+}
+
+/** The first log line of a run from its notes (none when it has none). */
+function firstLogOf(notes: (string | null)[]): { firstLog?: string } {
+  const text = notes.filter((note): note is string => note !== null).join(' ');
+  return text ? { firstLog: text } : {};
 }
 
 function safeUser(): string {

@@ -13,6 +13,8 @@ import { revealRequest } from '../migration/reveal';
 import { migrationDetail, migrationFilter, migrationSummary, planRequest, planView, runOptions } from '../migration/views';
 import { containerView, environmentView, inventoryGraph, inventoryRequests, projectSummary, resourceView } from '../inventory/model';
 import { historyDiff, historyEntry, historyRequests } from '../history/views';
+import { backupListRequest, backupRecord, backupRestoreRequest, backupRetentionRequest } from '../migration/backups';
+import { webhookReminder } from '../migration/webhook-reminders';
 import { runDefaults, settingsView } from '../settings/settings-view';
 import { approvalRequestView, identityView, policyView, serverProblem, setIdentityRequest, setupPolicyRequest } from '../approvals/views';
 
@@ -232,6 +234,46 @@ export const requestChannels = {
   'approvals:start': {
     request: z.object({ serverId: z.string().min(1).max(100), requestId: z.string().min(1).max(100) }).strict(),
     response: z.object({ migrationId: z.string(), jobId: z.string() }),
+  },
+  /** The backups of one resource in one environment, read from its server (newest first; unreadable records named). */
+  'backups:list': {
+    request: backupListRequest,
+    response: z.object({ backups: z.array(backupRecord), unreadable: z.array(z.string()) }),
+  },
+  /** Retention: backups kept per resource on the environment's server (a setting that lives there, shared by every operator). */
+  'backups:set-retention': {
+    request: backupRetentionRequest,
+    response: z.object({ keep: z.number() }),
+  },
+  /** "Restore this backup": a journaled run that takes a fresh verified backup first, so it can be undone. */
+  'backups:restore': {
+    request: backupRestoreRequest,
+    response: z.object({ migrationId: z.string(), jobId: z.string() }),
+  },
+  /** What a migration's first clone into production left pointing at the environment before (labels and env naming a repository or a webhook). */
+  'webhooks:reminders': {
+    request: z.object({ migrationId: z.string().min(1).max(100) }).strict(),
+    response: z.object({ reminders: z.array(webhookReminder) }),
+  },
+  /** Keeps the GitHub token (for registering webhooks) in the keychain. */
+  'webhooks:set-github-token': {
+    request: z.object({ token: z.string().min(10).max(300) }).strict(),
+    response: z.object({ saved: z.boolean() }),
+  },
+  /** Registers a GitHub webhook for the production URL, with a new secret kept in the keychain. */
+  'webhooks:register-github': {
+    request: z.object({ repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/), url: z.string().url().max(500) }).strict(),
+    response: z.object({ hookId: z.number(), secretAccount: z.string() }),
+  },
+  /** "Rotate credentials" of a live database: new password in the database, dependants recreated with it, old containers and password back on any failure. */
+  'credentials:rotate': {
+    request: z.object({ environmentId: z.string().min(1).max(100), resourceId: z.string().min(1).max(100) }).strict(),
+    response: z.object({ migrationId: z.string(), jobId: z.string() }),
+  },
+  /** One credential of a live container, read on its server on the operator's demand (logged without the value). */
+  'credentials:reveal': {
+    request: z.object({ environmentId: z.string().min(1).max(100), resourceId: z.string().min(1).max(100), variable: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).max(100) }).strict(),
+    response: z.object({ value: z.string() }),
   },
   // ── history ──────────────────────────────────────────────────────────
   /** Every recorded spec of one resource in one environment, newest first, with the migration that recorded it. */

@@ -54,6 +54,10 @@ export const migrationStep = z.discriminatedUnion('kind', [
   z.object({ ...base, kind: z.literal('check-certificate'), params: z.object({ domain: z.string().min(1), acmeIssuer: z.string().nullable(), timeoutMs: z.number().int().positive() }) }),
   /** Dumps a production database into Gantry's backup folder on its own server and proves the file readable, before anything changes. */
   z.object({ ...base, kind: z.literal('backup-database'), params: z.object({ containerName: z.string().min(1), resourceName: z.string().min(1) }) }),
+  /** Changes the password in the database itself (`ALTER ROLE …`) to the one the run's desired spec holds for `variable`; undo sets the live container's own back. */
+  z.object({ ...base, kind: z.literal('set-database-password'), params: z.object({ containerName: z.string().min(1), resourceName: z.string().min(1), variable: z.string().min(1) }) }),
+  /** Replaces a production database's data with one of its verified backups (the run's own fresh backup, taken just before, is what undo restores). */
+  z.object({ ...base, kind: z.literal('restore-database'), params: z.object({ containerName: z.string().min(1), resourceName: z.string().min(1), backupId: z.string().min(1), file: z.string().min(1), sha256: z.string(), contentChecksum: z.string() }) }),
 ]);
 /** One step the engine executes. */
 export type MigrationStep = z.infer<typeof migrationStep>;

@@ -8,6 +8,8 @@ import { GantryError } from '@shared/ipc/result';
 import type { MigrationStep, MigrationStepKind } from '@shared/migration/steps';
 import type { SagaStep, StepRecord } from '../saga';
 import { backupDatabaseStep } from './backup-database';
+import { restoreDatabaseStep } from './restore-database';
+import { setDatabasePasswordStep } from './set-database-password';
 import { createContainerStep } from './create-container';
 import { checkCertificateStep } from './check-certificate';
 import { createVolumesStep } from './create-volumes';
@@ -40,6 +42,8 @@ export const stepRegistry = {
   'route-domain': routeDomainStep,
   'check-certificate': checkCertificateStep,
   'backup-database': backupDatabaseStep,
+  'restore-database': restoreDatabaseStep,
+  'set-database-password': setDatabasePasswordStep,
 } satisfies { [K in MigrationStepKind]: StepModule<K, Record<string, unknown>> };
 
 /** Every registered kind (the fault matrix iterates over it). */
