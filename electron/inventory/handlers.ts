@@ -75,22 +75,29 @@ export function registerInventoryHandlers(router: Router, area: InventoryArea, d
   router.handle('inventory:discover', ({ projectId }) => {
     const projectIds = projectId ? [store.project(projectId).id] : store.listProjects().map((project) => project.id);
     const serverIds = [...new Set(projectIds.flatMap((id) => store.environments(id).flatMap((environment) => (environment.serverId ? [environment.serverId] : []))))];
-    const jobId = deps.jobs.start('discovery', `Discover containers on ${serverIds.length} server(s)`, async (job) => {
-      const seal = area.sealer();
-      let finished = 0;
-      const results = await discoverServers(serverIds, deps.hosts, seal, {
-        signal: job.signal,
-        onServer: (result) => {
-          snapshots.set(result);
-          finished += 1;
-          job.log(result.reachable ? 'info' : 'warn', result.reachable ? `${result.containers.length} container(s) on server ${result.serverId}` : `Server ${result.serverId}: ${result.error}`);
-          job.progress((finished / Math.max(1, serverIds.length)) * 100);
-        },
-      });
-      return { servers: results.map(({ serverId, reachable, error, containers }) => ({ serverId, reachable, error, containers: containers.length })) };
-    });
-    return { jobId };
+    return { jobId: startDiscovery(area, deps, serverIds, `Discover containers on ${serverIds.length} server(s)`) };
   });
 
   router.handle('inventory:graph', ({ projectId }) => buildInventoryGraph(store, snapshots, projectId));
+
+  // The graph shows what the last run saw (with its time) at once; this brings it up to date.
+  const restored = snapshots.restoredServerIds();
+  if (restored.length > 0) startDiscovery(area, deps, restored, `Refresh the last discovery of ${restored.length} server(s)`);
+}
+
+/** Starts a discovery job over `serverIds`; each server's result replaces its snapshot as it arrives. */
+function startDiscovery(area: InventoryArea, deps: Pick<InventoryDeps, 'jobs' | 'hosts'>, serverIds: string[], title: string): string {
+  return deps.jobs.start('discovery', title, async (job) => {
+    let finished = 0;
+    const results = await discoverServers(serverIds, deps.hosts, area.sealer(), {
+      signal: job.signal,
+      onServer: (result) => {
+        area.snapshots.set(result);
+        finished += 1;
+        job.log(result.reachable ? 'info' : 'warn', result.reachable ? `${result.containers.length} container(s) on server ${result.serverId}` : `Server ${result.serverId}: ${result.error}`);
+        job.progress((finished / Math.max(1, serverIds.length)) * 100);
+      },
+    });
+    return { servers: results.map(({ serverId, reachable, error, containers }) => ({ serverId, reachable, error, containers: containers.length })) };
+  });
 }

@@ -6,7 +6,7 @@ import type { JobRegistry } from '../jobs/registry';
 import type { SecretStore } from '../keychain/secret-store';
 import type { GantryDatabase } from '../store/open-database';
 import type { HostProvider } from './discovery';
-import { DiscoverySnapshots } from './inventory-graph';
+import { DiscoverySnapshots } from './discovery-snapshots';
 import { InventoryStore } from './inventory-store';
 import { loadSpecSealer, type SpecSealer } from './spec-hash';
 
@@ -31,5 +31,5 @@ export interface InventoryArea {
 /** Builds the inventory area's services (no channels). */
 export function createInventoryArea(deps: Pick<InventoryDeps, 'db' | 'secrets'>): InventoryArea {
   let sealer: SpecSealer | null = null;
-  return { store: new InventoryStore(deps.db), snapshots: new DiscoverySnapshots(), sealer: () => (sealer ??= loadSpecSealer(deps.secrets)) };
+  return { store: new InventoryStore(deps.db), snapshots: new DiscoverySnapshots(deps.db), sealer: () => (sealer ??= loadSpecSealer(deps.secrets)) };
 }

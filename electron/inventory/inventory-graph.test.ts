@@ -3,7 +3,8 @@ import { defaultRuntime, type ResourceSpec } from '@shared/spec/resource-spec';
 import { openDatabase, type GantryDatabase } from '../store/open-database';
 import { servers } from '../store/schema';
 import type { DiscoveredContainer } from './discovery';
-import { buildInventoryGraph, DiscoverySnapshots } from './inventory-graph';
+import { DiscoverySnapshots } from './discovery-snapshots';
+import { buildInventoryGraph } from './inventory-graph';
 import { InventoryStore } from './inventory-store';
 
 const open: GantryDatabase[] = [];

@@ -6,31 +6,9 @@ import type { ContainerView, EnvironmentView, GraphCell, InventoryGraph, Resourc
 import { resourceStatus } from '@shared/inventory/status';
 import { gantryLabels } from '@shared/spec/resource-spec';
 import { maskSpec } from '@shared/spec/secrets';
-import type { DiscoveredContainer, ServerDiscovery } from './discovery';
+import type { DiscoveredContainer } from './discovery';
+import type { DiscoverySnapshots } from './discovery-snapshots';
 import type { InstanceRow, InventoryStore } from './inventory-store';
-
-/** The last discovery of each server, kept in memory for the graph. */
-export class DiscoverySnapshots {
-  private readonly byServer = new Map<string, ServerDiscovery>();
-
-  /** Keeps the newest result of a server. */
-  set(result: ServerDiscovery): void {
-    this.byServer.set(result.serverId, result);
-  }
-
-  /** Puts a freshly inspected container into its server's last result (after adopt or accept), if there is one. */
-  updateContainer(serverId: string, container: DiscoveredContainer): void {
-    const snapshot = this.byServer.get(serverId);
-    if (!snapshot?.reachable) return;
-    const others = snapshot.containers.filter((item) => item.containerId !== container.containerId && item.containerName !== container.containerName);
-    this.byServer.set(serverId, { ...snapshot, containers: [...others, container] });
-  }
-
-  /** The last result of a server, if discovery has run for it. */
-  get(serverId: string): ServerDiscovery | undefined {
-    return this.byServer.get(serverId);
-  }
-}
 
 /** The container that is `resource` in `environment`: the recorded one (by id, then name), else one Gantry labelled. */
 export function findContainer(

@@ -225,3 +225,17 @@ export const specHistory = sqliteTable(
   },
   (table) => [index('spec_history_by_instance').on(table.resourceId, table.environmentId, table.id)],
 );
+
+/**
+ * The last discovery of each server, kept so the graph shows it after a restart. Containers are
+ * stored as discovery keeps them: sealed specs (masked secrets with a keyed fingerprint), never clear values.
+ */
+export const discoverySnapshots = sqliteTable('discovery_snapshots', {
+  serverId: text('server_id')
+    .primaryKey()
+    .references(() => servers.id, { onDelete: 'cascade' }),
+  at: integer('at').notNull(),
+  reachable: integer('reachable', { mode: 'boolean' }).notNull(),
+  error: text('error'),
+  containersJson: text('containers_json').notNull(),
+});
