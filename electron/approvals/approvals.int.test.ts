@@ -202,6 +202,15 @@ describe('production approvals between two Gantrys', () => {
     expect(refused).toEqual({ code: 'not_approved', message: `This request has 0 of the 1 approvals it needs (bob's approval expired at ${shortLived}).` });
   });
 
+  it('bob rejects with a reason; alice cannot start it and is told who rejected it and why; it stays listed', async () => {
+    const rejected = await aliceRequests();
+    expect((await refusal(bob, 'approvals:decide', { serverId: bobProdServerId, requestId: rejected, decision: 'reject' })).code).toBe('reason_required');
+    const { request } = await bob.call('approvals:decide', { serverId: bobProdServerId, requestId: rejected, decision: 'reject', reason: 'not during the sale' });
+    expect(request).toMatchObject({ state: 'rejected', rejection: { principal: 'bob', fingerprint: keyFingerprint(who.bob.signer.publicKey), reason: 'not during the sale' } });
+    expect(await refusal(alice, 'approvals:start', { serverId: prodServerId, requestId: rejected })).toEqual({ code: 'request_rejected', message: 'bob rejected this request: not during the sale. Request again once that is addressed.' });
+    expect((await alice.call('approvals:list', {})).requests.find((entry) => entry.id === rejected)?.state).toBe('rejected');
+  });
+
   it('refuses an approved run when production was changed by hand after the approval', async () => {
     const changed = await aliceRequests();
     await bob.call('approvals:decide', { serverId: bobProdServerId, requestId: changed, decision: 'approve' });

@@ -21,7 +21,7 @@ import type { ApprovalTicket, RunApprovalGate } from '../migrations/run-path';
 import type { ApprovalsArea } from './approvals-area';
 import { signRequest } from './sign-documents';
 import { keyFingerprint } from './sshsig';
-import { checkRequest, sha256Of } from './verify';
+import { checkRequest, sha256Of, type CheckedRequest } from './verify';
 
 /** A planned run as it would start: what a request covers and what an approved request runs. */
 export interface RunDraft {
@@ -94,7 +94,7 @@ export async function approvedDraft(area: ApprovalsArea, serverId: string, reque
   const stored = await checked.store.readRequest(requestId);
   if (!stored?.request) throw new GantryError('not_found', `${area.serverName(serverId)} has no approval request ${requestId.slice(0, 8)}.`);
   const state = checkRequest({ policy: checked.check.policy.body, request: stored.request, decisions: stored.decisions, consumed: stored.consumed, now: area.now() });
-  if (state.state !== 'approved') throw refusal(state.state, state.problems, stored.consumed, checked.check.policy.body.approvalsRequired, state.approvals.length);
+  if (state.state !== 'approved') throw refusal(state, checked.check.policy.body.approvalsRequired);
   const parsed = planFile.safeParse(await checked.store.readPlan(requestId));
   if (!parsed.success) throw new GantryError('request_unreadable', `The plan stored with request ${requestId.slice(0, 8)} cannot be read: ${z.prettifyError(parsed.error).split('\n')[0]}`);
   const draft: RunDraft = { ...parsed.data, plan: parsed.data.plan as MigrationPlan };
@@ -133,7 +133,7 @@ export class ApprovalGate implements RunApprovalGate {
     const stored = await checked.store.readRequest(ticket.requestId, run.signal);
     if (!stored?.request) throw new GantryError('not_found', `${host.label} has no approval request ${ticket.requestId.slice(0, 8)}.`);
     const state = checkRequest({ policy, request: stored.request, decisions: stored.decisions, consumed: stored.consumed, now: this.area.now() });
-    if (state.state !== 'approved') throw refusal(state.state, state.problems, stored.consumed, policy.approvalsRequired, state.approvals.length);
+    if (state.state !== 'approved') throw refusal(state, policy.approvalsRequired);
     const body = stored.request.body;
     if (body.planDigest !== ticket.planDigest) throw new GantryError('plan_changed', `The plan to run is not the plan ${state.approvals.map((entry) => entry.principal).join(' and ')} approved (its digest differs): request again.`);
     const identity = this.area.deps.state.identity();
@@ -157,13 +157,15 @@ export class ApprovalGate implements RunApprovalGate {
   }
 }
 
-function refusal(state: string, problems: string[], consumed: { by: string; machine: string; at: string } | null, required: number, valid: number): GantryError {
+function refusal(checked: CheckedRequest, required: number): GantryError {
+  const { problems, consumed, rejection } = checked;
+  const valid = checked.approvals.length;
   const why = problems.length > 0 ? ` (${problems.join('; ')})` : '';
-  switch (state) {
+  switch (checked.state) {
     case 'used':
       return new GantryError('request_used', `This approved request was already used by ${consumed?.by ?? 'someone'} on ${consumed?.machine ?? 'another machine'} at ${consumed?.at ?? 'an unknown time'}: it runs once. Request again for another run.`);
     case 'rejected':
-      return new GantryError('request_rejected', `This request was rejected${why}.`);
+      return new GantryError('request_rejected', `${rejection?.principal ?? 'An approver'} rejected this request${rejection?.reason ? `: ${rejection.reason}` : ''}. Request again once that is addressed.`);
     case 'expired':
       return new GantryError('request_expired', `This request expired before it was started${why}: request again.`);
     case 'invalid':
