@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
 import { GantryError } from '@shared/ipc/result';
 import { maskPlan, planMigration, type MigrationPlan } from '@shared/migration/plan';
-import { stepsFor } from '@shared/migration/plan-steps';
+import { copyDataEmitter, stepsFor } from '@shared/migration/plan-steps';
+import type { CopyEstimate } from '@shared/migration/data-copy';
 import type { RevealRequest } from '@shared/migration/reveal';
 import { webhookReminderSummary, webhookReminders } from '@shared/migration/webhook-reminders';
 import type { MigrationStep } from '@shared/migration/steps';
@@ -18,6 +19,7 @@ import type { InventoryArea } from '../inventory/inventory-area';
 import type { JobRegistry } from '../jobs/registry';
 import type { RemoteHost } from '../servers/remote-host';
 import type { GantryDatabase } from '../store/open-database';
+import { confirmationFor, copyChoices, estimateCopy } from './data-copy';
 import { rotationOf, rotationSummary, withRotatedCredentials } from '../databases/rotation';
 import { faultPauseFromEnv } from './fault-pause';
 import { gatherPlanInput } from './gather';
@@ -120,6 +122,8 @@ export class MigrationEngine {
       const reasons = peeked.plan.prechecks.filter((check) => check.severity === 'blocking').map((check) => check.message);
       throw new GantryError('blocked', `The pre-checks block this migration: ${reasons.join(' ')}`);
     }
+    // A copy into production (or of what is not a database) is refused before the plan is used up.
+    copyChoices(this.deps.inventory.store, peeked.projectId, peeked.plan, options.copyData);
     const cached = this.plans.take(planId);
     const { plan } = cached;
     // The steps for the options the run starts with (a production-only or option-dependent step is emitted here).
@@ -173,7 +177,61 @@ export class MigrationEngine {
 
   /** The steps for the options the run starts with (a production-only or option-dependent step is emitted here). */
   private stepsToRun(cached: CachedPlan, options: RunOptions): MigrationStep[] {
-    return stepsFor(cached.plan.resources, { target: cached.plan.target, facts: cached.facts, options: { waitForReady: options.waitForReady, backup: options.backupBeforeProduction !== false } });
+    // A copy into production, or of what is not a database, is refused here (before the plan is used up).
+    const copyData = copyChoices(this.deps.inventory.store, cached.projectId, cached.plan, options.copyData);
+    return stepsFor(cached.plan.resources, { source: cached.plan.source, target: cached.plan.target, facts: cached.facts, options: { waitForReady: options.waitForReady, backup: options.backupBeforeProduction !== false, copyData } });
+  }
+
+  /** What copying one database's data of a plan would replace, and about how much it sends (reads the source only). */
+  async estimateCopy(planId: string, resourceId: string, signal?: AbortSignal): Promise<CopyEstimate> {
+    const cached = this.plans.peek(planId);
+    const [choice] = copyChoices(this.deps.inventory.store, cached.projectId, cached.plan, [resourceId]);
+    const planned = cached.plan.resources.find((resource) => resource.resourceId === resourceId)!;
+    return estimateCopy(planned, choice!, { source: this.deps.hosts(cached.sourceServerId), targetServerName: cached.plan.server.name, targetEnvironment: cached.plan.target.name }, signal);
+  }
+
+  /**
+   * "Copy data": replaces one database's data in the plan's target with the source's, as a
+   * journaled run of one step (the resource must exist on both; nothing else of it changes).
+   * `confirmation` must be the text `estimateCopy` gave: the operator read what is replaced.
+   */
+  copyData(request: { planId: string; resourceId: string; confirmation: string }): { migrationId: string; jobId: string } {
+    const peeked = this.plans.peek(request.planId);
+    const [choice] = copyChoices(this.deps.inventory.store, peeked.projectId, peeked.plan, [request.resourceId]);
+    const planned = peeked.plan.resources.find((resource) => resource.resourceId === request.resourceId)!;
+    if (planned.mode !== 'promote') {
+      throw new GantryError('invalid_request', `${planned.name} does not exist in ${peeked.plan.target.name} yet: clone it there first (the migration wizard can copy its data right after).`);
+    }
+    const expected = confirmationFor(peeked.plan.target.name, planned.name, peeked.plan.server.name);
+    if (request.confirmation !== expected) throw new GantryError('confirmation_required', `Confirm the copy first: "${expected}".`);
+    const unreachable = peeked.plan.prechecks.find((check) => check.check === 'server' && check.severity === 'blocking');
+    if (unreachable) throw new GantryError('blocked', unreachable.message);
+    const cached = this.plans.take(request.planId);
+    const { plan } = cached;
+    // One step, whether or not the resource's spec differs between the two (its spec is not touched).
+    const steps = copyDataEmitter(planned, { source: plan.source, target: plan.target, facts: cached.facts, options: { waitForReady: false, copyData: [choice!] } });
+    const run: StoredRun = {
+      format: 1,
+      kind: 'migrate',
+      plan: maskedPlan({ ...plan, resources: plan.resources.filter((resource) => resource.resourceId === planned.resourceId), steps }),
+      steps: maskSteps(steps),
+      sourceServerId: cached.sourceServerId,
+      promotedFrom: {},
+      event: 'migrated',
+      expected: [{ resourceId: planned.resourceId, name: planned.name, containerName: planned.target.containerName, beforeHash: cached.facts.specHashes.find((entry) => entry.resourceId === planned.resourceId)?.liveSpecHash ?? null }],
+    };
+    return this.runPath.launch({
+      run,
+      options: { waitForReady: false, healthTimeoutSec: 300, httpCheckPath: null, copyData: [planned.resourceId] },
+      projectId: cached.projectId,
+      sourceEnvironmentId: plan.source.id,
+      targetEnvironmentId: plan.target.id,
+      rollbackOf: null,
+      resources: [planned],
+      title: `Copy data of ${planned.name}: ${plan.source.name} → ${plan.target.name}`,
+      firstLog: `${expected}: confirmed by the operator.`,
+      approval: null,
+    });
   }
 
   /** Starts a rollback of a completed migration: its target put back as it was before. */

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { jobEvent, jobSummary } from './jobs';
 import { connectionState, connectionTestStep, fingerprint, hostKeyCheck, serverInput, serverView, sshConfigHost } from '../servers/server-schemas';
 import { revealRequest } from '../migration/reveal';
+import { copyEstimate } from '../migration/data-copy';
 import { migrationDetail, migrationFilter, migrationSummary, planRequest, planView, runOptions } from '../migration/views';
 import { containerView, environmentView, inventoryGraph, inventoryRequests, projectSummary, resourceView } from '../inventory/model';
 import { historyDiff, historyEntry, historyRequests } from '../history/views';
@@ -189,6 +190,31 @@ export const requestChannels = {
     request: z.object({ migrationId: z.string().min(1).max(100), resourceId: z.string().min(1).max(100), options: runOptions.default({ waitForReady: true, healthTimeoutSec: 300, httpCheckPath: null }) }).strict(),
     response: z.object({ migrationId: z.string(), jobId: z.string() }),
   },
+  /** What copying one database's data (of a plan from `migrations:plan`) replaces, and its estimated size. Reads the source only. */
+  'data:estimate': {
+    request: z.object({ planId: z.string().min(1).max(100), resourceId: z.string().min(1).max(100) }).strict(),
+    response: copyEstimate,
+  },
+  /** "Copy data": replaces the target's data of one database with the source's (never into production); `confirmation` is the estimate's text. */
+  'data:copy': {
+    request: z.object({ planId: z.string().min(1).max(100), resourceId: z.string().min(1).max(100), confirmation: z.string().max(500) }).strict(),
+    response: z.object({ migrationId: z.string(), jobId: z.string() }),
+  },
+  /** The backups of one resource in one environment, read from its server (newest first; unreadable records named). */
+  'backups:list': {
+    request: backupListRequest,
+    response: z.object({ backups: z.array(backupRecord), unreadable: z.array(z.string()) }),
+  },
+  /** Retention: backups kept per resource on the environment's server (a setting that lives there, shared by every operator). */
+  'backups:set-retention': {
+    request: backupRetentionRequest,
+    response: z.object({ keep: z.number() }),
+  },
+  /** "Restore this backup": a journaled run that takes a fresh verified backup first, so it can be undone. */
+  'backups:restore': {
+    request: backupRestoreRequest,
+    response: z.object({ migrationId: z.string(), jobId: z.string() }),
+  },
   // ── approvals ────────────────────────────────────────────────────────
   /** The operator's signing identity (principal and public key; never the key's secret). */
   'approvals:identity': {
@@ -233,21 +259,6 @@ export const requestChannels = {
   /** Starts an approved request's plan; the run checks every signature and uses the request under the target's lock. */
   'approvals:start': {
     request: z.object({ serverId: z.string().min(1).max(100), requestId: z.string().min(1).max(100) }).strict(),
-    response: z.object({ migrationId: z.string(), jobId: z.string() }),
-  },
-  /** The backups of one resource in one environment, read from its server (newest first; unreadable records named). */
-  'backups:list': {
-    request: backupListRequest,
-    response: z.object({ backups: z.array(backupRecord), unreadable: z.array(z.string()) }),
-  },
-  /** Retention: backups kept per resource on the environment's server (a setting that lives there, shared by every operator). */
-  'backups:set-retention': {
-    request: backupRetentionRequest,
-    response: z.object({ keep: z.number() }),
-  },
-  /** "Restore this backup": a journaled run that takes a fresh verified backup first, so it can be undone. */
-  'backups:restore': {
-    request: backupRestoreRequest,
     response: z.object({ migrationId: z.string(), jobId: z.string() }),
   },
   /** What a migration's first clone into production left pointing at the environment before (labels and env naming a repository or a webhook). */

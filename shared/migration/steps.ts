@@ -8,6 +8,7 @@
  * The target's migration lock is not a step: the engine holds it around the whole run.
  */
 import { z } from 'zod';
+import { databaseType } from '../spec/resource-spec';
 
 const base = {
   /** Unique within a plan and stable across re-planning: `<kind>:<resourceId>`. */
@@ -58,6 +59,23 @@ export const migrationStep = z.discriminatedUnion('kind', [
   z.object({ ...base, kind: z.literal('set-database-password'), params: z.object({ containerName: z.string().min(1), resourceName: z.string().min(1), variable: z.string().min(1) }) }),
   /** Replaces a production database's data with one of its verified backups (the run's own fresh backup, taken just before, is what undo restores). */
   z.object({ ...base, kind: z.literal('restore-database'), params: z.object({ containerName: z.string().min(1), resourceName: z.string().min(1), backupId: z.string().min(1), file: z.string().min(1), sha256: z.string(), contentChecksum: z.string() }) }),
+  /**
+   * Replaces ALL the target database's data with the source's (test data, never into production:
+   * `targetProduction` can only be false), the target's own data saved on its server first for undo.
+   */
+  z.object({
+    ...base,
+    kind: z.literal('copy-data'),
+    params: z.object({
+      databaseType,
+      sourceContainer: z.string().min(1),
+      targetContainer: z.string().min(1),
+      resourceName: z.string().min(1),
+      sourceEnvironment: z.string().min(1),
+      targetEnvironment: z.string().min(1),
+      targetProduction: z.literal(false),
+    }),
+  }),
 ]);
 /** One step the engine executes. */
 export type MigrationStep = z.infer<typeof migrationStep>;

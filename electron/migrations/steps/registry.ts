@@ -10,6 +10,7 @@ import type { SagaStep, StepRecord } from '../saga';
 import { backupDatabaseStep } from './backup-database';
 import { restoreDatabaseStep } from './restore-database';
 import { setDatabasePasswordStep } from './set-database-password';
+import { copyDataStep } from './copy-data';
 import { createContainerStep } from './create-container';
 import { checkCertificateStep } from './check-certificate';
 import { createVolumesStep } from './create-volumes';
@@ -44,6 +45,7 @@ export const stepRegistry = {
   'backup-database': backupDatabaseStep,
   'restore-database': restoreDatabaseStep,
   'set-database-password': setDatabasePasswordStep,
+  'copy-data': copyDataStep,
 } satisfies { [K in MigrationStepKind]: StepModule<K, Record<string, unknown>> };
 
 /** Every registered kind (the fault matrix iterates over it). */
