@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LabDetails } from '../lab/lab-client';
 import { connectEngine } from './engine-client';
+import { expectAccessible } from './pages/axe';
 import { test, expect, openApp } from './fixtures';
 import { EnvironmentsPage } from './pages/environments';
 import { MigrationsPage } from './pages/migrations';
@@ -57,6 +58,7 @@ test('hand-started containers are discovered, adopted, shown in sync, and drifte
     // Guessed from the image (gantry-lab/webapp): an application.
     await expect(adopt.getByLabel('Kind')).toHaveValue('application');
     await adopt.getByLabel('Tags').fill('frontend');
+    await expectAccessible(page, 'Adopt dialog');
     await adopt.getByRole('button', { name: 'Adopt' }).click();
     await expect(adopt).toBeHidden();
     for (const environment of ['uat', 'production']) {
@@ -89,6 +91,7 @@ test('hand-started containers are discovered, adopted, shown in sync, and drifte
     await expect(detail.getByTestId('detail-history')).toContainText('adopted');
     await expect(detail.getByTestId('detail-tasks')).toHaveText('No scheduled tasks.');
     await page.screenshot({ path: 'e2e/artifacts/environments-detail.png' });
+    await expectAccessible(page, 'Resource detail dialog');
 
     // Tags and scheduled tasks are edited after adoption; a schedule cron cannot read is refused with why.
     await detail.getByRole('button', { name: 'Edit links, tags and tasks' }).click();
@@ -109,6 +112,7 @@ test('hand-started containers are discovered, adopted, shown in sync, and drifte
     await edit.getByLabel('Schedule of task 1').fill('*/5 * * * *');
     await expect(edit.getByTestId('schedule-words')).toContainText(/^Every 5 minutes · next run /);
     await page.screenshot({ path: 'e2e/artifacts/environments-edit-resource.png' });
+    await expectAccessible(page, 'Resource edit dialog');
     await edit.getByRole('button', { name: 'Save' }).click();
     await expect(edit).toBeHidden();
     await expect(detail.getByTestId('detail-tasks')).toContainText('*/5 * * * * cleanup: rm -rf /tmp/cache');

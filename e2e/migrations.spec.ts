@@ -183,6 +183,7 @@ test('clone dev → uat through the wizard, find it in history, promote v2, roll
     await migrations.atStep('dry-run');
     await expect(page.getByTestId('dry-run')).toContainText('Nothing has been applied');
     await shot(page, 'wizard-dry-run');
+    await expectAccessible(page, 'migrate wizard: dry run');
     await page.getByRole('button', { name: 'Back to the wizard' }).click();
     await migrations.atStep('review');
 
@@ -253,6 +254,14 @@ test('clone dev → uat through the wizard, find it in history, promote v2, roll
     await expect(uatWeb).not.toContainText('absent');
     await shot(page, 'graph-after-migration');
     await expectAccessible(page, 'environment graph with resources');
+    // uat has its database now: its detail offers dev's data, with the size and what it replaces.
+    await page.getByRole('button', { name: 'Details of db in uat' }).click();
+    await environments.dialog('db in uat').getByRole('button', { name: 'Copy data from dev…' }).click();
+    const copy = environments.dialog("Copy dev's data into uat's db");
+    await expect(copy.getByLabel('I understand that this data is replaced')).toBeVisible({ timeout: 30_000 });
+    await expectAccessible(page, 'Copy data dialog');
+    await copy.getByRole('button', { name: 'Cancel' }).click();
+    await expect(copy).toBeHidden();
   });
 
   await test.step('into production, Confirm names the environment and starts only once its name is typed; Esc then asks', async () => {
@@ -329,7 +338,12 @@ test('clone dev → uat through the wizard, find it in history, promote v2, roll
   await test.step('history compares the two recorded specs of web in uat', async () => {
     await history.open();
     await expect(history.timelineEntries()).toHaveCount(2);
-    await expect(history.timelineEntries().nth(1).getByRole('button', { name: 'Restore this snapshot' })).toBeVisible();
+    await history.timelineEntries().nth(1).getByRole('button', { name: 'Restore this snapshot' }).click();
+    const restore = page.getByRole('dialog', { name: 'Restore this snapshot?' });
+    await expect(restore.getByRole('button', { name: 'Keep the current spec' })).toBeFocused();
+    await expectAccessible(page, 'Restore-snapshot confirm dialog');
+    await restore.getByRole('button', { name: 'Keep the current spec' }).click();
+    await expect(restore).toBeHidden();
     await history.timelineEntries().nth(0).getByRole('checkbox').check();
     await history.timelineEntries().nth(1).getByRole('checkbox').check();
     await page.getByRole('button', { name: 'Compare the two picked' }).click();

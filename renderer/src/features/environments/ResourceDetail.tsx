@@ -71,7 +71,7 @@ export function ResourceDetail({ graph, resourceId, environmentId }: { graph: In
         )}
         <h3>Spec (secrets masked)</h3>
         {cell?.container ? (
-          <pre className="spec-view" data-testid="detail-spec">
+          <pre className="spec-view" data-testid="detail-spec" tabIndex={0} aria-label={`Spec of ${resource.name} in ${environment.name} (secrets masked)`}>
             {JSON.stringify(cell.container.spec, null, 2)}
           </pre>
         ) : (
