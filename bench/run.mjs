@@ -1,10 +1,11 @@
-// `npm run bench`: every case, or those named in BENCH_CASES (comma-separated: graph, transfer, data-copy).
+// `npm run bench`: every case, or those named in BENCH_CASES (comma-separated: graph, transfer, data-copy, inventory).
 // graph: builds bench/graph-page with Vite, serves it on 127.0.0.1, opens it in Chromium through
 // Playwright, and times the first render of the real EnvironmentGraph with 300 resources × 3
 // environments against a baseline of plain <div> rows with the same text, measured in the same
 // run. Writes bench/results/graph-<timestamp>.json.
 // transfer: bench/image-transfer.ts on the lab (through tsx, holding the lab test lock).
 // data-copy: bench/data-copy.ts on the lab, the same way (200k-row PostgreSQL dev → uat vs naive ssh | ssh).
+// inventory: bench/inventory.ts on the lab, the same way (discovery of 3 × 100 containers vs raw ssh docker ps + inspect; 50 concurrent operations per server).
 // See bench/README.md.
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -18,7 +19,7 @@ const root = resolve(import.meta.dirname, '..');
 const outDir = join(root, 'bench/results/graph-page-build');
 const resources = Number(process.env.BENCH_RESOURCES ?? 300);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
-const cases = (process.env.BENCH_CASES ?? 'graph,transfer,data-copy').split(',').map((each) => each.trim());
+const cases = (process.env.BENCH_CASES ?? 'graph,transfer,data-copy,inventory').split(',').map((each) => each.trim());
 
 if (cases.includes('graph')) await graphCase();
 if (cases.includes('transfer')) {
@@ -29,6 +30,11 @@ if (cases.includes('transfer')) {
 
 if (cases.includes('data-copy')) {
   const run = spawnSync('flock', ['/tmp/gantry-labtest.lock', 'npx', 'tsx', '--tsconfig', 'tsconfig.node.json', 'bench/data-copy.ts'], { cwd: root, stdio: 'inherit' });
+  if (run.status !== 0) process.exit(run.status ?? 1);
+}
+
+if (cases.includes('inventory')) {
+  const run = spawnSync('flock', ['/tmp/gantry-labtest.lock', 'npx', 'tsx', '--tsconfig', 'tsconfig.node.json', 'bench/inventory.ts'], { cwd: root, stdio: 'inherit' });
   if (run.status !== 0) process.exit(run.status ?? 1);
 }
 
