@@ -22,6 +22,18 @@ describe('the journal’s status transitions', () => {
     expect(journal.get('m1')?.status).toBe('rolled_back');
   });
 
+  it('keeps the end of a run when a later rollback marks it rolled back (History says how long it ran, not until the rollback)', () => {
+    let clock = 1_000;
+    const journal = new MigrationJournal(openDatabase(':memory:'), () => clock);
+    journal.create({ id: 'm1', kind: 'migrate', projectId: null, sourceEnvironmentId: 'dev', targetEnvironmentId: 'uat', status: 'pending', planJson: JSON.stringify(storedRunFixture('migrate', ['web'])), optionsJson: '{}', rollbackOf: null, jobId: null, engineInstance: 'e1' });
+    journal.setStatus('m1', 'running');
+    clock = 2_000;
+    journal.setStatus('m1', 'completed');
+    clock = 38_000;
+    journal.setStatus('m1', 'rolled_back');
+    expect(journal.get('m1')).toMatchObject({ status: 'rolled_back', startedAt: 1_000, endedAt: 2_000 });
+  });
+
   it('refuses an illegal change with both statuses named, and leaves the record as it was', () => {
     const journal = journalWith('cancelled');
     expect(() => journal.setStatus('m1', 'completed')).toThrow('Migration m1 cannot go from cancelled to completed.');

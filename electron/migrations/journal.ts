@@ -57,7 +57,8 @@ export class MigrationJournal {
         ...(outcome.errorCode !== undefined ? { errorCode: outcome.errorCode } : {}),
         ...(outcome.engineInstance !== undefined ? { engineInstance: outcome.engineInstance } : {}),
         ...(status === 'running' && from.data !== 'running' ? { startedAt: this.now() } : {}),
-        ...(isTerminalStatus(status) ? { endedAt: this.now() } : {}),
+        // A rollback later turns completed into rolled_back: the run still ended when it ended (History's "Took" is the run's own time).
+        ...(isTerminalStatus(status) && !isTerminalStatus(from.data) ? { endedAt: this.now() } : {}),
       })
       .where(eq(migrations.id, id))
       .run();

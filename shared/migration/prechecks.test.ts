@@ -87,6 +87,13 @@ describe('pre-checks', () => {
     expect(check?.message).toContain('The volume uat-api-data for api already exists on uat-server');
   });
 
+  it('does not speak of new volumes or names for an update that creates none', () => {
+    const update = [planned({ mode: 'promote', volumesToCreate: [] })];
+    expect(checkVolumes(context({ volumes: ['uat-api-data'] }), update)).toEqual([{ id: 'volumes', check: 'volumes', severity: 'ok', message: 'No volume is created on uat-server: the migrated resources keep the volumes they have or use none.' }]);
+    expect(checkContainerNames(context({ containerNames: ['uat-api'] }), update)[0]?.message).toBe('No container is created on uat-server: each migrated resource replaces its own container.');
+    expect(checkVolumes(context({ volumes: [] }), [planned({ volumesToCreate: ['uat-api-data'] })])[0]?.message).toBe('The new volumes do not exist yet on uat-server.');
+  });
+
   it("blocks a clone whose container name someone else's container already has", () => {
     const [check] = checkContainerNames(context({ containerNames: ['uat-api'] }), [planned()]);
     expect(check?.severity).toBe('blocking');

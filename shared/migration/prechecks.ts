@@ -175,6 +175,9 @@ export function checkDependencies(context: Pick<CheckContext, 'targetName'>, mis
 export function checkVolumes(context: CheckContext, planned: readonly PlannedForChecks[]): Precheck[] {
   const existing = new Set(context.facts.volumes);
   const clashes = planned.flatMap((resource) => resource.volumesToCreate.filter((name) => existing.has(name)).map((name) => ({ resource, name })));
+  // An update (promote) keeps the volumes it has: "the new volumes" would name volumes that do not exist in the plan.
+  const creates = planned.some((resource) => resource.volumesToCreate.length > 0);
+  if (!creates) return [{ id: 'volumes', check: 'volumes', severity: 'ok', message: `No volume is created on ${context.serverName}: the migrated resources keep the volumes they have or use none.` }];
   if (clashes.length === 0) return [{ id: 'volumes', check: 'volumes', severity: 'ok', message: `The new volumes do not exist yet on ${context.serverName}.` }];
   return clashes.map(({ resource, name }) => ({
     id: `volumes:${resource.resourceId}:${name}`,
@@ -189,6 +192,7 @@ export function checkVolumes(context: CheckContext, planned: readonly PlannedFor
 export function checkContainerNames(context: CheckContext, planned: readonly PlannedForChecks[]): Precheck[] {
   const existing = new Set(context.facts.containerNames);
   const clashes = planned.filter((resource) => resource.mode === 'clone' && existing.has(resource.containerName));
+  if (!planned.some((resource) => resource.mode === 'clone')) return [{ id: 'names', check: 'names', severity: 'ok', message: `No container is created on ${context.serverName}: each migrated resource replaces its own container.` }];
   if (clashes.length === 0) return [{ id: 'names', check: 'names', severity: 'ok', message: `The new container names are free on ${context.serverName}.` }];
   return clashes.map((resource) => ({
     id: `names:${resource.resourceId}`,
