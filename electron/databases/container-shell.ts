@@ -7,6 +7,12 @@ import type { DatabaseSpec, PasswordSource } from './adapter';
 
 export { shellQuote };
 
+/**
+ * Below this many bytes by an engine's own statistics (which lag behind fresh writes), a size
+ * estimate counts the dump itself: read-only, and seconds at that size.
+ */
+export const EXACT_SIZE_BELOW = 268_435_456;
+
 /** `docker exec [-i] <container> sh -c '<script>'`: the script runs in the container's own environment. */
 export function inContainer(container: string, script: string, options: { stdin?: boolean } = {}): string {
   return `docker exec ${options.stdin ? '-i ' : ''}${shellQuote(container)} sh -c ${shellQuote(script)}`;

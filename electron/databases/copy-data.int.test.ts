@@ -17,7 +17,10 @@ import type { ErrorValue } from '@shared/ipc/result';
 import { createApp, type GantryApp } from '../app/create-app';
 import { createOsKeychain } from '../keychain/secret-store';
 import { labFault } from '../../lab/lab-client';
+import type { DatabaseType } from '@shared/spec/resource-spec';
 import { compareChecksums, type DatabaseChecksum } from './checksum';
+import { liveDatabaseTarget } from './copy-stream';
+import { shellQuote } from './container-shell';
 import { adapterFor } from './registry';
 
 const lab = inject('lab');
@@ -239,4 +242,86 @@ describe('copy test data', () => {
     expect(copied.message).toMatch(rule);
     expect(await sh('prod', 'docker ps -aq --filter name=cdit | wc -l')).toBe('0');
   }, 120_000);
+});
+
+/** The other live engines, each cloned dev → uat with "Copy data" and read back on uat by its own client. */
+interface LiveEngine {
+  type: DatabaseType;
+  name: string;
+  run: string;
+  seed: string;
+  /** Prints what uat's copy holds, read by a client (from uat's web app where its driver speaks the engine). */
+  read: string;
+  expected: string;
+}
+
+const liveEngines: LiveEngine[] = [
+  {
+    type: 'mysql',
+    name: 'my',
+    run: '-e MYSQL_ROOT_PASSWORD=cd-my-root -e MYSQL_DATABASE=app -e MYSQL_USER=app -e MYSQL_PASSWORD=cd-my-app gantry-lab/mariadb:10.11',
+    seed: `MYSQL_PWD="$MYSQL_ROOT_PASSWORD" mariadb -uroot app -e "SET max_recursive_iterations = 1000000; CREATE TABLE items (id INT PRIMARY KEY, note VARCHAR(64)); INSERT INTO items WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 20000) SELECT n, MD5(n) FROM s;"`,
+    read: `docker exec uat-cdit-web python3 -c "import pymysql; c = pymysql.connect(host='uat-cdit-my', user='app', password='cd-my-app', database='app').cursor(); c.execute('SELECT count(*) FROM items'); print(c.fetchone()[0])"`,
+    expected: '20000',
+  },
+  {
+    type: 'mariadb',
+    name: 'ma',
+    run: '-e MARIADB_ROOT_PASSWORD=cd-ma-root -e MARIADB_DATABASE=shop gantry-lab/mariadb:10.11',
+    seed: `MYSQL_PWD="$MARIADB_ROOT_PASSWORD" mariadb -uroot shop -e "SET max_recursive_iterations = 1000000; CREATE TABLE orders (id INT PRIMARY KEY, total DOUBLE); INSERT INTO orders WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 15000) SELECT n, n / 3 FROM s;"`,
+    read: `docker exec uat-cdit-web python3 -c "import pymysql; c = pymysql.connect(host='uat-cdit-ma', user='root', password='cd-ma-root', database='shop').cursor(); c.execute('SELECT count(*) FROM orders'); print(c.fetchone()[0])"`,
+    expected: '15000',
+  },
+  {
+    type: 'redis',
+    name: 'rd',
+    run: 'gantry-lab/redis:7 redis-server --requirepass cd-rd-pw',
+    seed: `export REDISCLI_AUTH=cd-rd-pw; redis-cli EVAL "for i = 1, 12000 do redis.call('SET', 'k:' .. i, 'value ' .. i) end" 0 >/dev/null`,
+    read: `docker exec uat-cdit-web python3 -c "import socket; s = socket.create_connection(('uat-cdit-rd', 6379)); s.sendall(b'AUTH cd-rd-pw\\r\\nDBSIZE\\r\\n'); import time; time.sleep(0.5); print(s.recv(100).decode().split()[-1].lstrip(':'))"`,
+    expected: '12000',
+  },
+  {
+    type: 'clickhouse',
+    name: 'ch',
+    run: 'gantry-lab/clickhouse:18',
+    seed: `clickhouse-client -q "CREATE TABLE events (id UInt64, name String) ENGINE = MergeTree ORDER BY id" && clickhouse-client -q "INSERT INTO events SELECT number, concat('event ', toString(number)) FROM system.numbers LIMIT 100000"`,
+    // The web app has no ClickHouse driver: uat's own client reads the copy.
+    read: `docker exec uat-cdit-ch clickhouse-client -q "SELECT count() FROM events"`,
+    expected: '100000',
+  },
+];
+
+async function engineChecksum(server: 'dev' | 'uat', type: DatabaseType, container: string): Promise<DatabaseChecksum> {
+  const adapter = adapterFor(type);
+  const target = await liveDatabaseTarget(app.servers.connections.get(serverIds[server]!), container);
+  return adapter.parseChecksum(await sh(server, adapter.commands(target).checksum));
+}
+
+describe.each(liveEngines)('copy test data: $type', (engine) => {
+  it('is cloned dev → uat with "Copy data": equal checksums on both servers, and a client on uat reads the copy', async () => {
+    const container = `dev-cdit-${engine.name}`;
+    await sh('dev', `docker run -d --name ${container} --init --network cdit-dev ${engine.run} >/dev/null`);
+    const adapter = adapterFor(engine.type);
+    const readiness = adapter.commands(await liveDatabaseTarget(app.servers.connections.get(serverIds.dev!), container)).readiness;
+    const until = Date.now() + 90_000;
+    while ((await app.servers.connections.get(serverIds.dev!).exec(readiness)).code !== 0) {
+      if (Date.now() > until) throw new Error(`${container} never answered`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    await sh('dev', `docker exec ${container} sh -c ${shellQuote(engine.seed)}`);
+    const { resource } = await call('resources:adopt', { environmentId: env.dev!, container, resource: { name: engine.name, kind: 'database', databaseType: engine.type } });
+    const planned = await call('migrations:plan', { projectId, sourceEnvId: env.dev!, targetEnvId: env.uat!, resourceIds: [resource.id] });
+    expect(planned.plan.blocking, JSON.stringify(planned.plan.prechecks)).toBe(false);
+    const started = await call('migrations:start', { planId: planned.planId, options: { waitForReady: true, healthTimeoutSec: 120, copyData: [resource.id] } });
+    await app.jobs.finished(started.jobId);
+    const detail = await call('migrations:get', { migrationId: started.migrationId });
+    expect(detail.migration.status, detail.migration.message ?? '').toMatch(/^completed/);
+    expect(detail.log.map((entry) => entry.message)).toContainEqual(expect.stringMatching(/^Checksums equal on both servers/));
+    const [dev, uat] = [await engineChecksum('dev', engine.type, container), await engineChecksum('uat', engine.type, `uat-cdit-${engine.name}`)];
+    expect(compareChecksums(dev, uat).differences).toEqual([]);
+    expect(await sh('uat', engine.read)).toBe(engine.expected);
+    const result = await copyResult(started.migrationId);
+    expect(result.estimateBytes, `estimate ${result.estimateBytes} B vs dump ${result.dumpBytes} B`).toBeGreaterThan(result.dumpBytes! / 2);
+    expect(result.estimateBytes).toBeLessThan(result.dumpBytes! * 2);
+  }, 300_000);
 });

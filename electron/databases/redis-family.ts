@@ -9,7 +9,7 @@ import type { DatabaseType } from '@shared/spec/resource-spec';
 import type { DatabaseAdapter, DatabaseCredentials, DatabaseSpec, DatabaseTarget, PasswordSource } from './adapter';
 import { DatabaseAdapterError } from './adapter';
 import { checksumOf, parseByteCount, type ChecksumEntry } from './checksum';
-import { firstEnv, inContainer, passwordExpression, processWords, shellQuote } from './container-shell';
+import { EXACT_SIZE_BELOW, firstEnv, inContainer, passwordExpression, processWords, shellQuote } from './container-shell';
 import { detectByRules, type DetectionRules } from './detection';
 
 /** What differs between the three. */
@@ -90,8 +90,12 @@ function redisFamilyAdapter(flavour: RedisFlavour): DatabaseAdapter {
       const restore = inContainer(target.container, `${auth}set -e; ${flavour.restoreScript}`, { stdin: true });
       return {
         readiness: inContainer(target.container, `${auth}test "$($cli PING)" = PONG`),
-        // The last RDB written when there is one (close to what a dump sends), else the dataset's memory.
-        size: inContainer(target.container, `${auth}d=$($cli --raw CONFIG GET dir | tail -n 1); f=$($cli --raw CONFIG GET dbfilename | tail -n 1); if [ -s "$d/$f" ]; then wc -c < "$d/$f"; else $cli INFO memory | sed -n 's/^used_memory_dataset:\\([0-9]*\\).*/\\1/p'; fi`),
+        // Memory overstates an RDB (seen 2.6×): up to EXACT_SIZE_BELOW of dataset the dump itself is
+        // counted; past it, the last RDB written when there is one, else the dataset's memory.
+        size: inContainer(
+          target.container,
+          `${auth}m=$($cli INFO memory | sed -n 's/^used_memory_dataset:\\([0-9]*\\).*/\\1/p'); if [ "\${m:-0}" -lt ${EXACT_SIZE_BELOW} ]; then ( ${flavour.dumpScript} ) | wc -c; else d=$($cli --raw CONFIG GET dir | tail -n 1); f=$($cli --raw CONFIG GET dbfilename | tail -n 1); if [ -s "$d/$f" ]; then wc -c < "$d/$f"; else echo "$m"; fi; fi`,
+        ),
         dump: inContainer(target.container, `${auth}${flavour.dumpScript}`),
         restore: flavour.restartAfter ? `${restore} && docker restart ${shellQuote(target.container)} >/dev/null` : restore,
         // Every logical database listed in INFO keyspace, each scanned to the end.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planMigration } from './plan';
 import { stepsFor } from './plan-steps';
-import { devToUat, sequentialUuids } from './test-fixtures';
+import { devDb, devDb2, devToUat, sequentialUuids } from './test-fixtures';
 
 describe('the test-data copy step', () => {
   // web (a promote) and the database it needs, added as a missing dependency (a clone).
@@ -30,5 +30,18 @@ describe('the test-data copy step', () => {
     const unchanged = plan.resources.map((resource) => (resource.resourceId === db.resourceId ? { ...resource, unchanged: true } : resource));
     const steps = stepsFor(unchanged, context(false));
     expect(steps.filter((step) => step.resourceId === db.resourceId).map((step) => step.kind)).toEqual(['copy-data']);
+  });
+});
+
+describe('an anonymous volume (an image VOLUME without a name)', () => {
+  it('stays anonymous on the target: nothing to create, never one shared volume for every clone', () => {
+    const anonymous = (resource: ReturnType<typeof devDb>) => ({ ...resource, spec: { ...resource.spec, mounts: [{ type: 'volume' as const, source: '', target: '/var/lib/mysql', readOnly: false }] } });
+    const plan = planMigration(devToUat({ sourceResources: [anonymous(devDb()), anonymous(devDb2())], resourceIds: ['db', 'db2'] }), { newUuid: sequentialUuids() });
+    for (const resource of plan.resources) {
+      expect(resource.volumesToCreate).toEqual([]);
+      expect(resource.desiredSpec.mounts).toEqual([{ type: 'volume', source: '', target: '/var/lib/mysql', readOnly: false }]);
+    }
+    expect(plan.steps.some((step) => step.kind === 'create-volumes')).toBe(false);
+    expect(plan.prechecks.filter((check) => check.check === 'volumes' && check.severity === 'blocking')).toEqual([]);
   });
 });

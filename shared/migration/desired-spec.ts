@@ -145,7 +145,11 @@ function mountsFor(context: DesiredSpecContext): { mounts: MountSpec[]; volumesT
   const volumesToCreate: string[] = [];
   for (const mount of source.spec.mounts) {
     if (taken.has(mount.target)) continue; // the target's own volume at this path keeps its data
-    if (mount.type === 'volume') {
+    if (mount.type === 'volume' && mount.source === '') {
+      // An anonymous volume (e.g. an image's VOLUME) stays anonymous: Docker makes a fresh, empty
+      // one for the new container. Named for the target it would be one volume shared by every clone.
+      mounts.push({ ...mount });
+    } else if (mount.type === 'volume') {
       const name = targetScopedName(mount.source, rename);
       mounts.push({ ...mount, source: name });
       if (!volumesToCreate.includes(name)) volumesToCreate.push(name);
