@@ -30,12 +30,8 @@ test('axe finds no serious or critical violation on any page or dialog, light an
 
   // Then with a project and a saved (never tested) server, through the real channels.
   const client = await connectEngine(engine);
-  try {
-    await client.invoke('projects:create', { name: 'Shop', environments: [{ name: 'dev' }, { name: 'uat' }, { name: 'production', production: true }] });
-    await client.invoke('servers:save', { server: { name: 'unreached', host: '127.0.0.1', port: 1, username: 'root', auth: { method: 'agent' } } });
-  } finally {
-    client.close();
-  }
+  const created = await client.invoke('projects:create', { name: 'Shop', environments: [{ name: 'dev' }, { name: 'uat' }, { name: 'production', production: true }] });
+  const saved = await client.invoke('servers:save', { server: { name: 'unreached', host: '127.0.0.1', port: 1, username: 'root', auth: { method: 'agent' } } });
 
   await shell.goTo('Environments');
   await expect(page.getByTestId('environment-name')).toHaveCount(3);
@@ -49,11 +45,41 @@ test('axe finds no serious or critical violation on any page or dialog, light an
   await shell.goTo('History');
   await expectAccessible(page, 'History (project)');
 
+  // uat runs on the saved server from here on: deleting that server must say so.
+  try {
+    const graph = await client.invoke('inventory:graph', { projectId: created.project.id });
+    await client.invoke('environments:bind', { environmentId: graph.environments.find((environment) => environment.name === 'uat')!.id, serverId: saved.server.id });
+  } finally {
+    client.close();
+  }
+
   await shell.goTo('Servers');
   await expect(page.getByText('unreached')).toBeVisible();
   await expectAccessible(page, 'Servers (one server)');
   await inDialog(page, () => page.getByRole('button', { name: 'Add server' }).click(), 'Add server', 'Add server dialog');
   await inDialog(page, () => page.getByRole('button', { name: 'Edit' }).click(), /^Edit/, 'Edit server dialog');
-  await inDialog(page, () => page.getByRole('button', { name: 'Delete' }).click(), /^Delete/, 'Delete server dialog');
+  await inDialog(
+    page,
+    async () => {
+      await page.getByRole('button', { name: 'Delete' }).click();
+      await expect(page.getByTestId('bound-environments')).toContainText('One environment runs on this server: Shop / uat.');
+      await expect(page.getByTestId('bound-environments')).toContainText('discovery, migrations and rollbacks there stop until you bind another server');
+      await expect(page.getByRole('button', { name: 'Cancel' })).toBeFocused();
+    },
+    /^Delete/,
+    'Delete server dialog (bound to uat)',
+  );
+  // Saving a server nobody tested asks once, then saves.
+  await page.getByRole('button', { name: 'Add server' }).click();
+  const add = page.getByRole('dialog', { name: 'Add server' });
+  await add.getByLabel('Name', { exact: true }).fill('untested');
+  await add.getByLabel('Host', { exact: true }).fill('127.0.0.1');
+  await add.getByLabel('User', { exact: true }).fill('root');
+  await add.getByRole('button', { name: 'Save' }).click();
+  await expect(add.getByTestId('save-warning')).toContainText('This server was not tested.');
+  await expectAccessible(page, 'Add server dialog: save warning');
+  await add.getByRole('button', { name: 'Save anyway' }).click();
+  await expect(add).toBeHidden();
+  await expect(page.getByText('untested')).toBeVisible();
   await inDialog(page, () => page.getByRole('button', { name: 'Import from ~/.ssh/config' }).click(), 'Import from SSH config', 'Import from SSH config dialog');
 });

@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect, openApp, startEngine, stopEngine } from './fixtures';
+import { expectAccessible } from './pages/axe';
 import { ServersPage } from './pages/servers';
 
 interface Lab {
@@ -51,6 +52,7 @@ test('add a lab server from ~/.ssh/config, confirm its host key, and see its pro
   const confirm = servers.dialog(/Trust the host key/);
   await expect(confirm.getByTestId('host-key-fingerprint')).toHaveText(lab.servers.uat.hostKey.fingerprint);
   await page.screenshot({ path: 'e2e/artifacts/servers-host-key.png' });
+  await expectAccessible(page, 'Host-key confirm dialog');
   await confirm.getByRole('button', { name: 'Trust and pin this key' }).click();
 
   await expect(dialog.getByTestId('trusted-fingerprint')).toContainText(lab.servers.uat.hostKey.fingerprint);
@@ -98,6 +100,10 @@ test('a wrong password is reported on the login step, and a server moved to anot
   await servers.dialog(/Trust the host key/).getByRole('button', { name: 'Trust and pin this key' }).click();
   await expect(dialog.locator('[data-step="auth"]')).toHaveAttribute('data-status', 'failed');
   await expect(dialog.locator('[data-step="auth"]')).toContainText('the password was not accepted');
+  // Saving after a failed test asks first, naming the step that failed.
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog.getByTestId('save-warning')).toContainText('the password was not accepted');
+  await expect(dialog.getByRole('button', { name: 'Save anyway' })).toBeVisible();
 
   await dialog.getByLabel('Password', { exact: true }).fill(lab.servers.prod.users.deploy.password);
   await dialog.getByRole('button', { name: 'Test connection' }).click();
@@ -134,7 +140,20 @@ test('a changed host key is refused loudly, and only the explicit re-pin brings 
   await dialog.getByLabel('Log in with', { exact: true }).selectOption('key-file');
   await dialog.getByLabel('Key file', { exact: true }).fill(lab.keys.plain);
   await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog.getByTestId('save-warning')).toContainText('This server was not tested.');
+  await dialog.getByRole('button', { name: 'Save anyway' }).click();
   await expect(servers.card('dev').getByTestId('host-key')).toContainText('No host key pinned yet');
+  // No known_hosts here lists dev: the import says so, and the message goes once the key is pinned by a test.
+  await servers.card('dev').getByRole('button', { name: 'Import key from known_hosts' }).click();
+  await expect(servers.card('dev').getByTestId('action-error')).toContainText('Test the connection and confirm the fingerprint instead');
+  await servers.card('dev').getByRole('button', { name: 'Edit' }).click();
+  const editDev = servers.dialog('Edit dev');
+  await editDev.getByRole('button', { name: 'Test connection' }).click();
+  await servers.dialog(/Trust the host key/).getByRole('button', { name: 'Trust and pin this key' }).click();
+  await expect.poll(() => servers.testSteps(editDev)).toEqual({ tcp: 'ok', 'host-key': 'ok', auth: 'ok', exec: 'ok', docker: 'ok' });
+  await editDev.getByRole('button', { name: 'Save' }).click();
+  await expect(servers.card('dev').getByTestId('host-key')).toContainText(`Host key ${lab.servers.dev.hostKey.fingerprint} pinned`);
+  await expect(servers.card('dev').getByTestId('action-error')).toHaveCount(0);
 
   // The lab cannot swap dev's host key, so the pin is swapped instead: to Gantry it is the same
   // situation (the server presents a key other than the pinned one).
@@ -155,6 +174,7 @@ test('a changed host key is refused loudly, and only the explicit re-pin brings 
   const replace = repin.getByRole('button', { name: 'Replace the pinned key' });
   await expect(replace).toBeDisabled();
   await page.screenshot({ path: 'e2e/artifacts/servers-repin.png' });
+  await expectAccessible(page, 'Re-pin host key dialog');
   await repin.getByLabel(/I verified the new fingerprint/).check();
   await replace.click();
   await expect(repin).toBeHidden();
@@ -183,6 +203,7 @@ test('without a usable keychain the password is refused, not written anywhere', 
     await dialog.getByLabel('Log in with', { exact: true }).selectOption('password');
     await dialog.getByLabel('Password', { exact: true }).fill(lab.servers.prod.users.deploy.password);
     await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.getByRole('button', { name: 'Save anyway' }).click();
     await expect(dialog.getByRole('alert')).toContainText('The OS keychain is not usable');
     await expect(dialog.getByRole('alert')).toContainText('did not store this secret');
     await dialog.getByRole('button', { name: 'Cancel' }).click();

@@ -6,11 +6,15 @@ import { invoke } from '../../lib/api';
 import { jumpHostsFor } from './jump-hosts';
 import { ConnectionTestSteps } from './ConnectionTestSteps';
 import { HostKeyConfirmDialog } from './HostKeyConfirmDialog';
+import { saveWarning } from './save-warning';
 import { useServers } from './store';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { useDialogs } from '../shell/dialogs';
 
 type TestResult = ResponseOf<'servers:test'>;
+
+/** The fields that decide how Gantry reaches the server: changing one makes an earlier test stale. */
+const CONNECTION_FIELDS = ['host', 'port', 'username', 'method', 'keyPath', 'passphrase', 'privateKey', 'password', 'jumpHostIds'] as const;
 
 interface FormState {
   name: string;
@@ -32,6 +36,9 @@ export function ServerDialog({ serverId, prefill }: { serverId: string | null; p
   const close = useDialogs((state) => state.close);
   const existing = servers.find((s) => s.id === serverId) ?? null;
   const [form, setForm] = useState<FormState>(() => initialForm(existing, prefill, servers));
+  const [initial] = useState(form);
+  // Saving an untested or failing server asks once; a second Save goes ahead.
+  const [warned, setWarned] = useState<string | null>(null);
   const [test, setTest] = useState<TestResult | null>(null);
   const [busy, setBusy] = useState<'test' | 'save' | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -44,7 +51,10 @@ export function ServerDialog({ serverId, prefill }: { serverId: string | null; p
   const set = <K extends keyof FormState>(key: K, value: FormState[K]) => {
     setForm((previous) => ({ ...previous, [key]: value }));
     setTest(null);
+    setWarned(null);
   };
+  const connectionChanged = !existing || CONNECTION_FIELDS.some((key) => JSON.stringify(form[key]) !== JSON.stringify(initial[key]));
+  const warning = saveWarning(test?.steps ?? null, connectionChanged);
   const hasStored = existing?.hasStoredSecret && existing.authMethod === form.method;
 
   async function runTest(trustFingerprint?: string) {
@@ -54,10 +64,12 @@ export function ServerDialog({ serverId, prefill }: { serverId: string | null; p
     setBusy(null);
     if (!result.ok) return setError(result.error.message);
     setTest(result.value);
+    setWarned(null);
     if (result.value.steps.some((step) => step.status === 'needs-confirmation')) setConfirming(true);
   }
 
   async function save() {
+    if (warning && warned !== warning) return setWarned(warning);
     setBusy('save');
     setError(null);
     const pin = trusted ?? undefined;
@@ -164,6 +176,12 @@ export function ServerDialog({ serverId, prefill }: { serverId: string | null; p
           The server presents a different host key than the one pinned. Gantry will not connect. If the change is expected, close this dialog and use “Re-pin host key”.
         </p>
       ) : null}
+      {/* Once saved anyway, a save error says more than the warning did. */}
+      {warned && !error ? (
+        <p role="alert" className="banner warning" data-testid="save-warning">
+          {warned} Press “Save anyway” to keep it as it is, or “Test connection” first.
+        </p>
+      ) : null}
       <ErrorBanner message={error} />
       <DialogFooter status={busy === 'test' ? 'Testing…' : busy === 'save' ? 'Saving…' : null}>
         <button type="button" className="secondary" onClick={close}>
@@ -173,7 +191,7 @@ export function ServerDialog({ serverId, prefill }: { serverId: string | null; p
           Test connection
         </button>
         <button type="button" onClick={() => void save()} disabled={busy !== null || hopsUnresolved}>
-          Save
+          {warned ? 'Save anyway' : 'Save'}
         </button>
       </DialogFooter>
       {confirming && test?.hostKey ? (

@@ -65,7 +65,9 @@ export function ServersPage() {
 function ServerRow({ server, servers }: { server: ServerView; servers: ServerView[] }) {
   const open = useDialogs((state) => state.open);
   const [probeJobId, setProbeJobId] = useState<string | null>(null);
-  const [actionError, setActionError] = useState<string | null>(null);
+  // An action's error belongs to the host key it was about: once another key is pinned (by a test, an import or a re-pin) it no longer shows.
+  const [actionError, setActionError] = useState<{ message: string; hostKey: string | null } | null>(null);
+  const failed = (message: string) => setActionError({ message, hostKey: server.hostKeyFingerprint });
   const probeJob = useJobs((state) => (probeJobId ? state.jobs[probeJobId] : undefined));
   const probing = probeJob?.state === 'running';
   const jumps = server.jumpHostIds.map((id) => servers.find((s) => s.id === id)?.name ?? 'missing server');
@@ -74,13 +76,13 @@ function ServerRow({ server, servers }: { server: ServerView; servers: ServerVie
     setActionError(null);
     const result = await invoke('servers:probe', { id: server.id });
     if (result.ok) setProbeJobId(result.value.jobId);
-    else setActionError(result.error.message);
+    else failed(result.error.message);
   }
 
   async function importKnownHost() {
     setActionError(null);
     const result = await invoke('servers:import-known-host', { id: server.id });
-    if (!result.ok) setActionError(result.error.message);
+    if (!result.ok) failed(result.error.message);
   }
 
   return (
@@ -117,7 +119,7 @@ function ServerRow({ server, servers }: { server: ServerView; servers: ServerVie
       </div>
       <ErrorBanner message={server.connection.state === 'failed' ? server.connection.message : null} testId="connection-error" />
       <ErrorBanner message={probeJob?.state === 'failed' && probeJob.error !== server.connection.message ? probeJob.error : null} prefix="Probe failed" />
-      <ErrorBanner message={actionError} />
+      <ErrorBanner message={actionError && actionError.hostKey === server.hostKeyFingerprint ? actionError.message : null} testId="action-error" />
       {server.probe ? <ProbeSummary probe={server.probe} /> : null}
       <div className="row server-actions">
         <button type="button" onClick={() => void probe()} disabled={probing || !server.hostKeyFingerprint}>
