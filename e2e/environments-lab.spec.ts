@@ -157,3 +157,50 @@ test('hand-started containers are discovered, adopted, shown in sync, and drifte
     rmSync(folder, { recursive: true, force: true });
   }
 });
+
+test('Adopt pre-ticks the resource whose container an env value names, without showing its password', async ({ page, engine }) => {
+  test.setTimeout(180_000);
+  const lab = JSON.parse(execFileSync('bash', ['lab/lab.sh', 'env'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as LabDetails;
+  const folder = mkdtempSync(join(tmpdir(), 'gantry-e2e-ssh-'));
+  const sshConfig = join(folder, 'ssh_config');
+  writeFileSync(sshConfig, lab.sshConfig);
+  const onDev = (command: string) => execFileSync('ssh', ['-F', sshConfig, 'gantry-dev', command], { encoding: 'utf8' });
+  const names = ['inv-link-db', 'inv-link-app'];
+  onDev(`docker rm -f ${names.join(' ')} >/dev/null 2>&1; docker run -d --name inv-link-db --init -e APP_MODE=dev gantry-lab/webapp:1 && docker run -d --name inv-link-app --init -e APP_MODE=dev -e DATABASE_URL=postgres://shop:link-secret-pw@inv-link-db:5432/shop gantry-lab/webapp:1`);
+  const client = await connectEngine(engine);
+  try {
+    const details = lab.servers.dev;
+    const saved = await client.invoke('servers:save', {
+      server: { name: 'lab-dev', host: details.host, port: 22, username: 'root', auth: { method: 'key-file', keyPath: lab.keys.plain } },
+      pin: { fingerprint: details.hostKey.fingerprint, algorithm: details.hostKey.publicKey.split(' ')[0]! },
+    });
+    const created = await client.invoke('projects:create', { name: 'Links', environments: [{ name: 'dev' }, { name: 'uat' }] });
+    const graph = await client.invoke('inventory:graph', { projectId: created.project.id });
+    await client.invoke('environments:bind', { environmentId: graph.environments[0]!.id, serverId: saved.server.id });
+
+    await openApp(page, engine);
+    const environments = new EnvironmentsPage(page);
+    await environments.open();
+    await page.getByRole('button', { name: 'Discover containers' }).click();
+    await page.getByRole('button', { name: 'Adopt inv-link-db in dev' }).click({ timeout: 60_000 });
+    const adoptDb = environments.dialog('Adopt inv-link-db');
+    await adoptDb.getByLabel('Name').fill('db');
+    await adoptDb.getByRole('button', { name: 'Adopt' }).click();
+    await expect(adoptDb).toBeHidden();
+
+    await page.getByRole('button', { name: 'Adopt inv-link-app in dev' }).click();
+    const adoptApp = environments.dialog('Adopt inv-link-app');
+    await expect(adoptApp.getByTestId('adopt-links').getByLabel(/^db/)).toBeChecked();
+    await expect(page.locator('body')).not.toContainText('link-secret-pw');
+    await expectAccessible(page, 'Adopt dialog with a pre-ticked link');
+    await adoptApp.getByLabel('Name').fill('app');
+    await adoptApp.getByRole('button', { name: 'Adopt' }).click();
+    await expect(adoptApp).toBeHidden();
+    await page.getByRole('button', { name: 'Details of app in dev' }).click();
+    await expect(environments.dialog('app in dev').getByTestId('detail-links')).toHaveText('Uses db');
+  } finally {
+    client.close();
+    onDev(`docker rm -f ${names.join(' ')} >/dev/null 2>&1; true`);
+    rmSync(folder, { recursive: true, force: true });
+  }
+});

@@ -63,6 +63,10 @@ describe('buildInventoryGraph', () => {
     expect(cell).toMatchObject({ status: 'drifted', container: { containerId: 'new-id' } });
     expect(cell?.container?.spec.env.DB_PASSWORD).toBe('••••••');
     expect(graph.discovery.find((item) => item.environmentId === dev.id)?.unadopted.map((item) => item.containerName)).toEqual(['other']);
+    // An unadopted container's env comes along for Adopt's link guess, masked.
+    const other = graph.discovery.find((item) => item.environmentId === dev.id)?.unadopted[0];
+    expect(other?.env.DB_PASSWORD).toBe('••••••');
+    expect(JSON.stringify(graph.discovery)).not.toContain('hmac:00ff');
   });
 
   it('recognises a container Gantry labelled for this resource and environment', () => {

@@ -94,7 +94,7 @@ export function buildInventoryGraph(store: InventoryStore, snapshots: DiscoveryS
       error: snapshot?.error ?? null,
       unadopted: (snapshot?.containers ?? [])
         .filter((container) => !claimed.has(`${environment.serverId}/${container.containerId}`))
-        .map(({ containerId, containerName, state, health, imageRef, specHash }) => ({ containerId, containerName, state, health, imageRef, specHash })),
+        .map(({ containerId, containerName, state, health, imageRef, specHash, spec }) => ({ containerId, containerName, state, health, imageRef, specHash, env: maskSpec(spec).env })),
     };
   });
   return { project, environments: chain, resources, cells, discovery };

@@ -100,7 +100,8 @@ export const environmentDiscovery = z.object({
   reachable: z.boolean().nullable(),
   error: z.string().nullable(),
   /** Containers on the server that no resource of this project claims: candidates for adoption. */
-  unadopted: z.array(containerView.omit({ spec: true })),
+  /** `env` is masked like every spec shown (secrets never in clear): enough for Adopt to see which containers it names. */
+  unadopted: z.array(containerView.omit({ spec: true }).extend({ env: z.record(z.string(), z.string()) })),
 });
 
 /** Everything the environment graph needs, in one call. */

@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import type { RequestOf } from '@shared/ipc/contract';
+import type { InventoryGraph } from '@shared/inventory/model';
 import { databaseType, resourceKind, type DatabaseType, type ResourceKind } from '@shared/spec/resource-spec';
 import { Dialog, DialogFooter } from '../../components/Dialog';
 import { invoke } from '../../lib/api';
-import { guessFromImage } from './adopt-guess';
+import { guessFromImage, guessLinks, type LinkCandidate } from './adopt-guess';
 import { useEnvironments } from './store';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { useDialogs } from '../shell/dialogs';
@@ -16,8 +17,17 @@ export function AdoptDialog({ environmentId, containerName }: { environmentId: s
   const environment = graph?.environments.find((item) => item.id === environmentId);
   const [existing, setExisting] = useState('');
   const [name, setName] = useState(() => suggestName(containerName));
-  const imageRef = graph?.discovery.find((item) => item.environmentId === environmentId)?.unadopted.find((item) => item.containerName === containerName)?.imageRef ?? '';
-  const [guess] = useState(() => guessFromImage(imageRef));
+  const discovered = graph?.discovery.find((item) => item.environmentId === environmentId)?.unadopted.find((item) => item.containerName === containerName);
+  const [guess] = useState(() => guessFromImage(discovered?.imageRef ?? ''));
+  // Pre-ticked: the resources whose container here the env names (e.g. DATABASE_URL's host); the operator can untick.
+  const [links, setLinks] = useState(() => new Set(guessLinks(discovered?.env ?? {}, linkCandidates(graph, environmentId))));
+  const toggleLink = (id: string, on: boolean) =>
+    setLinks((current) => {
+      const next = new Set(current);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
   const [kind, setKind] = useState<ResourceKind>(guess.kind);
   const [database, setDatabase] = useState<DatabaseType>(guess.databaseType ?? 'postgresql');
   const [tags, setTags] = useState('');
@@ -28,7 +38,7 @@ export function AdoptDialog({ environmentId, containerName }: { environmentId: s
     setBusy(true);
     const resource: RequestOf<'resources:adopt'>['resource'] = existing
       ? { resourceId: existing }
-      : { name, kind, databaseType: kind === 'database' ? database : null, tags: tags.split(',').map((tag) => tag.trim()).filter(Boolean) };
+      : { name, kind, databaseType: kind === 'database' ? database : null, tags: tags.split(',').map((tag) => tag.trim()).filter(Boolean), links: [...links] };
     const failure = await change(() => invoke('resources:adopt', { environmentId, container: containerName, resource }));
     setBusy(false);
     if (failure) return setError(failure);
@@ -75,6 +85,18 @@ export function AdoptDialog({ environmentId, containerName }: { environmentId: s
             ) : null}
             <label htmlFor="adopt-tags">Tags</label>
             <input id="adopt-tags" value={tags} onChange={(e) => setTags(e.target.value)} placeholder="frontend, critical (optional)" />
+            {graph?.resources.length ? (
+              <fieldset className="adopt-links" data-testid="adopt-links">
+                <legend>Uses</legend>
+                {graph.resources.map((other) => (
+                  <label key={other.id} className="inline-check">
+                    <input type="checkbox" checked={links.has(other.id)} onChange={(event) => toggleLink(other.id, event.target.checked)} />
+                    {other.name} <span className="muted">({other.kind})</span>
+                  </label>
+                ))}
+                <p className="field-hint">Ticked where this container&apos;s env names that resource&apos;s container here.</p>
+              </fieldset>
+            ) : null}
           </>
         )}
       </form>
@@ -88,6 +110,11 @@ export function AdoptDialog({ environmentId, containerName }: { environmentId: s
       </DialogFooter>
     </Dialog>
   );
+}
+
+/** Each resource of the project with the container it has in this environment. */
+function linkCandidates(graph: InventoryGraph | null, environmentId: string): LinkCandidate[] {
+  return (graph?.cells ?? []).flatMap((cell) => (cell.environmentId === environmentId && cell.container ? [{ resourceId: cell.resourceId, containerName: cell.container.containerName }] : []));
 }
 
 /** A resource name from a container name: `shop-web-1` → `shop-web-1`, `Shop_Web` → `shop_web`. */

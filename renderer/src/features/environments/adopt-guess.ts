@@ -25,3 +25,26 @@ export function guessFromImage(imageRef: string): { kind: ResourceKind; database
   if (serviceImages.test(repository)) return { kind: 'service', databaseType: null };
   return { kind: 'application', databaseType: null };
 }
+
+/** A resource of the project with the container it has in the environment being adopted into. */
+export interface LinkCandidate {
+  resourceId: string;
+  containerName: string;
+}
+
+/**
+ * The resources a container most likely uses: those whose container in the same environment is
+ * named, as a whole host name, in one of its env values (`DATABASE_URL=postgres://…@dev-shop-db:5432/shop`
+ * names `dev-shop-db`). Values are the masked ones; a host is never a secret.
+ */
+export function guessLinks(env: Record<string, string>, candidates: readonly LinkCandidate[]): string[] {
+  const values = Object.values(env).map((value) => value.toLowerCase());
+  return candidates
+    .filter(({ containerName }) => {
+      const name = containerName.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      // Bounded by anything a host name cannot contain: `dev-shop-db` is not found in `dev-shop-db-replica`.
+      const asHost = new RegExp(`(^|[^a-z0-9_.-])${name}($|[^a-z0-9_-])`);
+      return values.some((value) => asHost.test(value));
+    })
+    .map(({ resourceId }) => resourceId);
+}
