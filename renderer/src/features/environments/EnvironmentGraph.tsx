@@ -253,7 +253,9 @@ function EnvironmentHead({ environment, graph, index, staleSince }: { environmen
           Unreachable: {discovery.error}
         </div>
       ) : discovery?.discoveredAt ? (
-        <div className="env-meta">Discovered {new Date(discovery.discoveredAt).toLocaleTimeString()}</div>
+        <div className="env-meta" data-testid="discovered-at">
+          As of {new Date(discovery.discoveredAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}
+        </div>
       ) : null}
       {staleSince !== null ? <StaleNote staleSince={staleSince} /> : null}
       <div className="row">

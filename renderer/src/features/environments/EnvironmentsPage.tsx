@@ -29,10 +29,12 @@ export function EnvironmentsPage() {
   const job = useJobs((state) => (jobId ? state.jobs[jobId] : undefined));
   const jobState = job?.state;
 
-  // A finished discovery changes every status: reload the graph once it ends.
+  // Any finished discovery changes statuses (this page's own, or the engine's background refresh
+  // of results kept from before a restart): reload the graph once one ends.
+  const discoveriesEnded = useJobs((state) => Object.values(state.jobs).filter((each) => each.kind === 'discovery' && each.state !== 'running').length);
   useEffect(() => {
-    if (jobState && jobState !== 'running') void refreshGraph();
-  }, [jobState, refreshGraph]);
+    if ((jobState && jobState !== 'running') || discoveriesEnded > 0) void refreshGraph();
+  }, [jobState, discoveriesEnded, refreshGraph]);
 
   const bound = graph?.environments.some((environment) => environment.serverId) ?? false;
   return (
