@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatBytes } from '@shared/format-bytes';
 import { GantryError } from '@shared/ipc/result';
 import { contentDigest, liveChecksum, restoreBackup, takeBackup } from '../../databases/backup';
 import { BACKUP_ROOT, backupRecord, recordPath } from '../../databases/backup-manifest';
@@ -12,18 +13,6 @@ import { defineStep } from './step-module';
 /** How long a freshly created database may take to answer before the copy gives up. */
 const READY_MS = 120_000;
 
-/** Human-readable bytes for progress and logs. */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}
 
 /**
  * Test-data copy: the target's own data is saved on the target server first (a verified dump),

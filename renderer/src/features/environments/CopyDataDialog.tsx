@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'react';
+import { formatBytes } from '@shared/format-bytes';
 import type { CopyEstimate } from '@shared/migration/data-copy';
 import { Dialog, DialogFooter } from '../../components/Dialog';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { invoke } from '../../lib/api';
-import { formatBytes } from '../migrations/migration-format';
+
 import { useMigrations } from '../migrations/store';
 import { useDialogs } from '../shell/dialogs';
 

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
+import { formatBytes } from '@shared/format-bytes';
 import type { CopyEstimate } from '@shared/migration/data-copy';
 import type { MigrationPlan } from '@shared/migration/plan';
 import { invoke } from '../../lib/api';
-import { formatBytes } from './migration-format';
+
 
 type Estimate = { state: 'loading' } | { state: 'failed'; message: string } | { state: 'loaded'; value: CopyEstimate };
 

@@ -73,16 +73,3 @@ export function migrationIdFromHash(hash: string): string | null {
 export function migrationHash(migrationId: string): string {
   return `#/migrations/${encodeURIComponent(migrationId)}`;
 }
-
-/** Bytes for people: 1536 → "1.5 KiB", 24879104 → "24 MiB". */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}
