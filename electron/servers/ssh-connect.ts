@@ -241,13 +241,18 @@ function handshakeError(error: Error & { level?: string; code?: string }, target
   return new GantryError('ssh_failed', `SSH to ${label} failed: ${error.message}`);
 }
 
+/** A bare word that does not resolve is often a `Host` alias of ~/.ssh/config, which only Import reads. */
+export function aliasHint(host: string): string {
+  return /^[A-Za-z0-9_-]+$/.test(host) ? ` If ${host} is a Host alias in your ~/.ssh/config, add the server with "Import from ~/.ssh/config" instead: a Host alias typed here is not looked up.` : '';
+}
+
 function socketError(error: NodeJS.ErrnoException, host: string, port: number, label: string): GantryError {
   switch (error.code) {
     case 'ECONNREFUSED':
       return new GantryError('ssh_unreachable', `${label} refused the connection on port ${port}: no SSH server is listening there. Is sshd running?`);
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return new GantryError('ssh_unreachable', `The host name ${host} of ${label} could not be resolved. Check the spelling or use an IP address.`);
+      return new GantryError('ssh_unreachable', `The host name ${host} of ${label} could not be resolved. Check the spelling or use an IP address.${aliasHint(host)}`);
     case 'ETIMEDOUT':
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
