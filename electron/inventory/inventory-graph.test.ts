@@ -67,6 +67,20 @@ describe('buildInventoryGraph', () => {
     const other = graph.discovery.find((item) => item.environmentId === dev.id)?.unadopted[0];
     expect(other?.env.DB_PASSWORD).toBe('••••••');
     expect(JSON.stringify(graph.discovery)).not.toContain('hmac:00ff');
+    // An application image is no database.
+    expect(other?.databaseGuess).toBeNull();
+  });
+
+  it("tells Adopt which database engine an unadopted container runs, from the adapters' detection", () => {
+    const { store, project, dev } = setup();
+    const snapshots = new DiscoverySnapshots();
+    const pg = { ...container('orders-db', 'p1', 'y'), spec: { ...spec, image: { ref: 'postgres:16', id: null, digest: null } } };
+    // MYSQL_* on an image that names no engine: a guess, not a certainty.
+    const unsure = { ...container('legacy-db', 'm1', 'z'), spec: { ...spec, image: { ref: 'acme/store:3', id: null, digest: null }, env: { MYSQL_DATABASE: 'store' } } };
+    snapshots.set({ serverId: 's1', at: 1, reachable: true, error: null, containers: [pg, unsure] });
+    const unadopted = buildInventoryGraph(store, snapshots, project.id).discovery.find((item) => item.environmentId === dev.id)?.unadopted ?? [];
+    expect(unadopted.find((item) => item.containerName === 'orders-db')?.databaseGuess).toMatchObject({ type: 'postgresql', sure: true });
+    expect(unadopted.find((item) => item.containerName === 'legacy-db')?.databaseGuess).toMatchObject({ sure: false });
   });
 
   it('recognises a container Gantry labelled for this resource and environment', () => {

@@ -4,8 +4,9 @@
  */
 import type { ContainerView, EnvironmentView, GraphCell, InventoryGraph, ResourceView } from '@shared/inventory/model';
 import { resourceStatus } from '@shared/inventory/status';
-import { gantryLabels } from '@shared/spec/resource-spec';
+import { gantryLabels, type DatabaseType, type ResourceSpec } from '@shared/spec/resource-spec';
 import { maskSpec } from '@shared/spec/secrets';
+import { detectDatabase } from '../databases/registry';
 import type { DiscoveredContainer } from './discovery';
 import type { DiscoverySnapshots } from './discovery-snapshots';
 import type { InstanceRow, InventoryStore } from './inventory-store';
@@ -94,8 +95,14 @@ export function buildInventoryGraph(store: InventoryStore, snapshots: DiscoveryS
       error: snapshot?.error ?? null,
       unadopted: (snapshot?.containers ?? [])
         .filter((container) => !claimed.has(`${environment.serverId}/${container.containerId}`))
-        .map(({ containerId, containerName, state, health, imageRef, specHash, spec }) => ({ containerId, containerName, state, health, imageRef, specHash, env: maskSpec(spec).env })),
+        .map(({ containerId, containerName, state, health, imageRef, specHash, spec }) => ({ containerId, containerName, state, health, imageRef, specHash, env: maskSpec(spec).env, databaseGuess: databaseGuessOf(spec) })),
     };
   });
   return { project, environments: chain, resources, cells, discovery };
+}
+
+/** What the database adapters' detection sees in a container (for the adopt dialog's proposal). */
+function databaseGuessOf(spec: ResourceSpec): { type: DatabaseType; sure: boolean; reason: string } | null {
+  const best = detectDatabase(spec).best;
+  return best ? { type: best.type, sure: best.confidence === 'sure', reason: best.reason } : null;
 }

@@ -101,7 +101,13 @@ export const environmentDiscovery = z.object({
   error: z.string().nullable(),
   /** Containers on the server that no resource of this project claims: candidates for adoption. */
   /** `env` is masked like every spec shown (secrets never in clear): enough for Adopt to see which containers it names. */
-  unadopted: z.array(containerView.omit({ spec: true }).extend({ env: z.record(z.string(), z.string()) })),
+  unadopted: z.array(
+    containerView.omit({ spec: true }).extend({
+      env: z.record(z.string(), z.string()),
+      /** The database engine the adapters' detection sees in it (sure only when exactly one engine is sure), or null. */
+      databaseGuess: z.object({ type: databaseType, sure: z.boolean(), reason: z.string() }).nullable().default(null),
+    }),
+  ),
 });
 
 /** Everything the environment graph needs, in one call. */

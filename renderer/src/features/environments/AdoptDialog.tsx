@@ -18,7 +18,8 @@ export function AdoptDialog({ environmentId, containerName }: { environmentId: s
   const [existing, setExisting] = useState('');
   const [name, setName] = useState(() => suggestName(containerName));
   const discovered = graph?.discovery.find((item) => item.environmentId === environmentId)?.unadopted.find((item) => item.containerName === containerName);
-  const [guess] = useState(() => guessFromImage(discovered?.imageRef ?? ''));
+  // The engine's database detection (image, env, command, labels) first; else the image name.
+  const [guess] = useState(() => (discovered?.databaseGuess ? { kind: 'database' as const, databaseType: discovered.databaseGuess.type } : guessFromImage(discovered?.imageRef ?? '')));
   // Pre-ticked: the resources whose container here the env names (e.g. DATABASE_URL's host); the operator can untick.
   const [links, setLinks] = useState(() => new Set(guessLinks(discovered?.env ?? {}, linkCandidates(graph, environmentId))));
   const toggleLink = (id: string, on: boolean) =>
@@ -81,6 +82,11 @@ export function AdoptDialog({ environmentId, containerName }: { environmentId: s
                     <option key={option}>{option}</option>
                   ))}
                 </select>
+                {discovered?.databaseGuess ? (
+                  <span className="field-hint" data-testid="database-guess">
+                    {discovered.databaseGuess.sure ? `Detected ${discovered.databaseGuess.type} (${discovered.databaseGuess.reason}).` : `Probably ${discovered.databaseGuess.type} (${discovered.databaseGuess.reason}), but not sure: check it.`}
+                  </span>
+                ) : null}
               </>
             ) : null}
             <label htmlFor="adopt-tags">Tags</label>
