@@ -88,7 +88,7 @@ const sizes = { dumpBytes: 0 };
 try {
   console.log(`Seeding ${rows} rows on dev…`);
   for (const host of [dev, uat]) {
-    await sh(host, `docker rm -f ${DB} >/dev/null 2>&1; docker run -d --name ${DB} -e POSTGRES_USER=app -e POSTGRES_PASSWORD=bench-pw -e POSTGRES_DB=app gantry-lab/postgres:15 >/dev/null`);
+    await sh(host, `docker rm -fv ${DB} >/dev/null 2>&1; docker run -d --name ${DB} -e POSTGRES_USER=app -e POSTGRES_PASSWORD=bench-pw -e POSTGRES_DB=app gantry-lab/postgres:15 >/dev/null`);
     await waitReady(host);
   }
   await sh(dev, `docker exec ${DB} psql -U app -d app -q -v ON_ERROR_STOP=1 -c "CREATE TABLE items (id int PRIMARY KEY, name text, price numeric, note text); INSERT INTO items SELECT g, 'item ' || g, g * 1.5, md5(g::text) || md5((g * 7)::text) FROM generate_series(1, ${rows}) g;"`);
@@ -103,7 +103,7 @@ try {
     console.log(`  round ${round + 1}/${rounds}: ${Object.entries(samples).map(([k, v]) => `${k} ${v.at(-1)} ms`).join(', ')}`);
   }
 } finally {
-  for (const host of [dev, uat]) await sh(host, `docker rm -f ${DB} >/dev/null 2>&1; rm -rf "$HOME/.gantry/backups/bench"; true`).catch(() => undefined);
+  for (const host of [dev, uat]) await sh(host, `docker rm -fv ${DB} >/dev/null 2>&1; rm -rf "$HOME/.gantry/backups/bench"; true`).catch(() => undefined);
   await closeLabHosts({ dev, uat });
 }
 

@@ -81,7 +81,7 @@ try {
     dev,
     [
       'set -e',
-      'docker rm -f gantry-bench-nonce >/dev/null 2>&1 || true',
+      'docker rm -fv gantry-bench-nonce >/dev/null 2>&1 || true',
       `docker run --name gantry-bench-nonce gantry-lab/postgres:15 sh -c "date +%s%N > /nonce"`,
       `docker export gantry-bench-nonce | docker import -c 'CMD ["bash"]' - ${REPO}:base >/dev/null`,
       'docker rm gantry-bench-nonce >/dev/null',

@@ -79,7 +79,7 @@ async function burst(name: LabName): Promise<{ ok: number; failures: string[]; m
   return { ok: outcomes.length - failures.length, failures, ms: Math.round(performance.now() - started), connects: host.stats().connects };
 }
 
-const cleanup = `ids=$(docker ps -aq --filter label=${LABEL}); [ -z "$ids" ] || docker rm -f $ids >/dev/null`;
+const cleanup = `ids=$(docker ps -aq --filter label=${LABEL}); [ -z "$ids" ] || docker rm -fv $ids >/dev/null`;
 const samples: Record<'gantry' | 'raw', number[]> = { gantry: [], raw: [] };
 try {
   console.log(`Starting ${perServer} containers on each of ${NAMES.join(', ')}…`);

@@ -34,7 +34,7 @@ function keygen(name: string): { path: string; publicKey: string; fingerprint: s
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `e2e/artifacts/${name}.png`, fullPage: true });
 }
-const cleanup = `docker rm -f $(docker ps -aq --filter name=${TAG}) >/dev/null 2>&1; true`;
+const cleanup = `docker rm -fv $(docker ps -aq --filter name=${TAG}) >/dev/null 2>&1; true`;
 
 test.beforeAll(() => {
   lab = JSON.parse(execFileSync('bash', ['lab/lab.sh', 'env'], { encoding: 'utf8' })) as LabDetails;

@@ -44,7 +44,7 @@ function httpsGet(domain: string, ca: string): Promise<{ status: number; body: s
     req.end();
   });
 }
-const cleanup = `docker rm -f $(docker ps -aq --filter name=${TAG}) >/dev/null 2>&1; docker volume rm $(docker volume ls -q --filter name=${TAG}) >/dev/null 2>&1; true`;
+const cleanup = `docker rm -fv $(docker ps -aq --filter name=${TAG}) >/dev/null 2>&1; docker volume rm $(docker volume ls -q --filter name=${TAG}) >/dev/null 2>&1; true`;
 const routeCleanup = `curl -s -X DELETE http://localhost:2019/id/gantry-route-production-${TAG}-web >/dev/null; rm -rf /var/lib/gantry/approvals`;
 
 test.beforeAll(() => {

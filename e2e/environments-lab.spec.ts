@@ -27,7 +27,7 @@ test('hand-started containers are discovered, adopted, shown in sync, and drifte
   writeFileSync(sshConfig, lab.sshConfig);
   const onServer = (server: (typeof SERVERS)[number], command: string) => execFileSync('ssh', ['-F', sshConfig, `gantry-${server}`, command], { encoding: 'utf8' });
   const run = (mode: string) =>
-    `docker rm -f ${CONTAINER} >/dev/null 2>&1; docker run -d --name ${CONTAINER} --init -e APP_MODE=${mode} -e API_TOKEN=e2e-secret-token gantry-lab/webapp:1`;
+    `docker rm -fv ${CONTAINER} >/dev/null 2>&1; docker run -d --name ${CONTAINER} --init -e APP_MODE=${mode} -e API_TOKEN=e2e-secret-token gantry-lab/webapp:1`;
 
   const client = await connectEngine(engine);
   try {
@@ -149,7 +149,7 @@ test('hand-started containers are discovered, adopted, shown in sync, and drifte
     client.close();
     for (const server of SERVERS) {
       try {
-        onServer(server, `docker rm -f ${CONTAINER} >/dev/null 2>&1; true`);
+        onServer(server, `docker rm -fv ${CONTAINER} >/dev/null 2>&1; true`);
       } catch {
         // The lab may be down; nothing of ours is left to remove then.
       }
@@ -166,7 +166,7 @@ test('Adopt pre-ticks the resource whose container an env value names, without s
   writeFileSync(sshConfig, lab.sshConfig);
   const onDev = (command: string) => execFileSync('ssh', ['-F', sshConfig, 'gantry-dev', command], { encoding: 'utf8' });
   const names = ['inv-link-db', 'inv-link-app'];
-  onDev(`docker rm -f ${names.join(' ')} >/dev/null 2>&1; docker run -d --name inv-link-db --init -e APP_MODE=dev gantry-lab/webapp:1 && docker run -d --name inv-link-app --init -e APP_MODE=dev -e DATABASE_URL=postgres://shop:link-secret-pw@inv-link-db:5432/shop gantry-lab/webapp:1`);
+  onDev(`docker rm -fv ${names.join(' ')} >/dev/null 2>&1; docker run -d --name inv-link-db --init -e APP_MODE=dev gantry-lab/webapp:1 && docker run -d --name inv-link-app --init -e APP_MODE=dev -e DATABASE_URL=postgres://shop:link-secret-pw@inv-link-db:5432/shop gantry-lab/webapp:1`);
   const client = await connectEngine(engine);
   try {
     const details = lab.servers.dev;
@@ -200,7 +200,7 @@ test('Adopt pre-ticks the resource whose container an env value names, without s
     await expect(environments.dialog('app in dev').getByTestId('detail-links')).toHaveText('Uses db');
   } finally {
     client.close();
-    onDev(`docker rm -f ${names.join(' ')} >/dev/null 2>&1; true`);
+    onDev(`docker rm -fv ${names.join(' ')} >/dev/null 2>&1; true`);
     rmSync(folder, { recursive: true, force: true });
   }
 });

@@ -24,7 +24,7 @@ const TAG = 'e2emig';
 const DB_PASSWORD = 'e2e-db-pw-7731';
 
 const cleanup = [
-  `docker rm -f $(docker ps -aq --filter name=${TAG}) >/dev/null 2>&1`,
+  `docker rm -fv $(docker ps -aq --filter name=${TAG}) >/dev/null 2>&1`,
   `docker volume rm $(docker volume ls -q --filter name=${TAG}) >/dev/null 2>&1`,
   `docker network rm $(docker network ls -q --filter name=${TAG}) >/dev/null 2>&1`,
   'true',
@@ -33,7 +33,7 @@ const cleanup = [
 /** dev's web app; `neverHealthy` gives it a health check that never reports, so a migration of it waits at the health gate. */
 function runWeb(version: 1 | 2, options: { neverHealthy?: boolean } = {}): string {
   return [
-    `docker rm -f dev-${TAG}-web >/dev/null 2>&1; docker run -d --name dev-${TAG}-web --init --network ${TAG}-dev --restart unless-stopped`,
+    `docker rm -fv dev-${TAG}-web >/dev/null 2>&1; docker run -d --name dev-${TAG}-web --init --network ${TAG}-dev --restart unless-stopped`,
     `-e DATABASE_URL=postgres://app:${DB_PASSWORD}@dev-${TAG}-db:5432/app -e APP_MODE=dev -p 18380:8080`,
     options.neverHealthy
       ? `--health-cmd 'sleep 3600' --health-timeout 3600s --health-interval 2s`

@@ -33,7 +33,7 @@ async function startPostgres(client: Client): Promise<void> {
 
 async function removeAll(client: Client | undefined): Promise<void> {
   if (!client) return;
-  await sshRun(client, `docker rm -f ${pg} ${web} >/dev/null 2>&1; docker network rm ${net} >/dev/null 2>&1; true`);
+  await sshRun(client, `docker rm -fv ${pg} ${web} >/dev/null 2>&1; docker network rm ${net} >/dev/null 2>&1; true`);
 }
 
 beforeAll(async () => {

@@ -83,7 +83,7 @@ async function startAndSettle(engine: EngineProcess, serverId: string, requestId
   return untilSettled(engine, migrationId);
 }
 
-const cleanup = `docker rm -f ${TAG}-uat-web ${TAG}-prod-web $(docker ps -aq --filter name=${TAG}-prod-web) >/dev/null 2>&1; rm -rf ${APPROVALS_DIR}; true`;
+const cleanup = `docker rm -fv ${TAG}-uat-web ${TAG}-prod-web $(docker ps -aq --filter name=${TAG}-prod-web) >/dev/null 2>&1; rm -rf ${APPROVALS_DIR}; true`;
 
 beforeAll(async () => {
   await sh('uat', cleanup);

@@ -98,7 +98,7 @@ const webRun = (image: string) =>
 
 /** uat's database, recreated on the same volume with a revision label: a change a promote carries to production. */
 const uatDbRun = (rev: number) =>
-  `docker rm -f uat-bkit-db >/dev/null 2>&1; docker run -d --name uat-bkit-db --init --network bkit-uat -l bkit.rev=${rev} -e POSTGRES_USER=app -e POSTGRES_PASSWORD=${UAT_PW} -e POSTGRES_DB=app -v uat-bkit-db-data:/var/lib/postgresql/data --health-cmd 'pg_isready -U app -d app' --health-interval 2s --health-retries 30 gantry-lab/postgres:15 >/dev/null`;
+  `docker rm -fv uat-bkit-db >/dev/null 2>&1; docker run -d --name uat-bkit-db --init --network bkit-uat -l bkit.rev=${rev} -e POSTGRES_USER=app -e POSTGRES_PASSWORD=${UAT_PW} -e POSTGRES_DB=app -v uat-bkit-db-data:/var/lib/postgresql/data --health-cmd 'pg_isready -U app -d app' --health-interval 2s --health-retries 30 gantry-lab/postgres:15 >/dev/null`;
 
 /** Changes uat's database so the next promote replaces production's (an unchanged resource gets no steps). */
 async function changeUatDb(rev: number): Promise<void> {
@@ -107,7 +107,7 @@ async function changeUatDb(rev: number): Promise<void> {
 }
 
 const cleanup = [
-  'docker rm -f $(docker ps -aq --filter name=bkit) >/dev/null 2>&1',
+  'docker rm -fv $(docker ps -aq --filter name=bkit) >/dev/null 2>&1',
   'docker volume rm $(docker volume ls -q --filter name=bkit) >/dev/null 2>&1',
   'docker network rm $(docker network ls -q --filter name=bkit) >/dev/null 2>&1',
   'docker image rm -f bkit/webapp:fresh >/dev/null 2>&1',
@@ -250,7 +250,7 @@ describe('the backup before a production change', () => {
 
   it('a fault after the backup (the web image vanishes from uat before it is sent) fails the run and leaves production as before', async () => {
     // A web image that exists only on uat, so the promote must send it.
-    await sh('uat', 'docker rm -f uat-bkit-web >/dev/null; docker rm -f bkit-commit >/dev/null 2>&1; docker run -d --name bkit-commit gantry-lab/webapp:2 >/dev/null && docker exec bkit-commit sh -c "date +%s%N > /marker" && docker commit bkit-commit bkit/webapp:fresh >/dev/null && docker rm -f bkit-commit >/dev/null');
+    await sh('uat', 'docker rm -fv uat-bkit-web >/dev/null; docker rm -fv bkit-commit >/dev/null 2>&1; docker run -d --name bkit-commit gantry-lab/webapp:2 >/dev/null && docker exec bkit-commit sh -c "date +%s%N > /marker" && docker commit bkit-commit bkit/webapp:fresh >/dev/null && docker rm -fv bkit-commit >/dev/null');
     await sh('uat', webRun('bkit/webapp:fresh'));
     await changeUatDb(3);
     const before = { state: await prodState(), rows: await rows() };
@@ -259,7 +259,7 @@ describe('the backup before a production change', () => {
     const planned = await call('migrations:plan', { projectId, sourceEnvId: env.uat!, targetEnvId: env.production!, resourceIds: [ids.web!, ids.db!] });
     expect(planned.plan.steps[0]?.kind).toBe('backup-database');
     // The fault: the image is gone from the source before the run sends it.
-    await sh('uat', 'docker rm -f uat-bkit-web >/dev/null && docker image rm -f bkit/webapp:fresh >/dev/null');
+    await sh('uat', 'docker rm -fv uat-bkit-web >/dev/null && docker image rm -f bkit/webapp:fresh >/dev/null');
     const { migrationId, jobId } = await startApproved(planned.planId);
     await app.jobs.finished(jobId).catch(() => undefined);
     const detail = await call('migrations:get', { migrationId });

@@ -33,7 +33,7 @@ const resources: Record<string, string> = {};
 let projectId = '';
 const postgres = adapterFor('postgresql');
 const dbSpec = { image: { ref: 'gantry-lab/postgres:15', id: null, digest: null }, env: { POSTGRES_USER: 'app', POSTGRES_PASSWORD: 'x', POSTGRES_DB: 'app' }, labels: {}, command: null, entrypoint: null };
-const cleanup = `docker rm -f $(docker ps -aq --filter name=cdit) >/dev/null 2>&1; docker volume rm $(docker volume ls -q --filter name=cdit) >/dev/null 2>&1; docker network rm $(docker network ls -q --filter name=cdit) >/dev/null 2>&1; rm -rf "$HOME/.gantry/backups"/*/*-cdit* 2>/dev/null; true`;
+const cleanup = `docker rm -fv $(docker ps -aq --filter name=cdit) >/dev/null 2>&1; docker volume rm $(docker volume ls -q --filter name=cdit) >/dev/null 2>&1; docker network rm $(docker network ls -q --filter name=cdit) >/dev/null 2>&1; rm -rf "$HOME/.gantry/backups"/*/*-cdit* 2>/dev/null; true`;
 
 async function call<C extends RequestChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
   const result = await app.router.dispatch(channel, request, { bridge: 'browser' });

@@ -23,7 +23,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'gantry-databases-int-'));
 const secretStore = createOsKeychain('Gantry-test-databases');
 let app: GantryApp;
 const serverIds: Record<'dev' | 'uat', string> = { dev: '', uat: '' };
-const cleanup = `docker rm -f $(docker ps -aq --filter name=dbit-) >/dev/null 2>&1; true`;
+const cleanup = `docker rm -fv $(docker ps -aq --filter name=dbit-) >/dev/null 2>&1; true`;
 
 function host(server: 'dev' | 'uat') {
   return app.servers.connections.get(serverIds[server]);

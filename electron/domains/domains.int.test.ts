@@ -94,13 +94,13 @@ beforeAll(async () => {
   prodId = (saved.value as { server: { id: string } }).server.id;
   prod = app.servers.connections.get(prodId);
   await new CaddyAdmin(prod).removeRoute(routeId);
-  await sh(`docker rm -f ${container} >/dev/null 2>&1; docker run -d --init --name ${container} -p ${hostPort}:8080 gantry-lab/webapp:1 >/dev/null`);
+  await sh(`docker rm -fv ${container} >/dev/null 2>&1; docker run -d --init --name ${container} -p ${hostPort}:8080 gantry-lab/webapp:1 >/dev/null`);
 });
 
 afterAll(async () => {
   if (prod) {
     await new CaddyAdmin(prod).removeRoute(routeId).catch(() => undefined);
-    await sh(`docker rm -f ${container} >/dev/null 2>&1; true`).catch(() => undefined);
+    await sh(`docker rm -fv ${container} >/dev/null 2>&1; true`).catch(() => undefined);
   }
   await app?.close();
   rmSync(dataDir, { recursive: true, force: true });

@@ -59,7 +59,7 @@ async function sh(server: 'uat' | 'prod', command: string): Promise<string> {
   return result.stdout.trim();
 }
 
-const cleanup = `docker rm -f $(docker ps -aq --filter name=pdomit) >/dev/null 2>&1; docker volume rm $(docker volume ls -q --filter name=pdomit) >/dev/null 2>&1; rm -rf /var/lib/gantry/approvals; true`;
+const cleanup = `docker rm -fv $(docker ps -aq --filter name=pdomit) >/dev/null 2>&1; docker volume rm $(docker volume ls -q --filter name=pdomit) >/dev/null 2>&1; rm -rf /var/lib/gantry/approvals; true`;
 
 /** GET https://<domain>/ from this machine, connecting to prod's address, trusting only `ca`; with the served leaf's fingerprint. */
 function httpsGet(domain: string, ca: string): Promise<{ status: number; body: string; issuer: string; fingerprint: string }> {
@@ -91,7 +91,7 @@ async function runPlan(planned: ResponseOf<'migrations:plan'>) {
 }
 
 function runUatWeb(version: 1 | 2): string {
-  return `docker rm -f uat-pdomit-web >/dev/null 2>&1; docker run -d --name uat-pdomit-web --init --restart unless-stopped -p 18390:8080 gantry-lab/webapp:${version} >/dev/null`;
+  return `docker rm -fv uat-pdomit-web >/dev/null 2>&1; docker run -d --name uat-pdomit-web --init --restart unless-stopped -p 18390:8080 gantry-lab/webapp:${version} >/dev/null`;
 }
 
 beforeAll(async () => {
@@ -212,7 +212,7 @@ describe('a domain for the first clone into production', () => {
   });
 
   it('rolling back a clone takes its route away', async () => {
-    await sh('uat', 'docker rm -f uat-pdomit-api >/dev/null 2>&1; docker run -d --name uat-pdomit-api --init -p 18391:8080 gantry-lab/webapp:1 >/dev/null');
+    await sh('uat', 'docker rm -fv uat-pdomit-api >/dev/null 2>&1; docker run -d --name uat-pdomit-api --init -p 18391:8080 gantry-lab/webapp:1 >/dev/null');
     const apiId = (await call('resources:adopt', { environmentId: env.uat!, container: 'uat-pdomit-api', resource: { name: 'api', kind: 'application' } })).resource.id;
     const api = `api-${process.pid}.${base}`;
     const planned = await call('migrations:plan', { projectId, sourceEnvId: env.uat!, targetEnvId: env.production!, resourceIds: [apiId], domains: { [apiId]: api } });

@@ -40,11 +40,11 @@ beforeAll(async () => {
     pin: { fingerprint: dev.hostKey.fingerprint, algorithm: dev.hostKey.publicKey.split(' ')[0]! },
   });
   serverId = server.id;
-  await sh(`docker rm -f ${NAME} >/dev/null 2>&1; docker run -d --name ${NAME} -e 'DB_PASSWORD=${SECRET}' gantry-lab/webapp:1`);
+  await sh(`docker rm -fv ${NAME} >/dev/null 2>&1; docker run -d --name ${NAME} -e 'DB_PASSWORD=${SECRET}' gantry-lab/webapp:1`);
 });
 
 afterAll(async () => {
-  await sh(`docker rm -f ${NAME} >/dev/null 2>&1; true`).catch(() => undefined);
+  await sh(`docker rm -fv ${NAME} >/dev/null 2>&1; true`).catch(() => undefined);
   secretStore.delete('inventory:spec-fingerprint-key');
   await app?.close();
   rmSync(dataDir, { recursive: true, force: true });

@@ -50,7 +50,7 @@ async function discover(projectId?: string): Promise<void> {
   if (event.type !== 'done') throw new Error(`discovery ended with ${JSON.stringify(event)}`);
 }
 
-const cleanup = `docker rm -f $(docker ps -aq --filter name=${PREFIX}) >/dev/null 2>&1; true`;
+const cleanup = `docker rm -fv $(docker ps -aq --filter name=${PREFIX}) >/dev/null 2>&1; true`;
 
 beforeAll(async () => {
   app = createApp({ dataDir, version: 'test', databaseFile: ':memory:', secretStore });
@@ -86,14 +86,14 @@ describe('spec hash against a real dockerd', () => {
     const first = await hashOf('hash');
     expect((await hashOf('hash')).specHash).toBe(first.specHash);
 
-    await sh('dev', `docker rm -f ${PREFIX}hash >/dev/null && ${runWeb('hash')}`);
+    await sh('dev', `docker rm -fv ${PREFIX}hash >/dev/null && ${runWeb('hash')}`);
     const recreated = await hashOf('hash');
     expect(recreated.containerId).not.toBe(first.containerId);
     expect(recreated.specHash).toBe(first.specHash);
 
-    await sh('dev', `docker rm -f ${PREFIX}hash >/dev/null && ${runWeb('hash', { mode: 'staging' })}`);
+    await sh('dev', `docker rm -fv ${PREFIX}hash >/dev/null && ${runWeb('hash', { mode: 'staging' })}`);
     expect((await hashOf('hash')).specHash).not.toBe(first.specHash);
-    await sh('dev', `docker rm -f ${PREFIX}hash`);
+    await sh('dev', `docker rm -fv ${PREFIX}hash`);
   });
 
   it('reads a server in one SSH exec, however many containers it runs', async () => {
@@ -104,7 +104,7 @@ describe('spec hash against a real dockerd', () => {
     const [result] = await discoverServers([serverIds.uat!], () => counting, loadSpecSealer(secretStore));
     expect(result?.containers.filter((container) => container.containerName.startsWith(`${PREFIX}count-`))).toHaveLength(4);
     expect(execs).toBe(1);
-    await sh('uat', `docker rm -f ${[1, 2, 3, 4].map((n) => `${PREFIX}count-${n}`).join(' ')}`);
+    await sh('uat', `docker rm -fv ${[1, 2, 3, 4].map((n) => `${PREFIX}count-${n}`).join(' ')}`);
   });
 });
 
@@ -149,7 +149,7 @@ describe('discovery, adoption and status across dev, uat and prod', () => {
     expect(stored).not.toMatch(/int-token|int-s3cret/);
 
     // Someone changes uat by hand: same name, new env.
-    await sh('uat', `docker rm -f ${PREFIX}shop-web >/dev/null && ${runWeb('shop-web', { mode: 'uat-hotfix' })}`);
+    await sh('uat', `docker rm -fv ${PREFIX}shop-web >/dev/null && ${runWeb('shop-web', { mode: 'uat-hotfix' })}`);
     await discover(project.id);
     graph = await call('inventory:graph', { projectId: project.id });
     const byEnvironment = Object.fromEntries(graph.cells.map((cell) => [chain.find((e) => e.id === cell.environmentId)!.name, cell]));
@@ -165,7 +165,7 @@ describe('discovery, adoption and status across dev, uat and prod', () => {
     expect(app.db.$client.prepare('SELECT event FROM spec_history WHERE environment_id = ? ORDER BY id').all(chain[1]!.id)).toEqual([{ event: 'adopted' }, { event: 'accepted_drift' }]);
 
     // Removed by hand: absent.
-    await sh('prod', `docker rm -f ${PREFIX}shop-web`);
+    await sh('prod', `docker rm -fv ${PREFIX}shop-web`);
     await discover(project.id);
     graph = await call('inventory:graph', { projectId: project.id });
     expect(graph.cells.find((cell) => cell.environmentId === chain[2]!.id)?.status).toBe('absent');

@@ -15,7 +15,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'gantry-crash-int-'));
 const startEngine = () => startEngineProcess(dataDir);
 
 let engine: EngineProcess;
-const cleanup = 'docker rm -f $(docker ps -aq --filter name=crash-web) >/dev/null 2>&1; rm -rf /tmp/gantry-locks; true';
+const cleanup = 'docker rm -fv $(docker ps -aq --filter name=crash-web) >/dev/null 2>&1; rm -rf /tmp/gantry-locks; true';
 
 const sh = (server: 'dev' | 'uat', command: string) => labSh(lab, server, command);
 

@@ -30,7 +30,7 @@ const ids: Record<string, string> = {};
 const rows: { kind: MigrationStepKind; run: string; fault: string; outcome: string }[] = [];
 
 const cleanup = [
-  'docker rm -f $(docker ps -aq --filter name=fm-) >/dev/null 2>&1',
+  'docker rm -fv $(docker ps -aq --filter name=fm-) >/dev/null 2>&1',
   'docker volume rm $(docker volume ls -q --filter name=fm-) >/dev/null 2>&1',
   'docker network rm $(docker network ls -q --filter name=fm-) >/dev/null 2>&1',
   'rm -rf /tmp/gantry-locks $HOME/.gantry/rollbacks $HOME/.gantry/backups',
@@ -83,7 +83,7 @@ async function settled(migrationId: string) {
 
 async function startClone(copyData = false): Promise<string> {
   // A fresh label on dev's web app first, so a promote has something to change (an unchanged resource gets no steps).
-  await sh('dev', `docker rm -f dev-fm-web >/dev/null && docker run -d --name dev-fm-web --init --network fm-dev -v dev-fm-web-data:/data -e DB_HOST=dev-fm-db -e APP_MODE=dev -l fm.run=${Date.now()} gantry-lab/webapp:2 >/dev/null`);
+  await sh('dev', `docker rm -fv dev-fm-web >/dev/null && docker run -d --name dev-fm-web --init --network fm-dev -v dev-fm-web-data:/data -e DB_HOST=dev-fm-db -e APP_MODE=dev -l fm.run=${Date.now()} gantry-lab/webapp:2 >/dev/null`);
   const planned = await engine.call('migrations:plan', { projectId, sourceEnvId: env.dev!, targetEnvId: env.uat!, resourceIds: [ids.db!, ids.web!] });
   expect(planned.plan.blocking, JSON.stringify(planned.plan.prechecks.filter((check) => check.severity === 'blocking'))).toBe(false);
   return (await engine.call('migrations:start', { planId: planned.planId, options: { waitForReady: false, healthTimeoutSec: 30, httpCheckPath: null, ...(copyData ? { copyData: [ids.db!] } : {}) } })).migrationId;

@@ -105,7 +105,7 @@ function devWebRun(change: { stopTimeout?: number } = {}): string {
 }
 
 const cleanup = [
-  `docker rm -f $(docker ps -aq --filter name=fidit) >/dev/null 2>&1`,
+  `docker rm -fv $(docker ps -aq --filter name=fidit) >/dev/null 2>&1`,
   `docker volume rm $(docker volume ls -q --filter name=fidit) >/dev/null 2>&1`,
   `docker network rm fidit-net gantry-fidelity-test-uat >/dev/null 2>&1`,
   `rm -rf /tmp/gantry-locks`,
@@ -215,8 +215,8 @@ describe('promote only what changed', () => {
   });
 
   it('recreates exactly the two that changed on dev: a runtime option on one, the image on another', async () => {
-    await sh('dev', `docker rm -f dev-fidit-web >/dev/null && ${devWebRun({ stopTimeout: 9 })}`);
-    await sh('dev', 'docker rm -f dev-fidit-a >/dev/null && docker run -d --name dev-fidit-a --init --network fidit-net -e APP_MODE=a gantry-lab/webapp:2 >/dev/null');
+    await sh('dev', `docker rm -fv dev-fidit-web >/dev/null && ${devWebRun({ stopTimeout: 9 })}`);
+    await sh('dev', 'docker rm -fv dev-fidit-a >/dev/null && docker run -d --name dev-fidit-a --init --network fidit-net -e APP_MODE=a gantry-lab/webapp:2 >/dev/null');
     const before = await uatIds();
     const { planned, detail } = await migrate(all());
     expect(planned.plan.resources.filter((resource) => !resource.unchanged).map((resource) => resource.name)).toEqual(['web', 'a']);
@@ -230,7 +230,7 @@ describe('promote only what changed', () => {
   });
 
   it('rolls the two back with progress per step, as a migration reports it, past a later run that found them unchanged', async () => {
-    await sh('dev', 'docker rm -f dev-fidit-b >/dev/null && docker run -d --name dev-fidit-b --init --network fidit-net -e APP_MODE=b -l fidit.run=later gantry-lab/webapp:1 >/dev/null');
+    await sh('dev', 'docker rm -fv dev-fidit-b >/dev/null && docker run -d --name dev-fidit-b --init --network fidit-net -e APP_MODE=b -l fidit.run=later gantry-lab/webapp:1 >/dev/null');
     const later = await migrate(all());
     expect(later.planned.plan.resources.filter((resource) => !resource.unchanged).map((resource) => resource.name)).toEqual(['b']);
     expect((await call('migrations:list', {})).migrations.find((migration) => migration.id === later.detail.migration.id)?.resources.map((resource) => resource.mode)).toEqual(['unchanged', 'unchanged', 'promote', 'unchanged', 'unchanged']);
@@ -259,7 +259,7 @@ describe('promote only what changed', () => {
     const uat = await inspect('uat', 'uat-fidit-b');
     const network = Object.keys(uat.NetworkSettings.Networks)[0]!;
     const labels = Object.entries(uat.Config.Labels as Record<string, string>).map(([key, value]) => `-l '${key}=${value}'`).join(' ');
-    await sh('uat', `docker rm -f uat-fidit-b >/dev/null && docker run -d --name uat-fidit-b --network ${network} -e APP_MODE=b ${labels} gantry-lab/webapp:1 >/dev/null`);
+    await sh('uat', `docker rm -fv uat-fidit-b >/dev/null && docker run -d --name uat-fidit-b --network ${network} -e APP_MODE=b ${labels} gantry-lab/webapp:1 >/dev/null`);
     await discover();
     expect((await cell())?.status).toBe('drifted');
   });
@@ -270,7 +270,7 @@ describe('snapshot retention', () => {
     const snapshots = async () => (await sh('uat', `ls -1 ~/.gantry/snapshots | grep -c -- '-${resources.d}.json$' || true`)).trim();
     let last = '';
     for (let run = 1; run <= 7; run++) {
-      await sh('dev', `docker rm -f dev-fidit-d >/dev/null && docker run -d --name dev-fidit-d --init --network fidit-net -e APP_MODE=d -l fidit.run=${run} gantry-lab/webapp:1 >/dev/null`);
+      await sh('dev', `docker rm -fv dev-fidit-d >/dev/null && docker run -d --name dev-fidit-d --init --network fidit-net -e APP_MODE=d -l fidit.run=${run} gantry-lab/webapp:1 >/dev/null`);
       const { detail } = await migrate([resources.d!]);
       expect(detail.migration.status, detail.migration.message ?? '').toMatch(/^completed/);
       last = detail.migration.id;

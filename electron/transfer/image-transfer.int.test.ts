@@ -45,7 +45,7 @@ beforeAll(async () => {
     dev,
     [
       'set -e',
-      `docker rm -f gantry-transfer-nonce >/dev/null 2>&1 || true`,
+      `docker rm -fv gantry-transfer-nonce >/dev/null 2>&1 || true`,
       `docker run --name gantry-transfer-nonce gantry-lab/python:3.11 sh -c "date +%s%N > /nonce"`,
       `docker export gantry-transfer-nonce | docker import -c 'CMD ["python3"]' - ${REPO}:base >/dev/null`,
       'docker rm gantry-transfer-nonce >/dev/null',

@@ -86,8 +86,10 @@ start_prod_proxy() {
   local s=$LAB_PROXY_SERVER ip pebble_hash caddy_hash
   ip=$(server_ip "$s")
   server_docker "$s" volume create lab-acme >/dev/null
-  pebble_hash=$(printf '%s\n' "pebble-1" "$LAB_HOST_ADDRESS" | sha256sum | cut -c1-16)
-  caddy_hash=$(printf '%s\n' "caddy-1" "$(prod_caddy_config)" | sha256sum | cut -c1-16)
+  # The hashes cover the images too: a rebuilt image recreates its container (else it keeps running
+  # the old, now untagged image, and the probe no longer recognises it by name).
+  pebble_hash=$(printf '%s\n' "pebble-1" "$LAB_HOST_ADDRESS" "$(recipe_hash pebble)" | sha256sum | cut -c1-16)
+  caddy_hash=$(printf '%s\n' "caddy-1" "$(prod_caddy_config)" "$(recipe_hash caddy)" | sha256sum | cut -c1-16)
   if start_proxy_container lab-pebble "$pebble_hash" -e PEBBLE_VA_NOSLEEP=1 -e PEBBLE_WFE_NONCEREJECT=0 \
     -v lab-acme:/etc/pebble gantry-lab/pebble:2 pebble -config /etc/pebble/pebble-config.json -dnsserver "$LAB_HOST_ADDRESS:53"; then
     # A new Pebble has a new root: Caddy starts again with empty storage (a tmpfs) and keeps its routes (--resume).

@@ -90,9 +90,12 @@ export async function labelOf(host: RemoteHost, kind: 'container' | 'volume' | '
   throw new GantryError('docker_unavailable', `Docker on ${host.label} did not answer: ${result.stderr.trim() || `exit code ${result.code}`}`);
 }
 
-/** Removes the container `name` only if this migration created it. */
+/**
+ * Removes the container `name` only if this migration created it, with its anonymous volumes (an
+ * image's VOLUME): they too were made by this run and hold nothing the target had before.
+ */
 export async function removeOwnContainer(host: RemoteHost, name: string, migrationId: string): Promise<void> {
-  if ((await labelOf(host, 'container', name, gantryLabels.migration)) === migrationId) await run(host, `docker rm -f ${shellQuote(name)} >/dev/null`, `remove ${name}`);
+  if ((await labelOf(host, 'container', name, gantryLabels.migration)) === migrationId) await run(host, `docker rm -fv ${shellQuote(name)} >/dev/null`, `remove ${name}`);
 }
 
 /** Creates and starts a container from a resource's desired spec, creating missing networks. */

@@ -166,10 +166,10 @@ describe('create-container', () => {
     expect(result).toEqual({ containerId: 'id-uat-web' });
   });
 
-  it('undo removes the container and network only when they carry this run’s label', async () => {
+  it('undo removes the container (with the anonymous volumes it made) and network only when they carry this run’s label', async () => {
     const target = new FakeRemoteHost().on({ pattern: /container inspect .*'uat-web'/, result: { stdout: `${MIGRATION}\n` } }, { pattern: /network inspect .*'shop-uat'/, result: { stdout: 'someone-else\n' } });
     await undo(target, create, { createdNetworks: ['shop-uat'] });
-    expect(target.commands).toContain("docker rm -f 'uat-web' >/dev/null");
+    expect(target.commands).toContain("docker rm -fv 'uat-web' >/dev/null");
     expect(target.commands.some((command) => command.startsWith('docker network rm'))).toBe(false);
   });
 
