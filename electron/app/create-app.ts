@@ -7,6 +7,8 @@ import { registerInventoryHandlers } from '../inventory/handlers';
 import { MigrationEngine } from '../migrations/engine';
 import { registerBackupHandlers } from '../migrations/backup-runs';
 import { registerRotationHandlers } from '../migrations/rotation-runs';
+import { registerDomainHandlers } from '../migrations/domain-runs';
+import { registerNewCredentialsHandler } from '../migrations/new-credentials';
 import { registerWebhookHandlers } from '../webhooks/handlers';
 import { registerMigrationHandlers } from '../migrations/handlers';
 import { registerHistoryHandlers } from '../history/handlers';
@@ -93,6 +95,8 @@ export function createApp(options: AppOptions): GantryApp {
   registerMigrationHandlers(router, migrations);
   registerBackupHandlers(router, { engine: migrations, inventory: inventory.store, hosts });
   registerRotationHandlers(router, { engine: migrations, inventory: inventory.store, hosts, log: (message, fields) => logger.info(message, fields) });
+  registerDomainHandlers(router, { engine: migrations, inventory: inventory.store, hosts });
+  registerNewCredentialsHandler(router, migrations.journal);
   registerWebhookHandlers(router, { journal: migrations.journal, secrets: options.secretStore ?? createOsKeychain(), ...(process.env.GANTRY_GITHUB_API ? { githubApiBase: process.env.GANTRY_GITHUB_API } : {}), log: (message, fields) => logger.info(message, fields) });
   approvals.register(router, { engine: migrations, inventory });
   registerHistoryHandlers(router, db);

@@ -49,6 +49,16 @@ export function restoreBackupRun(journal: MigrationJournal, backup: BackupRecord
   };
 }
 
+/** Ids of the backups whose migration is a completed migration that can still be rolled back (the data it changed may be wanted back with it). */
+export function pinnedForRollback(journal: MigrationJournal, backups: readonly BackupRecord[]): string[] {
+  return backups
+    .filter((backup) => {
+      const row = journal.get(backup.migrationId);
+      return row?.kind === 'migrate' && (row.status === 'completed' || row.status === 'completed_with_warning');
+    })
+    .map((backup) => backup.id);
+}
+
 /** What the backup channels need. */
 export interface BackupHandlerDeps {
   engine: MigrationEngine;
@@ -63,7 +73,11 @@ export function registerBackupHandlers(router: Router, deps: BackupHandlerDeps):
     if (!environment.serverId) throw new GantryError('not_bound', `${environment.name} has no server, so it has no backups.`);
     return { host: deps.hosts(environment.serverId), serverId: environment.serverId };
   };
-  router.handle('backups:list', async ({ environmentId, resourceId }) => listBackups(hostOf(environmentId).host, { resourceId }));
+  router.handle('backups:list', async ({ environmentId, resourceId }) => {
+    const listed = await listBackups(hostOf(environmentId).host, { resourceId });
+    return { ...listed, pinned: pinnedForRollback(deps.engine.journal, listed.backups) };
+  });
+  router.handle('backups:retention', async ({ environmentId }) => ({ keep: await readRetention(hostOf(environmentId).host) }));
   router.handle('backups:set-retention', async ({ environmentId, keep }) => {
     const { host } = hostOf(environmentId);
     await writeRetention(host, keep);

@@ -31,6 +31,7 @@ export function registerWebhookHandlers(router: Router, deps: WebhookHandlerDeps
     if (!row) throw new GantryError('not_found', `There is no migration ${migrationId}.`);
     return { reminders: webhookReminders(readStoredRun(row.planJson, row.kind).plan) };
   });
+  router.handle('webhooks:github-token', () => ({ saved: Boolean(deps.secrets.get(GITHUB_TOKEN_ACCOUNT)) }));
   router.handle('webhooks:set-github-token', ({ token }) => {
     deps.secrets.set(GITHUB_TOKEN_ACCOUNT, token);
     return { saved: true };

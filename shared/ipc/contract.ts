@@ -16,8 +16,9 @@ import { containerView, environmentView, inventoryGraph, inventoryRequests, proj
 import { historyDiff, historyEntry, historyRequests } from '../history/views';
 import { backupListRequest, backupRecord, backupRestoreRequest, backupRetentionRequest } from '../migration/backups';
 import { webhookReminder } from '../migration/webhook-reminders';
+import { domainChangeRequest, domainCheckRequest, domainCheckView } from '../domains/domain-change';
 import { runDefaults, settingsView } from '../settings/settings-view';
-import { approvalRequestView, identityView, policyView, serverProblem, setIdentityRequest, setupPolicyRequest } from '../approvals/views';
+import { approvalRequestView, identityView, liveReviewView, policyView, serverProblem, setIdentityRequest, setupPolicyRequest } from '../approvals/views';
 
 const empty = z.object({}).strict();
 
@@ -203,7 +204,13 @@ export const requestChannels = {
   /** The backups of one resource in one environment, read from its server (newest first; unreadable records named). */
   'backups:list': {
     request: backupListRequest,
-    response: z.object({ backups: z.array(backupRecord), unreadable: z.array(z.string()) }),
+    /** `pinned`: ids of backups whose migration is completed and can still be rolled back (History marks them). */
+    response: z.object({ backups: z.array(backupRecord), unreadable: z.array(z.string()), pinned: z.array(z.string()) }),
+  },
+  /** The environment's server's retention setting (backups kept per resource). */
+  'backups:retention': {
+    request: z.object({ environmentId: z.string().min(1).max(100) }).strict(),
+    response: z.object({ keep: z.number() }),
   },
   /** Retention: backups kept per resource on the environment's server (a setting that lives there, shared by every operator). */
   'backups:set-retention': {
@@ -256,6 +263,11 @@ export const requestChannels = {
     request: z.object({ serverId: z.string().min(1).max(100), requestId: z.string().min(1).max(100), decision: z.enum(['approve', 'reject']), reason: z.string().max(2000).nullable().optional() }).strict(),
     response: z.object({ request: approvalRequestView }),
   },
+  /** The approver's live check of a request: pre-checks re-run against the target now, and how the target differs from the request. */
+  'approvals:live-review': {
+    request: z.object({ serverId: z.string().min(1).max(100), requestId: z.string().min(1).max(100) }).strict(),
+    response: liveReviewView,
+  },
   /** Starts an approved request's plan; the run checks every signature and uses the request under the target's lock. */
   'approvals:start': {
     request: z.object({ serverId: z.string().min(1).max(100), requestId: z.string().min(1).max(100) }).strict(),
@@ -271,6 +283,11 @@ export const requestChannels = {
     request: z.object({ token: z.string().min(10).max(300) }).strict(),
     response: z.object({ saved: z.boolean() }),
   },
+  /** Whether a GitHub token is in the keychain (never the token). */
+  'webhooks:github-token': {
+    request: empty,
+    response: z.object({ saved: z.boolean() }),
+  },
   /** Registers a GitHub webhook for the production URL, with a new secret kept in the keychain. */
   'webhooks:register-github': {
     request: z.object({ repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/), url: z.string().url().max(500) }).strict(),
@@ -281,10 +298,25 @@ export const requestChannels = {
     request: z.object({ environmentId: z.string().min(1).max(100), resourceId: z.string().min(1).max(100) }).strict(),
     response: z.object({ migrationId: z.string(), jobId: z.string() }),
   },
+  /** The credentials a run generated (first clone into production, Rotate credentials), named without their values. */
+  'credentials:new': {
+    request: z.object({ migrationId: z.string().min(1).max(100) }).strict(),
+    response: z.object({ environmentId: z.string().nullable(), credentials: z.array(z.object({ resourceId: z.string(), resourceName: z.string(), variable: z.string() })) }),
+  },
   /** One credential of a live container, read on its server on the operator's demand (logged without the value). */
   'credentials:reveal': {
     request: z.object({ environmentId: z.string().min(1).max(100), resourceId: z.string().min(1).max(100), variable: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).max(100) }).strict(),
     response: z.object({ value: z.string() }),
+  },
+  /** The pre-checks of changing a resource's domain (read live from its server's proxy and DNS); nothing is changed. */
+  'domains:check': {
+    request: domainCheckRequest,
+    response: domainCheckView,
+  },
+  /** "Change domain": a journaled run that routes the resource at the new domain and waits for its certificate; its rollback brings the old one back. */
+  'domains:change': {
+    request: domainChangeRequest,
+    response: z.object({ migrationId: z.string(), jobId: z.string() }),
   },
   // ── history ──────────────────────────────────────────────────────────
   /** Every recorded spec of one resource in one environment, newest first, with the migration that recorded it. */

@@ -20,6 +20,11 @@ const web = planned({
 });
 
 describe('webhook reminders after the first clone into production', () => {
+  it('names the domain the clone gets in production as the URL to configure, before what its labels route', () => {
+    const withDomain = { ...web, domain: { domain: 'shop.prod.example', url: 'https://shop.prod.example', proxy: 'caddy-admin', routeId: 'r', dial: null, acmeIssuer: null } } as PlannedResource;
+    expect(webhookReminders({ target: { production: true }, resources: [withDomain] }).map((entry) => entry.productionUrl)).toEqual(['https://shop.prod.example', 'https://shop.prod.example']);
+  });
+
   it('lists the source repository label and webhook variables, with the production URL to configure', () => {
     const reminders = webhookReminders({ target: { production: true }, resources: [web] });
     expect(reminders.map((entry) => [entry.site, entry.key, entry.githubRepository, entry.productionUrl])).toEqual([

@@ -54,7 +54,8 @@ export function webhookReminders(plan: { target: { production: boolean }; resour
     .filter((resource) => resource.mode === 'clone')
     .flatMap((resource) => {
       const spec = resource.desiredSpec;
-      const productionUrl = productionUrlOf(spec);
+      // The domain the clone gets in production (typed in the wizard) comes first; else what its labels route.
+      const productionUrl = resource.domain?.url ?? productionUrlOf(spec);
       const of = (site: 'label' | 'env', key: string, value: string): WebhookReminder => ({
         resourceId: resource.resourceId,
         resourceName: resource.name,

@@ -7,6 +7,7 @@ import { ScheduleWords } from './ScheduleWords';
 import { StatusBadge } from './StatusBadge';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { useDialogs } from '../shell/dialogs';
+import { DatabaseCredentials, RotateCredentialsButton } from './DatabaseCredentials';
 
 type Timeline = { state: 'loading' } | { state: 'failed'; message: string } | { state: 'loaded'; entries: { id: number; event: string; at: number; specHash: string; migrationId: string | null }[] };
 
@@ -77,6 +78,7 @@ export function ResourceDetail({ graph, resourceId, environmentId }: { graph: In
         ) : (
           <p className="env-meta">No container seen here yet: discover this environment to see its spec.</p>
         )}
+        {resource.kind === 'database' && cell?.container ? <DatabaseCredentials environmentId={environment.id} resourceId={resource.id} resourceName={resource.name} env={cell.container.spec.env} /> : null}
         <h3>History</h3>
         {timeline.state === 'loading' ? <p className="env-meta">Loading history…</p> : null}
         <ErrorBanner message={timeline.state === 'failed' ? timeline.message : null} prefix="Could not load the history" />
@@ -98,6 +100,7 @@ export function ResourceDetail({ graph, resourceId, environmentId }: { graph: In
             Copy data from {copyFrom.name}…
           </button>
         ) : null}
+        {resource.kind === 'database' && environment.production && cell?.container ? <RotateCredentialsButton environment={environment} resource={resource} dependants={linkedFrom} /> : null}
         <button type="button" className="secondary" onClick={() => open({ kind: 'edit-resource', resourceId, environmentId })}>
           Edit links, tags and tasks
         </button>

@@ -7,6 +7,7 @@ import { MigrationList } from '../migrations/MigrationList';
 import { statusLabels } from '../migrations/migration-format';
 import { useHistory } from './store';
 import { ResourceTimeline } from './ResourceTimeline';
+import { BackupList } from './BackupList';
 import './history.css';
 import { ErrorBanner } from '../../components/ErrorBanner';
 
@@ -105,6 +106,12 @@ export function HistoryPage() {
           ) : (
             <p className="muted">Choose a project, an environment and a resource above to see every spec Gantry recorded for it, compare any two, and restore an earlier one.</p>
           )}
+          {projectGraph && filters.environmentId && projectGraph.resources.find((resource) => resource.id === filters.resourceId)?.kind === 'database' ? (
+            <>
+              <h2>Backups</h2>
+              <BackupList key={`${filters.resourceId}:${filters.environmentId}`} environment={projectGraph.environments.find((environment) => environment.id === filters.environmentId)!} resource={projectGraph.resources.find((resource) => resource.id === filters.resourceId)!} />
+            </>
+          ) : null}
         </>
       )}
     </section>

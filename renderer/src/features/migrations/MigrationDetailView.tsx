@@ -7,6 +7,7 @@ import { useJobs } from '../jobs/store';
 import { formatDuration, formatTime, statusLabels, statusTone, stepDuration } from './migration-format';
 import { useMigrations } from './store';
 import { useMigrationDetail } from './use-migration-detail';
+import { ProductionFollowUp } from './ProductionFollowUp';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { FACTORY_RUN_DEFAULTS } from '@shared/settings/settings-view';
 import { useRunDefaults } from '../settings/store';
@@ -140,6 +141,8 @@ export function MigrationDetailView({ migrationId }: { migrationId: string }) {
           </li>
         ))}
       </ul>
+
+      {detail.plan?.target.production ? <ProductionFollowUp migrationId={migrationId} completed={migration.status === 'completed' || migration.status === 'completed_with_warning'} /> : null}
 
       <h2>Steps</h2>
       <StepTable detail={detail} now={now} />

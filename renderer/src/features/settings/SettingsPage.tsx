@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { HEALTH_TIMEOUT_BOUNDS, httpCheckPath as httpCheckPathSchema, type RunDefaults } from '@shared/settings/settings-view';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { useAppInfo, useSettings } from './store';
+import { BackupRetention, GithubToken } from './ProductionSettings';
 
 /** Settings: the defaults every run starts with, whether secrets can be kept, and where the data lives. */
 export function SettingsPage() {
@@ -19,6 +20,10 @@ export function SettingsPage() {
       <ErrorBanner message={error} />
       <h2>Run defaults</h2>
       {view ? <RunDefaultsForm defaults={view.defaults} /> : <p>Loading…</p>}
+      <h2>Production backups</h2>
+      <BackupRetention />
+      <h2>GitHub</h2>
+      <GithubToken />
       <h2>Keychain</h2>
       {view ? (
         <p className={view.keychain.usable ? 'banner ok' : 'banner warning'} data-testid="keychain-status" data-usable={view.keychain.usable ? 'true' : 'false'}>
