@@ -10,6 +10,7 @@
 import { GantryError } from '@shared/ipc/result';
 import type { PlannedResource } from '@shared/migration/plan';
 import type { MigrationStep, StepOf } from '@shared/migration/steps';
+import { domainChangeRunOf, domainChangeUndoRun } from './domain-change-undo';
 import type { MigrationJournal, MigrationRow } from './journal';
 import type { RunOptions } from './run-options';
 import type { LaunchRequest } from './run-path';
@@ -59,6 +60,7 @@ function restoreSteps(resource: PlannedResource, snapshot: SnapshotRef, options:
 export function rollbackRun(journal: MigrationJournal, views: MigrationViews, migrationId: string, options: RunOptions): LaunchRequest {
   const original = journal.get(migrationId);
   if (!original) throw new GantryError('not_found', `There is no migration ${migrationId}.`);
+  if (original.kind !== 'migrate' && domainChangeRunOf(original)) return domainChangeUndoRun(journal, views, original, options);
   if (original.kind !== 'migrate') throw new GantryError('not_rollbackable', 'A rollback cannot itself be rolled back: migrate again instead.');
   if (original.status !== 'completed' && original.status !== 'completed_with_warning') {
     throw new GantryError('not_rollbackable', `Only a completed migration can be rolled back; this one is ${original.status}.`);

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { GantryError } from '@shared/ipc/result';
 import type { MigrationPlan } from '@shared/migration/plan';
+import { domainChangeRecord } from '@shared/domains/domain-change';
 import { cronEntrySchema, migrationStep } from '@shared/migration/steps';
 import { resourceKind, resourceSpec } from '@shared/spec/resource-spec';
 
@@ -109,6 +110,8 @@ export const storedRun = z.object({
   /** How the run's records name what happened (spec history). */
   event: z.enum(['migrated', 'rolled_back']),
   expected: z.array(expectedState),
+  /** A "Change domain" run: which resource it moved, from which domain to which (its undo reads it). */
+  domainChange: domainChangeRecord.optional(),
 });
 /** A run as journaled. */
 export type StoredRun = z.infer<typeof storedRun>;

@@ -56,7 +56,7 @@ export class MigrationViews {
       log: this.journal.logLines(migrationId),
       percent: summary.status.startsWith('completed') ? 100 : total > 0 ? Math.round((done / total) * 100) : 0,
       canCancel: canCancel && (summary.status === 'running' || summary.status === 'pending'),
-      canRollBack: row.kind === 'migrate' && (summary.status === 'completed' || summary.status === 'completed_with_warning') && !summary.rolledBackBy,
+      canRollBack: (row.kind === 'migrate' || run?.domainChange !== undefined) && (summary.status === 'completed' || summary.status === 'completed_with_warning') && !summary.rolledBackBy,
     };
   }
 
