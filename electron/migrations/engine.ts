@@ -13,11 +13,13 @@ import type { CopyEstimate } from '@shared/migration/data-copy';
 import type { RevealRequest } from '@shared/migration/reveal';
 import { webhookReminderSummary, webhookReminders } from '@shared/migration/webhook-reminders';
 import type { MigrationStep } from '@shared/migration/steps';
+import { FACTORY_BATCH_CONCURRENCY } from '@shared/settings/settings-view';
 import type { EventHub } from '../app/events';
 import type { Logger } from '../app/logger';
 import type { InventoryArea } from '../inventory/inventory-area';
 import type { JobRegistry } from '../jobs/registry';
 import type { RemoteHost } from '../servers/remote-host';
+import { readRunDefaults } from '../settings/settings-area';
 import type { GantryDatabase } from '../store/open-database';
 import { confirmationFor, copyChoices, estimateCopy } from './data-copy';
 import { rotationOf, rotationSummary, withRotatedCredentials } from '../databases/rotation';
@@ -73,7 +75,17 @@ export class MigrationEngine {
     this.engineInstance = deps.engineInstance ?? randomUUID();
     this.plans = new PlanCache(deps.logger);
     const pause = faultPauseFromEnv();
-    this.runPath = new RunPath({ ...deps, ...(pause ? { pause } : {}), journal: this.journal, views: this.views, records: this.records, sealer: deps.inventory.sealer, engineInstance: this.engineInstance, operator: this.operator });
+    this.runPath = new RunPath({
+      ...deps,
+      ...(pause ? { pause } : {}),
+      journal: this.journal,
+      views: this.views,
+      records: this.records,
+      sealer: deps.inventory.sealer,
+      engineInstance: this.engineInstance,
+      operator: this.operator,
+      batchConcurrency: () => readRunDefaults(deps.db).batchConcurrency ?? FACTORY_BATCH_CONCURRENCY,
+    });
   }
 
   /** This engine process's id in the journal. */

@@ -64,7 +64,9 @@ async function recoverOne(deps: RecoveryDeps, row: MigrationRow): Promise<boolea
     const options = readRunOptions(row.optionsJson);
     const context = runPath.contextFor(row, run, { ...options, waitForReady: options.waitForReady }, run.plan.resources);
     const byId = new Map(run.steps.map((step) => [step.id, step]));
-    const journaled = journal.steps(row.id);
+    // In start order: a batch ran branches in parallel, so several steps may be 'running' and seq is not
+    // the order they started in. compensate undoes newest first.
+    const journaled = inStartOrder(journal.steps(row.id));
     const ran = journaled.flatMap((entry) => {
       const step = byId.get(entry.stepId);
       return step && mayHaveActed.has(entry.status) ? [{ seq: entry.seq, step: sagaStepFor(step), record: recordOf(entry) }] : [];
@@ -128,6 +130,11 @@ async function completeUndoRun(deps: RecoveryDeps, row: MigrationRow, run: Store
     // runSteps settled it (failed, undone, or with the steps that need attention).
   }
   return true;
+}
+
+/** Journaled steps in the order they started (start time, then seq: a linear run's order; a step never started last). */
+export function inStartOrder<T extends { seq: number; startedAt: number | null }>(rows: readonly T[]): T[] {
+  return [...rows].sort((a, b) => (a.startedAt ?? Infinity) - (b.startedAt ?? Infinity) || a.seq - b.seq);
 }
 
 /** What the target should look like before a migration: each promoted container at its planned-from hash, each clone absent. */

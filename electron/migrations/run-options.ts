@@ -10,6 +10,10 @@ export interface RunOptions {
   backupBeforeProduction?: boolean;
   /** Database resources whose data is copied from the source environment (never into production). */
   copyData?: string[];
+  /** Most resources of a batch running at once on the target server (the settings' value when absent). */
+  batchConcurrency?: number;
+  /** Undo the whole batch when any resource fails (by default only it and its dependants are undone). */
+  allOrNothing?: boolean;
 }
 
 /** Reads a run's journaled options; unreadable ones fall back to the defaults a recovery needs (no waiting). */

@@ -20,7 +20,7 @@ import type { StepPause } from './fault-pause';
 import { waitForTargetLock, type Operator } from './lock-wait';
 import type { TargetLock } from './target-lock';
 import type { MigrationRecords } from './records';
-import { runSaga } from './saga';
+import { DEFAULT_BATCH_CONCURRENCY, runStepsOf } from './batch-run';
 import type { RunOptions } from './run-options';
 import { sagaStepFor } from './steps/registry';
 import type { ExecutionContext } from './steps/step-context';
@@ -44,6 +44,8 @@ export interface RunPathDeps {
   pause?: StepPause;
   /** The approval check of protected runs (electron/approvals); without it no run is gated. */
   approvalGate?: RunApprovalGate;
+  /** The settings' bound on a batch's resources running at once on one server. */
+  batchConcurrency?: () => number;
 }
 
 /** An approved request a run starts from: which one, and the digest of the plan it runs. */
@@ -164,7 +166,8 @@ export class RunPath {
   ): Promise<{ status: MigrationStatus }> {
     const context = this.contextFor(row, run, options, resources);
     const steps = run.steps.map(sagaStepFor);
-    const outcome = await runSaga({ migrationId: row.id, steps, context, journal: this.deps.journal, job, ...(this.deps.pause ? { pause: this.deps.pause } : {}) });
+    // Two or more resources run as a batch (branches in parallel); anything else one step after the other.
+    const outcome = await runStepsOf({ migrationId: row.id, run, steps, context, journal: this.deps.journal, job, runOptions: options, defaultConcurrency: this.deps.batchConcurrency?.() ?? DEFAULT_BATCH_CONCURRENCY, ...(this.deps.pause ? { pause: this.deps.pause } : {}) });
     if (outcome.status !== 'completed') {
       const undone = outcome.compensated
         ? `Everything it did on ${context.target.label} was undone.`
@@ -176,9 +179,9 @@ export class RunPath {
       this.deps.journal.log(row.id, level, message);
       job.log(level, message);
     };
-    for (const step of steps) await step.finalize?.(context, log).catch((error: Error) => log('warn', `${step.title}: ${error.message}`));
+    for (const [seq, step] of steps.entries()) if (outcome.finalize(seq)) await step.finalize?.(context, log).catch((error: Error) => log('warn', `${step.title}: ${error.message}`));
     const checked = verify ? await verify() : null;
-    const warnings = checked && !checked.ok ? [...context.warnings, checked.note] : context.warnings;
+    const warnings = [...(outcome.note ? [outcome.note] : []), ...(checked && !checked.ok ? [...context.warnings, checked.note] : context.warnings)];
     const status = this.complete(row, warnings, checked?.ok ? checked.note : null);
     await pruneSnapshots(context.target, this.deps.views.list({ limit: 1000 }), log);
     return { status };

@@ -158,7 +158,8 @@ export function recordOf(row: StepRow | undefined): StepRecord {
   };
 }
 
-function asGantryError(thrown: unknown, cancelled: boolean): GantryError {
+/** A thrown value as a GantryError (a cancellation when the job was cancelled). */
+export function asGantryError(thrown: unknown, cancelled: boolean): GantryError {
   if (thrown instanceof GantryError) return thrown;
   const message = thrown instanceof Error ? thrown.message : String(thrown);
   return new GantryError(cancelled ? 'cancelled' : 'step_failed', message);

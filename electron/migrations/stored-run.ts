@@ -30,6 +30,7 @@ const plannedResource = z.object({
   domain: z
     .object({ domain: z.string(), url: z.string(), proxy: z.enum(['traefik', 'caddy-docker-proxy', 'caddy-admin', 'none']), routeId: z.string().nullable(), dial: z.string().nullable(), acmeIssuer: z.string().nullable() })
     .optional(),
+  dependsOn: z.array(z.string()).optional(),
 });
 
 const precheck = z.object({

@@ -9,7 +9,7 @@ import type { SecretStore } from '../keychain/secret-store';
 import type { GantryDatabase } from '../store/open-database';
 import { settings } from '../store/schema';
 
-const KEYS = { healthTimeoutSec: 'defaults.healthTimeoutSec', httpCheckPath: 'defaults.httpCheckPath' } as const;
+const KEYS = { healthTimeoutSec: 'defaults.healthTimeoutSec', httpCheckPath: 'defaults.httpCheckPath', batchConcurrency: 'defaults.batchConcurrency' } as const;
 
 /** Where this Gantry keeps its data (shown on the Settings page). */
 export interface DataLocations {
@@ -29,7 +29,10 @@ export function readRunDefaults(db: GantryDatabase): RunDefaults {
     httpCheckPath: path ? path : null,
   };
   const parsed = runDefaults.safeParse(candidate);
-  return parsed.success ? parsed.data : FACTORY_RUN_DEFAULTS;
+  const defaults = parsed.success ? parsed.data : FACTORY_RUN_DEFAULTS;
+  // A damaged concurrency value falls back on its own; the other defaults stay.
+  const concurrency = runDefaults.shape.batchConcurrency.safeParse(stored.has(KEYS.batchConcurrency) ? Number(stored.get(KEYS.batchConcurrency)) : undefined);
+  return concurrency.success && concurrency.data !== undefined ? { ...defaults, batchConcurrency: concurrency.data } : defaults;
 }
 
 /** Stores the run defaults (both values, in one transaction). */
@@ -38,6 +41,7 @@ export function writeRunDefaults(db: GantryDatabase, defaults: RunDefaults): voi
     const put = (key: string, value: string) => tx.insert(settings).values({ key, value }).onConflictDoUpdate({ target: settings.key, set: { value } }).run();
     put(KEYS.healthTimeoutSec, String(defaults.healthTimeoutSec));
     put(KEYS.httpCheckPath, defaults.httpCheckPath ?? '');
+    if (defaults.batchConcurrency !== undefined) put(KEYS.batchConcurrency, String(defaults.batchConcurrency));
   });
 }
 

@@ -50,6 +50,8 @@ export interface PlannedResource {
   tags: string[];
   /** The domain a clone into production gets, with its routing (none on a promote: the target keeps its own). */
   domain?: DomainAssignment;
+  /** Other resources of this plan it depends on (links and references by name); a batch starts it only after they are healthy. Absent when none. */
+  dependsOn?: string[];
 }
 
 /** The dry-run result: what will happen, what changes, and whether anything stands in the way. */
@@ -66,6 +68,13 @@ export interface MigrationPlan {
   prechecks: Precheck[];
   /** True when any pre-check blocks: the engine refuses to run the plan. */
   blocking: boolean;
+}
+
+/** The plan's resources one resource depends on (each once, itself never), or nothing when it depends on none of them. */
+function dependsOnOf(resourceId: string, resolved: { ordered: EnvironmentResource[]; edges: { fromResourceId: string; toResourceId: string }[] }): { dependsOn?: string[] } {
+  const planned = new Set(resolved.ordered.map((resource) => resource.resourceId));
+  const ids = [...new Set(resolved.edges.filter((edge) => edge.fromResourceId === resourceId && edge.toResourceId !== resourceId && planned.has(edge.toResourceId)).map((edge) => edge.toResourceId))];
+  return ids.length > 0 ? { dependsOn: ids } : {};
 }
 
 /** How a plan gets fresh ids for cloned instances; injectable so tests (and replays) are deterministic. */
@@ -176,6 +185,7 @@ export function planMigration(draft: PlanInputDraft, options: PlanOptions = {}):
       linksToCreate,
       tags: mode === 'clone' ? [...source.tags] : [...(planned.instance?.tags ?? [])],
       ...(routing.assignment ? { domain: routing.assignment } : {}),
+      ...dependsOnOf(source.resourceId, resolved),
     });
     diffs.push(
       diffResource({

@@ -33,6 +33,10 @@ export const runOptions = z
     backupBeforeProduction: z.boolean().optional(),
     /** Database resources whose data is copied from the source after they are up (test data; never into production). */
     copyData: z.array(z.string().min(1)).max(500).optional(),
+    /** Most resources of a batch running at once on the target server (the settings' value when absent). */
+    batchConcurrency: z.number().int().min(1).max(20).optional(),
+    /** Undo the whole batch when any resource fails (by default only it and what depends on it). */
+    allOrNothing: z.boolean().optional(),
   })
   .strict();
 

@@ -14,12 +14,17 @@ export const httpCheckPath = z.string().max(200).regex(/^\/[\x21-\x7e]*$/, 'An H
 export const runDefaults = z.object({
   healthTimeoutSec: z.number().int().min(HEALTH_TIMEOUT_BOUNDS.min).max(HEALTH_TIMEOUT_BOUNDS.max),
   httpCheckPath: httpCheckPath.nullable(),
+  /** Most resources of a batch migration running at once on one server (absent: the factory value). */
+  batchConcurrency: z.number().int().min(1).max(20).optional(),
 });
 /** The run options a new migration, rollback or restore starts with. */
 export type RunDefaults = z.infer<typeof runDefaults>;
 
 /** Run defaults before the operator changes them. */
 export const FACTORY_RUN_DEFAULTS: RunDefaults = { healthTimeoutSec: 300, httpCheckPath: null };
+
+/** Resources of a batch running at once on one server before the operator changes it. */
+export const FACTORY_BATCH_CONCURRENCY = 3;
 
 /** Everything the Settings page shows. */
 export const settingsView = z.object({
