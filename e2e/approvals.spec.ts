@@ -116,8 +116,35 @@ test('alice requests uat → production, bob approves from his Gantry, alice sta
       await expect(card).toContainText(`Requested by alice ${alice.key.fingerprint}`);
       await card.getByText(/^Changes/).click();
       await expect(card.getByTestId('spec-diff')).toContainText('gantry-lab/webapp:2');
+      const live = card.getByTestId('approval-live');
+      await expect(live).toHaveAttribute('data-checked', 'true');
+      await expect(live).toContainText('production is as alice requested it.');
+      await live.getByText(/^Pre-checks re-run now/).click();
+      await expect(live.getByTestId('prechecks')).toContainText(/No other migration is running on /);
       await shot(bobPage, 'approvals-review');
       await expectAccessible(bobPage, 'approvals page with a pending request');
+    });
+
+    await test.step('bob: production changed by hand after the request: the live check warns; put back, it does not', async () => {
+      const card = bobPage.getByTestId('approval-request').first();
+      const live = card.getByTestId('approval-live');
+      onServer('prod', `docker update --restart unless-stopped prod-${TAG}-web >/dev/null`);
+      try {
+        await live.getByRole('button', { name: 'Check again' }).click();
+        await expect(live.getByTestId('live-target-warning')).toContainText(/^production changed since alice requested it \(web's spec is [0-9a-f]{12}, requested at [0-9a-f]{12}\)\. An approval of this request cannot be used: the run is refused at start\. Ask alice to request again\.$/);
+        await shot(bobPage, 'approvals-live-warning');
+        await expectAccessible(bobPage, 'approvals page with a live-target warning');
+      } finally {
+        onServer('prod', `docker update --restart no prod-${TAG}-web >/dev/null`);
+      }
+      await live.getByRole('button', { name: 'Check again' }).click();
+      await expect(live).toHaveAttribute('data-checked', 'true');
+      await expect(live.getByTestId('live-target-warning')).toHaveCount(0);
+      await expect(live).toContainText('production is as alice requested it.');
+    });
+
+    await test.step('bob: approves', async () => {
+      const card = bobPage.getByTestId('approval-request').first();
       await card.getByRole('button', { name: 'Approve' }).click();
       await expect(card).toHaveAttribute('data-state', 'approved');
       await expect(card).toContainText(`Approved by bob ${bob.key.fingerprint}`);

@@ -4,6 +4,7 @@ import type { InventoryArea } from '../inventory/inventory-area';
 import type { MigrationEngine } from '../migrations/engine';
 import { maskedPlan } from '../migrations/engine';
 import type { ApprovalsArea } from './approvals-area';
+import { liveReview } from './live-review';
 import { approvedDraft, requestApproval } from './run-approval';
 import { keyFingerprint } from './sshsig';
 
@@ -31,6 +32,7 @@ export function registerApprovalHandlers(router: Router, area: ApprovalsArea, de
     return { requestId, serverId: draft.targetServerId };
   });
   router.handle('approvals:decide', async (request) => ({ request: await area.decide(request) }));
+  router.handle('approvals:live-review', (request) => liveReview(area, deps.inventory.sealer, request));
   router.handle('approvals:start', async ({ serverId, requestId }) => {
     const draft = await approvedDraft(area, serverId, requestId);
     if (!deps.inventory.store.listProjects().some((project) => project.id === draft.projectId)) {

@@ -12,14 +12,16 @@ import type { RequestSummary } from '@shared/approvals/documents';
 import type { MigrationPlan } from '@shared/migration/plan';
 import { migrationStep, type MigrationStep } from '@shared/migration/steps';
 import { runOptions } from '@shared/migration/views';
+import { resourceSpec } from '@shared/spec/resource-spec';
 import type { SpecSealer } from '../inventory/spec-hash';
 import type { RemoteHost } from '../servers/remote-host';
 import { storedPlan } from '../migrations/stored-run';
 import { liveSpecHash } from '../migrations/verify-target';
 import type { RunOptions } from '../migrations/run-options';
 import type { ApprovalTicket, RunApprovalGate } from '../migrations/run-path';
-import type { ApprovalsArea } from './approvals-area';
-import { signRequest } from './sign-documents';
+import type { ApprovalsArea, CheckedPolicy } from './approvals-area';
+import { MAINTENANCE_LABELS, maintenanceKindOf, maintenanceRefusal } from './maintenance';
+import { signMaintenance, signRequest } from './sign-documents';
 import { keyFingerprint } from './sshsig';
 import { checkRequest, sha256Of, type CheckedRequest } from './verify';
 
@@ -42,7 +44,8 @@ export function planDigestOf(draft: Parameters<RunApprovalGate['digestOf']>[0]):
   return sha256Of(canonicalPlanText({ plan: draft.plan, steps: draft.steps, specHashes: draft.facts.specHashes, sourceHashes: draft.sourceHashes, options: { ...draft.options } }));
 }
 
-const planFile = z.object({
+/** The plan file stored with a request (`requests/<id>/plan.json`). */
+export const planFile = z.object({
   format: z.literal(1),
   plan: storedPlan,
   steps: z.array(migrationStep),
@@ -52,6 +55,8 @@ const planFile = z.object({
   sourceServerId: z.string(),
   targetServerId: z.string(),
   options: runOptions,
+  /** Each resource's diff baseline in clear (the target's live spec on a promote), for an approver's live check; not covered by the digest. */
+  baselines: z.record(z.string(), resourceSpec).optional(),
 });
 
 /** Writes a request for approval of `draft` on its target server, signed by this operator; returns its id. */
@@ -97,7 +102,8 @@ export async function approvedDraft(area: ApprovalsArea, serverId: string, reque
   if (state.state !== 'approved') throw refusal(state, checked.check.policy.body.approvalsRequired);
   const parsed = planFile.safeParse(await checked.store.readPlan(requestId));
   if (!parsed.success) throw new GantryError('request_unreadable', `The plan stored with request ${requestId.slice(0, 8)} cannot be read: ${z.prettifyError(parsed.error).split('\n')[0]}`);
-  const draft: RunDraft = { ...parsed.data, plan: parsed.data.plan as MigrationPlan };
+  const { baselines: _baselines, ...kept } = parsed.data;
+  const draft: RunDraft = { ...kept, plan: kept.plan as MigrationPlan };
   if (planDigestOf(draft) !== stored.request.body.planDigest) throw new GantryError('plan_changed', `The plan stored with request ${requestId.slice(0, 8)} on ${checked.host.label} is not the plan ${stored.request.body.requester.principal} signed (its digest differs): request again.`);
   return draft;
 }
@@ -119,13 +125,14 @@ export class ApprovalGate implements RunApprovalGate {
    * unless the ticket's request is approved for exactly this plan and the target is as approved,
    * then consumes the request. Returns the lines the run's log keeps (who requested, who approved).
    */
-  async check(run: { serverId: string; host: RemoteHost; target: { name: string; production: boolean }; migrationId: string; ticket: ApprovalTicket | null; signal?: AbortSignal }): Promise<string[]> {
+  async check(run: { serverId: string; host: RemoteHost; target: { name: string; production: boolean }; migrationId: string; ticket: ApprovalTicket | null; signal?: AbortSignal; kind?: string; steps?: readonly Pick<MigrationStep, 'kind'>[]; title?: string }): Promise<string[]> {
     const { host, target, ticket } = run;
     // Production is always protected; another environment only by a policy this Gantry pinned, so
     // a dev or uat run on a server without a pin costs nothing and cannot be stopped by its files.
     if (!target.production && !ticket && !this.area.deps.state.pinned(run.serverId)) return [];
     const checked = await this.area.policy(run.serverId, run.signal);
     if (!isProtected(checked?.check.policy.body ?? null, target)) return [];
+    if (run.kind !== undefined && run.kind !== 'migrate') return this.checkMaintenance({ ...run, kind: run.kind, steps: run.steps ?? [] }, checked);
     if (!ticket) throw new GantryError('approval_required', `${target.name} on ${host.label} is protected: no Gantry migrates into it without an approved request. Use "Request approval" in the migration wizard.`);
     if (!checked) throw new GantryError('no_policy', `${host.label} has no approval policy: set one up in Approvals first.`);
     if (checked.check.state !== 'pinned') throw new GantryError('policy_not_pinned', `This Gantry has not pinned the approval policy of ${host.label}: check it and pin it in Approvals first.`);
@@ -154,6 +161,31 @@ export class ApprovalGate implements RunApprovalGate {
       ...state.approvals.map((entry) => `Approved by ${entry.principal} (${entry.fingerprint}) at ${entry.at}`),
       `Started by ${identity.principal} (${keyFingerprint(identity.signer.publicKey)}) under policy ${checked.check.digest.slice(0, 19)}; request ${body.id.slice(0, 8)} used`,
     ];
+  }
+
+  /** Maintenance into a protected environment: no approval, but a deployer only, allowed by the policy, recorded on the server (see maintenance.ts). */
+  private async checkMaintenance(run: { serverId: string; host: RemoteHost; target: { name: string; production: boolean }; migrationId: string; signal?: AbortSignal; kind: string; steps: readonly Pick<MigrationStep, 'kind'>[]; title?: string }, checked: CheckedPolicy | null): Promise<string[]> {
+    const { host, target } = run;
+    const kind = maintenanceKindOf(run);
+    const label = MAINTENANCE_LABELS[kind];
+    if (!checked) return [`${host.label} has no approval policy: this ${label} into ${target.name} runs without a record on the server.`];
+    if (checked.check.state !== 'pinned') throw new GantryError('policy_not_pinned', `This Gantry has not pinned the approval policy of ${host.label}: check it and pin it in Approvals before a ${label} into ${target.name}.`);
+    const setting = this.area.deps.state.identitySetting();
+    const identity = setting ? this.area.deps.state.identity() : null;
+    const refused = maintenanceRefusal({ policy: checked.check.policy.body, kind, starter: identity ? { principal: identity.principal, publicKey: identity.signer.publicKey } : null, target: target.name, server: host.label });
+    if (refused) throw refused;
+    const record = await signMaintenance(identity!, {
+      migrationId: run.migrationId,
+      run: kind,
+      title: (run.title ?? label).slice(0, 500),
+      target: { name: target.name, production: target.production },
+      server: host.label.slice(0, 300),
+      policyDigest: checked.check.digest,
+      machine: this.machine.slice(0, 200),
+      at: this.area.now().toISOString(),
+    });
+    await checked.store.recordMaintenance(record, run.signal);
+    return [`A ${label} into ${target.name} needs no approval under policy ${checked.check.digest.slice(0, 19)}: started by ${identity!.principal} (${keyFingerprint(identity!.signer.publicKey)}), recorded on ${host.label}`];
   }
 }
 

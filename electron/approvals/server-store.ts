@@ -8,6 +8,8 @@
  *     requests/<id>/plan.json      the plan to run, in clear (0600: it holds the target's secrets)
  *     requests/<id>/decisions/     one signed file per approval or rejection
  *     requests/<id>/consumed/      created once (mkdir is atomic): the request was used; by.json says by whom
+ *     maintenance/<migration>.json a maintenance run (rollback, restore, …) into a protected environment, signed by its starter
+ *     proposals/<hex>.json         a policy change waiting for more approvers' signatures
  *
  * Files are written through a temporary name and renamed (or linked, when they must not exist yet),
  * so a reader never sees half a file. Everything read is parsed through the documents' schemas.
@@ -15,7 +17,7 @@
 import { z } from 'zod';
 import { GantryError } from '@shared/ipc/result';
 import { allowedSignersText } from '@shared/approvals/allowed-signers';
-import { consumption, decisionFile, policyFile, requestFile, type Consumption, type DecisionFile, type PolicyFile, type RequestFile } from '@shared/approvals/documents';
+import { consumption, decisionFile, maintenanceFile, policyFile, requestFile, type Consumption, type DecisionFile, type MaintenanceFile, type PolicyFile, type RequestFile } from '@shared/approvals/documents';
 import { shellQuote, type RemoteHost } from '../servers/remote-host';
 import { policyDigest } from './verify';
 
@@ -128,6 +130,47 @@ export class ApprovalStore {
     if (output === 'GANTRY_CONSUMED') return null;
     const parsed = consumption.safeParse(safeJson(output.replace(/^USED /, '')));
     return parsed.success ? parsed.data : { format: 1, requestId: mark.requestId, by: 'unknown', machine: 'unknown', migrationId: 'unknown', at: new Date(0).toISOString() };
+  }
+
+  /** Records a maintenance run into a protected environment (once per run). */
+  async recordMaintenance(record: MaintenanceFile, signal?: AbortSignal): Promise<void> {
+    await this.exec(`umask 077; mkdir -p ${APPROVALS_DIR}/maintenance`, signal);
+    const name = record.body.migrationId.replace(/[^0-9a-zA-Z-]/g, '');
+    await this.write(`${APPROVALS_DIR}/maintenance/${name}.json`, JSON.stringify(record, null, 2), { exclusive: true, ...(signal ? { signal } : {}) });
+  }
+
+  /** Every maintenance record on the server (unreadable ones named). */
+  async listMaintenance(signal?: AbortSignal): Promise<{ records: MaintenanceFile[]; unreadable: Unreadable[] }> {
+    return this.readFolder(`${APPROVALS_DIR}/maintenance`, maintenanceFile, signal);
+  }
+
+  /** Keeps a policy change that needs more signatures, by the digest of its body. */
+  async saveProposal(proposal: PolicyFile, digest: string, signal?: AbortSignal): Promise<void> {
+    await this.exec(`umask 077; mkdir -p ${APPROVALS_DIR}/proposals`, signal);
+    await this.write(`${APPROVALS_DIR}/proposals/${digest.slice('sha256:'.length)}.json`, JSON.stringify(proposal, null, 2), signal ? { signal } : {});
+  }
+
+  /** The policy changes waiting for signatures (unreadable ones named). */
+  async listProposals(signal?: AbortSignal): Promise<{ records: PolicyFile[]; unreadable: Unreadable[] }> {
+    return this.readFolder(`${APPROVALS_DIR}/proposals`, policyFile, signal);
+  }
+
+  /** Removes a proposal once it became the policy (or was replaced). */
+  async removeProposal(digest: string, signal?: AbortSignal): Promise<void> {
+    if (!/^sha256:[0-9a-f]{64}$/.test(digest)) throw new GantryError('invalid_request', `"${digest}" is not a policy digest.`);
+    await this.exec(`rm -f ${APPROVALS_DIR}/proposals/${digest.slice('sha256:'.length)}.json`, signal);
+  }
+
+  private async readFolder<T>(dir: string, schema: z.ZodType<T>, signal?: AbortSignal): Promise<{ records: T[]; unreadable: Unreadable[] }> {
+    const script = `cd ${dir} 2>/dev/null || exit 0; for f in *.json; do [ -f "$f" ] && printf 'F %s %s\\n' "$f" "$(base64 -w0 "$f")"; done; true`;
+    const records: T[] = [];
+    const unreadable: Unreadable[] = [];
+    for (const [, file, data] of await this.run(script, signal)) {
+      const parsed = parseDocument(schema, data, file);
+      if ('problem' in parsed) unreadable.push(parsed);
+      else records.push(parsed.value);
+    }
+    return { records, unreadable };
   }
 
   private requestDir(id: string): string {

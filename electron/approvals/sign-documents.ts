@@ -4,7 +4,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { signedText } from '@shared/approvals/canonical';
-import { decisionBody, policyBody, requestBody, type DecisionFile, type PolicyBody, type PolicyFile, type RequestBody, type RequestFile } from '@shared/approvals/documents';
+import { decisionBody, maintenanceBody, policyBody, requestBody, type DecisionFile, type MaintenanceBody, type MaintenanceFile, type PolicyBody, type PolicyFile, type RequestBody, type RequestFile } from '@shared/approvals/documents';
 import { signMessage, type SshSigner } from './sshsig';
 
 /** An operator's signing identity: their principal and a signer for their key. */
@@ -66,5 +66,11 @@ export async function signDecision(
     createdAt: now.toISOString(),
     expiresAt: decision.expiresAt ?? request.expiresAt,
   });
+  return { body, signature: await signMessage(identity.signer, signedText(body)) };
+}
+
+/** Signs the record of a maintenance run into a protected environment as its starter. */
+export async function signMaintenance(identity: Identity, fields: Omit<MaintenanceBody, 'format' | 'kind' | 'by'>): Promise<MaintenanceFile> {
+  const body = maintenanceBody.parse({ ...fields, format: 1, kind: 'gantry-maintenance-record', by: { principal: identity.principal, publicKey: identity.signer.publicKey } });
   return { body, signature: await signMessage(identity.signer, signedText(body)) };
 }

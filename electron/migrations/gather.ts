@@ -126,7 +126,7 @@ function environmentResources(inventory: InventoryStore, projectId: string, envi
 }
 
 /** Facts when the target could not be read: SSH failed, or SSH worked and Docker did not answer. */
-function unreachableFacts(error: Error): TargetFacts {
+export function unreachableFacts(error: Error): TargetFacts {
   const dockerOnly = error instanceof GantryError && error.code === 'docker_unavailable';
   return {
     reachable: dockerOnly,
@@ -154,6 +154,24 @@ async function targetFacts(
   projectId: string,
   signal: AbortSignal,
 ): Promise<TargetFacts> {
+  const server = await serverFacts(host, inspect, signal);
+  const recorded = new Map(deps.inventory.instances(projectId).filter((instance) => instance.environmentId === environment.id).map((instance) => [instance.resourceId, instance]));
+  return {
+    ...server,
+    specHashes: targetResources.map((resource) => {
+      const record = recorded.get(resource.resourceId);
+      return {
+        resourceId: resource.resourceId,
+        liveSpecHash: deps.sealer().seal(resource.spec).hash,
+        recordedSpecHash: record?.recordedHash ?? null,
+        ...(record ? { recordedAt: new Date(record.recordedAt).toISOString() } : {}),
+      };
+    }),
+  };
+}
+
+/** The target facts that need no inventory (disk, ports, volumes, names, an active lock): also what an approver's live re-check reads. */
+export async function serverFacts(host: RemoteHost, inspect: ServerInspect, signal?: AbortSignal): Promise<Omit<TargetFacts, 'specHashes'>> {
   const lockFile = `${LOCK_DIR}/${TARGET_LOCK_KEY}.lock`;
   // The lock probe takes a shared lock for an instant: probes never block each other, and it is
   // busy only while a migration holds the exclusive lock.
@@ -165,7 +183,7 @@ async function targetFacts(
     `echo ${LOCK_MARK}`,
     `if [ -e ${lockFile} ] && command -v flock >/dev/null; then exec 9<${lockFile}; flock -n -s 9 || cat ${lockFile}.holder 2>/dev/null; fi`,
   ].join('\n');
-  const result = await host.exec(`sh -c ${shellQuote(script)}`, { signal });
+  const result = await host.exec(`sh -c ${shellQuote(script)}`, signal ? { signal } : {});
   const section = (mark: string, next: string | null) => {
     const start = result.stdout.indexOf(mark);
     if (start === -1) return '';
@@ -184,7 +202,6 @@ async function targetFacts(
     }
   }
 
-  const recorded = new Map(deps.inventory.instances(projectId).filter((instance) => instance.environmentId === environment.id).map((instance) => [instance.resourceId, instance]));
   return {
     reachable: true,
     dockerOk: true,
@@ -192,15 +209,6 @@ async function targetFacts(
     publishedPorts: inspect.containers.filter((container) => container.State?.Running).flatMap(publishedPortsOf),
     volumes: section(VOLUMES_MARK, LOCK_MARK).split('\n').filter(Boolean),
     containerNames: inspect.containers.map(containerName),
-    specHashes: targetResources.map((resource) => {
-      const record = recorded.get(resource.resourceId);
-      return {
-        resourceId: resource.resourceId,
-        liveSpecHash: deps.sealer().seal(resource.spec).hash,
-        recordedSpecHash: record?.recordedHash ?? null,
-        ...(record ? { recordedAt: new Date(record.recordedAt).toISOString() } : {}),
-      };
-    }),
     activeMigration,
   };
 }

@@ -59,8 +59,12 @@ export interface ApprovalTicket {
 export interface RunApprovalGate {
   /** The digest of a run as it will start: what an approval covers. */
   digestOf(run: { plan: PlannedRunPlan; steps: MigrationStep[]; facts: { specHashes: { resourceId: string; liveSpecHash: string }[] }; sourceHashes: Record<string, string>; options: RunOptions }): string;
-  /** Passes an unprotected run; refuses a protected one without a valid, unused approval for exactly this plan (and uses it). Returns lines for the run's log. */
-  check(run: { serverId: string; host: RemoteHost; target: { name: string; production: boolean }; migrationId: string; ticket: ApprovalTicket | null; signal?: AbortSignal }): Promise<string[]>;
+  /**
+   * Passes an unprotected run; refuses a protected migration without a valid, unused approval for
+   * exactly this plan (and uses it); decides a protected maintenance run (`kind` other than
+   * migrate: rollback, restore, …) by the policy. Returns lines for the run's log.
+   */
+  check(run: { serverId: string; host: RemoteHost; target: { name: string; production: boolean }; migrationId: string; ticket: ApprovalTicket | null; signal?: AbortSignal; kind?: string; steps?: readonly MigrationStep[]; title?: string }): Promise<string[]>;
 }
 
 /** The parts of a plan a digest covers. */
@@ -131,7 +135,8 @@ export class RunPath {
       this.settle(migrationId, cancelled ? 'cancelled' : 'failed', message, cancelled ? 'cancelled' : error instanceof GantryError ? error.code : 'lock_failed');
       throw error;
     }
-    if (run.kind === 'migrate' && this.deps.approvalGate) await this.passApprovalGate(migrationId, run, approval, target, job, lock, log);
+    // Every kind of run into a protected environment passes the gate: migrations need an approval, maintenance runs the policy's say.
+    if (this.deps.approvalGate) await this.passApprovalGate(migrationId, run, approval, target, job, lock, log);
     this.deps.journal.setStatus(migrationId, 'running');
     this.changed(migrationId);
     log('info', `Holding the migration lock of ${target.label} (for ${run.plan.target.name})`);
@@ -145,7 +150,7 @@ export class RunPath {
   /** The approval check under the lock, before any step: a refusal fails the run with nothing changed. */
   private async passApprovalGate(migrationId: string, run: StoredRun, approval: ApprovalTicket | null, target: RemoteHost, job: JobContext, lock: TargetLock, log: (level: 'info', message: string) => void): Promise<void> {
     try {
-      const lines = await this.deps.approvalGate!.check({ serverId: run.plan.server.id, host: target, target: run.plan.target, migrationId, ticket: approval, signal: job.signal });
+      const lines = await this.deps.approvalGate!.check({ serverId: run.plan.server.id, host: target, target: run.plan.target, migrationId, ticket: approval, signal: job.signal, kind: run.kind, steps: run.steps });
       for (const line of lines) log('info', line);
     } catch (error) {
       await lock.release();

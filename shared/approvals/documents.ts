@@ -30,6 +30,16 @@ export const policyMember = z.object({ principal, publicKey: publicKeyLine, role
 /** A member of the policy. */
 export type PolicyMember = z.infer<typeof policyMember>;
 
+/**
+ * Runs that put a protected environment back or maintain it rather than migrate into it. They
+ * need no approval (a rollback or restore must stay possible in an emergency), but only a deployer
+ * of the pinned policy starts one, each is recorded on the server with the starter's signature, and
+ * the policy may refuse any of these kinds outright.
+ */
+export const maintenanceKind = z.enum(['rollback', 'restore', 'restore-backup', 'rotate-credentials', 'change-domain']);
+/** A kind of maintenance run. */
+export type MaintenanceKind = z.infer<typeof maintenanceKind>;
+
 /** The policy of one server: who may request, approve and deploy, and how many approvals a run needs. */
 export const policyBody = z
   .object({
@@ -43,6 +53,8 @@ export const policyBody = z
     members: z.array(policyMember).min(1).max(100),
     /** Approvals a run needs; the requester never counts. */
     approvalsRequired: z.number().int().min(1).max(20),
+    /** Maintenance runs refused in protected environments (absent: none; every other kind runs recorded, without an approval). */
+    maintenanceRefused: z.array(maintenanceKind).max(10).optional(),
     changedBy: principal,
     changedAt: isoTime,
   })
@@ -142,3 +154,28 @@ export type DecisionFile = z.infer<typeof decisionFile>;
 export const consumption = z.object({ format: z.literal(1), requestId: z.uuid(), by: principal, machine: z.string().max(200), migrationId: z.string().max(100), at: isoTime }).strict();
 /** Who used a request, and when. */
 export type Consumption = z.infer<typeof consumption>;
+
+/** The record of a maintenance run into a protected environment, signed by whoever started it. */
+export const maintenanceBody = z
+  .object({
+    format: z.literal(1),
+    kind: z.literal('gantry-maintenance-record'),
+    migrationId: z.string().max(100),
+    run: maintenanceKind,
+    title: z.string().max(500),
+    target: z.object({ name: environmentName, production: z.boolean() }).strict(),
+    server: z.string().max(300),
+    /** The policy that allowed it. */
+    policyDigest: sha256Digest,
+    by: signer,
+    machine: z.string().max(200),
+    at: isoTime,
+  })
+  .strict();
+/** A maintenance record's content. */
+export type MaintenanceBody = z.infer<typeof maintenanceBody>;
+
+/** The maintenance record file: body and the starter's signature. */
+export const maintenanceFile = z.object({ body: maintenanceBody, signature: armoredSignature }).strict();
+/** A maintenance record as stored. */
+export type MaintenanceFile = z.infer<typeof maintenanceFile>;

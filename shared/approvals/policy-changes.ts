@@ -23,6 +23,10 @@ export function describePolicyChanges(before: PolicyBody, after: PolicyBody): st
   const protectedAfter = new Set(after.protectedEnvironments);
   for (const name of protectedAfter) if (!protectedBefore.has(name)) changes.push(`now protects ${name}`);
   for (const name of protectedBefore) if (!protectedAfter.has(name)) changes.push(`no longer protects ${name}`);
+  const refusedBefore = new Set(before.maintenanceRefused ?? []);
+  const refusedAfter = new Set(after.maintenanceRefused ?? []);
+  for (const kind of refusedAfter) if (!refusedBefore.has(kind)) changes.push(`now refuses ${kind} runs without an approval`);
+  for (const kind of refusedBefore) if (!refusedAfter.has(kind)) changes.push(`allows ${kind} runs again (recorded)`);
   return changes;
 }
 

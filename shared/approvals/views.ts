@@ -65,3 +65,20 @@ export type PolicyView = z.infer<typeof policyView>;
 
 /** Requests on one server could not be read: the page says so for that server. */
 export const serverProblem = z.object({ serverId: z.string(), serverName: z.string(), message: z.string() });
+
+/** One pre-check re-run live against the target for an approver. */
+const livePrecheck = z.object({ id: z.string(), check: z.enum(['server', 'disk', 'ports', 'drift', 'empty-env', 'active-migration', 'dependencies', 'volumes', 'names', 'domain']), severity: z.enum(['ok', 'warning', 'blocking']), message: z.string() });
+
+/** What the approver's Gantry read from the target just now, against what the request recorded. */
+export const liveReviewView = z.object({
+  requestId: z.string(),
+  checkedAt: z.string(),
+  /** The pre-checks that read the target (server, lock, disk, ports, volumes, names), re-run now. */
+  prechecks: z.array(livePrecheck),
+  /** How the live target differs from the request, one phrase each (empty: as requested). */
+  targetChanges: z.array(z.string()),
+  /** The warning to show when the target differs (null when it does not). */
+  warning: z.string().nullable(),
+});
+/** A live review as the Approvals page shows it. */
+export type LiveReviewView = z.infer<typeof liveReviewView>;

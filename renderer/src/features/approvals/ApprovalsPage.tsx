@@ -6,6 +6,7 @@ import { ErrorBanner } from '../../components/ErrorBanner';
 import { SpecDiff } from '../migrations/SpecDiff';
 import { useMigrations } from '../migrations/store';
 import { IdentitySection, PoliciesSection } from './ApprovalSetup';
+import { LiveReview } from './LiveReview';
 import { useApprovals } from './store';
 import './approvals.css';
 
@@ -123,6 +124,7 @@ function RequestCard({ request }: { request: ApprovalRequestView }) {
           ))}
         </ul>
       ) : null}
+      {open ? <LiveReview request={request} /> : null}
       <details>
         <summary>Changes ({request.summary.changes.length})</summary>
         <ul className="plain-list approval-changes">
