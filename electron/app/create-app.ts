@@ -91,10 +91,10 @@ export function createApp(options: AppOptions): GantryApp {
   registerInventoryHandlers(router, inventory, { jobs, hosts: (serverId) => servers.connections.get(serverId) });
   const hosts = (serverId: string) => servers.connections.get(serverId);
   const approvals = createApprovalsArea({ dataDir: options.dataDir, secrets: options.secretStore ?? createOsKeychain(), hosts, servers, inventory: inventory.store, sealer: inventory.sealer });
-  const migrations = new MigrationEngine({ db, jobs, events, logger, inventory, hosts, approvalGate: approvals.gate });
+  const migrations = new MigrationEngine({ db, jobs, events, logger, inventory, hosts, approvalGate: approvals.gate, secrets: options.secretStore ?? createOsKeychain() });
   registerMigrationHandlers(router, migrations);
   registerBackupHandlers(router, { engine: migrations, inventory: inventory.store, hosts });
-  registerRotationHandlers(router, { engine: migrations, inventory: inventory.store, hosts, log: (message, fields) => logger.info(message, fields) });
+  registerRotationHandlers(router, { engine: migrations, inventory: inventory.store, hosts, sealer: inventory.sealer, log: (message, fields) => logger.info(message, fields) });
   registerDomainHandlers(router, { engine: migrations, inventory: inventory.store, hosts });
   registerNewCredentialsHandler(router, migrations.journal);
   registerWebhookHandlers(router, { journal: migrations.journal, secrets: options.secretStore ?? createOsKeychain(), ...(process.env.GANTRY_GITHUB_API ? { githubApiBase: process.env.GANTRY_GITHUB_API } : {}), log: (message, fields) => logger.info(message, fields) });

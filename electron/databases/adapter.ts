@@ -61,11 +61,30 @@ export interface DatabaseCommands {
   restore: string;
   /** Prints the content checksum; parse with `parseChecksum`. */
   checksum: string;
-  /**
-   * Changes the password of the user the commands connect as, in the database itself, to the
-   * one line read from stdin (never on a command line); absent where the engine cannot do it yet.
-   */
-  setPassword?: string;
+}
+
+/**
+ * How an engine changes one password in the database itself (credential rotation). Every command
+ * reads its passwords from stdin, one per line, never from a command line:
+ * - `set`: line 1 the new password, line 2 the password the database takes now for the user the
+ *   command logs in as (`loginVariable`'s current value). Prints `retained` as its last line when
+ *   the old password stays valid beside the new one (dual passwords), `replaced` otherwise.
+ * - `restore` (undo): line 1 the previous password, made again the only one the database takes,
+ *   line 2 the password it takes now (the new one, or already the previous one when a restarted
+ *   container forgot the change).
+ * - `retire`: makes the database refuse the old password once the dependants run with the new
+ *   one (only where `set` retained it; line 1 unused, line 2 the login password). Null where the
+ *   old password is already refused, or is refused when the database's container is recreated
+ *   with the new value (an engine that keeps its password only in memory: Redis, ClickHouse's XML users).
+ */
+export interface PasswordChange {
+  set: string;
+  restore: string;
+  retire: string | null;
+  /** The variable whose password `set` logs in with (its value now is stdin line 2); null: no password needed (a local trusted socket). */
+  loginVariable: string | null;
+  /** What the change does, for the run's log: e.g. "ALTER USER … RETAIN CURRENT PASSWORD (MySQL 8.0.14+), else ALTER USER". */
+  describe: string;
 }
 
 /** One engine. */
@@ -82,6 +101,11 @@ export interface DatabaseAdapter {
   credentials(spec: DatabaseSpec): DatabaseCredentials;
   /** The shell lines for a container; throws `DatabaseAdapterError` when the spec lacks what they need. */
   commands(target: DatabaseTarget): DatabaseCommands;
+  /**
+   * The commands that change the password `variable` holds (one of `credentials().credentialEnv`),
+   * or throws `DatabaseAdapterError` saying why this engine or variable cannot be rotated.
+   */
+  passwordChange(target: DatabaseTarget, variable: string): PasswordChange;
   /** Reads the output of `commands().size`. */
   parseSize(stdout: string): number;
   /** Reads the output of `commands().checksum` into the comparable structure. */

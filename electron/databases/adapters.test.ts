@@ -38,9 +38,9 @@ describe.each(Object.entries(examples))('%s adapter', (type, example) => {
     expect(adapter.credentials(example.target.spec).password).not.toBeNull();
   });
 
-  it('runs everything inside the container with docker exec; only restore and setPassword read stdin', () => {
+  it('runs everything inside the container with docker exec; only restore reads stdin', () => {
     for (const [name, line] of Object.entries(commands)) {
-      expect(line.startsWith(`docker exec ${name === 'restore' || name === 'setPassword' ? '-i ' : ''}'${example.target.container}' sh -c `)).toBe(true);
+      expect(line.startsWith(`docker exec ${name === 'restore' ? '-i ' : ''}'${example.target.container}' sh -c `)).toBe(true);
     }
   });
 });
@@ -139,14 +139,5 @@ describe('checksums', () => {
       { name: 'db0:k:1', count: 1, hash: 'a'.repeat(40) },
       { name: 'db3:odd ', count: 2, hash: 'b'.repeat(40) },
     ]);
-  });
-});
-
-describe('setting a password in the database itself', () => {
-  it('PostgreSQL reads the new password from stdin (never a command line) and ALTERs the connecting role, quotes doubled', () => {
-    const { setPassword } = adapterFor('postgresql').commands(examples.postgresql.target);
-    expect(setPassword).toContain('IFS= read -r p');
-    expect(setPassword).toContain(`ALTER ROLE "app" PASSWORD`);
-    expect(setPassword).toContain(`sed "s/'\\''/'\\'''\\''/g"`);
   });
 });

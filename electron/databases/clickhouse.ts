@@ -5,7 +5,7 @@
  * lab runs. The client is given no password on its command line: recent clients read
  * CLICKHOUSE_USER / CLICKHOUSE_PASSWORD from the container's env themselves.
  */
-import type { DatabaseAdapter, DatabaseCredentials, DatabaseSpec, DatabaseTarget } from './adapter';
+import { DatabaseAdapterError, type DatabaseAdapter, type DatabaseCredentials, type DatabaseSpec, type DatabaseTarget } from './adapter';
 import { parseByteCount, parseChecksumLines } from './checksum';
 import { envValue, inContainer, shellQuote } from './container-shell';
 import { detectByRules } from './detection';
@@ -20,6 +20,9 @@ function credentials(spec: DatabaseSpec): DatabaseCredentials {
 function checksumQueries(database: string): string {
   return `SELECT concat('SELECT ''', name_, ''', count(), toString(sum(cityHash64(toString(tuple(', cols, '))))) FROM ', db_, '.\`', name_, '\`;') FROM (SELECT table AS name_, any(database) AS db_, arrayStringConcat(groupArray(concat('\`', name, '\`')), ', ') AS cols FROM system.columns WHERE database = ${sqlString(database)} GROUP BY table) ORDER BY name_ FORMAT TabSeparatedRaw`;
 }
+
+/** Where a rotation's password override lives inside the container (gone when the container is recreated with the new value). */
+const OVERRIDE = '/etc/clickhouse-server/users.d/zz-gantry-password.xml';
 
 /** A ClickHouse string literal. */
 function sqlString(value: string): string {
@@ -52,6 +55,26 @@ export const clickhouseAdapter: DatabaseAdapter = {
         { stdin: true },
       ),
       checksum: inContainer(target.container, `set -e; ${cli} -q ${shellQuote(checksumQueries(database!))} | while IFS= read -r q; do ${cli} -q "$q"; done`),
+    };
+  },
+  passwordChange(target, variable) {
+    if (variable !== 'CLICKHOUSE_PASSWORD') throw new DatabaseAdapterError(`Gantry rotates ClickHouse's CLICKHOUSE_PASSWORD, not ${variable}.`);
+    const { user } = credentials(target.spec);
+    // The client logs in from a config file in a temporary folder (never a command line); values XML-escaped.
+    const client = `x() { printf '%s' "$1" | sed -e 's/&/\\&amp;/g' -e 's/</\\&lt;/g' -e 's/>/\\&gt;/g'; }; t=$(mktemp -d); trap 'rm -rf "$t"' EXIT; conf() { printf '<config><user>%s</user><password>%s</password></config>\\n' "$(x ${shellQuote(user!)})" "$(x "$1")" > "$t/$2.xml"; }; takes() { clickhouse-client --config-file "$t/$1.xml" -q 'SELECT 1' >/dev/null 2>&1; }; `;
+    const wait = (which: string, what: string) => `for i in $(seq 1 60); do takes ${which} && { echo replaced; exit 0; }; sleep 0.5; done; echo ${shellQuote(`ClickHouse did not take ${what} within 30 s`)} >&2; exit 3`;
+    return {
+      // An override in users.d (read after the image's own files, reloaded by the server by itself) with the new password's SHA-256.
+      set: inContainer(
+        target.container,
+        `IFS= read -r p; IFS= read -r c; ${client}conf "$c" old; conf "$p" new; takes old || { echo 'ClickHouse does not take the current password' >&2; exit 3; }; h=$(printf '%s' "$p" | sha256sum | cut -d ' ' -f 1); u=$(x ${shellQuote(user!)}); mkdir -p "$(dirname ${OVERRIDE})"; printf '<?xml version="1.0"?>\\n<yandex><users><%s><password remove="remove"/><password_double_sha1_hex remove="remove"/><password_sha256_hex>%s</password_sha256_hex></%s></users></yandex>\\n' "$u" "$h" "$u" > ${OVERRIDE}.tmp && chmod 644 ${OVERRIDE}.tmp && mv ${OVERRIDE}.tmp ${OVERRIDE}; ${wait('new', 'the new password')}`,
+        { stdin: true },
+      ),
+      // Removing the override puts the container's own password (from its env at start) back.
+      restore: inContainer(target.container, `IFS= read -r p; IFS= read -r c; ${client}conf "$p" old; rm -f ${OVERRIDE}; ${wait('old', 'its previous password')}`, { stdin: true }),
+      retire: null,
+      loginVariable: variable,
+      describe: 'a users.d override with the new password’s SHA-256 (ClickHouse keeps one password per user: the old one is refused once the server reloads it)',
     };
   },
   parseSize: (stdout) => parseByteCount('ClickHouse', stdout),

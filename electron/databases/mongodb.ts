@@ -4,9 +4,10 @@
  * the target's application databases; the checksum is the server's own `dbHash` per collection.
  * The tools get the root password from a config file written inside the container (mongodump,
  * mongorestore) or from `process.env` (mongosh), never from their command line.
- * Untested against a live server: MongoDB cannot be installed on the build machines.
+ * Untested against a live server: MongoDB cannot be installed on the build machines (its
+ * password change too is tested only as the commands it builds).
  */
-import type { DatabaseAdapter, DatabaseCredentials, DatabaseSpec, DatabaseTarget } from './adapter';
+import { DatabaseAdapterError, type DatabaseAdapter, type DatabaseCredentials, type DatabaseSpec, type DatabaseTarget } from './adapter';
 import { parseByteCount, parseChecksumLines } from './checksum';
 import { envValue, firstEnv, inContainer, passwordExpression, shellQuote } from './container-shell';
 import { detectByRules } from './detection';
@@ -59,6 +60,15 @@ export const mongodbAdapter: DatabaseAdapter = {
         `${env}${mongosh(`${js} for (const n of appDbs) { const d = db.getSiblingDB(n); const h = d.runCommand({ dbHash: 1 }); for (const c of Object.keys(h.collections).sort()) print(n + '.' + c + '\\t' + d.getCollection(c).countDocuments({}) + '\\t' + h.collections[c]); }`)}`,
       ),
     };
+  },
+  passwordChange(target, variable) {
+    const { user } = credentials(target.spec);
+    if (variable !== 'MONGO_INITDB_ROOT_PASSWORD') throw new DatabaseAdapterError(`Gantry rotates MongoDB's MONGO_INITDB_ROOT_PASSWORD, not ${variable}.`);
+    if (!user) throw new DatabaseAdapterError(`${target.container} sets ${variable} but no MONGO_INITDB_ROOT_USERNAME: Gantry does not know whose password it is.`);
+    // Both passwords reach mongosh through its environment (process.env), never its command line.
+    const js = `const admin = db.getSiblingDB('admin'); admin.auth(${JSON.stringify(user)}, process.env.GANTRY_MONGO_PW); admin.changeUserPassword(${JSON.stringify(user)}, process.env.GANTRY_MONGO_NEW_PW);`;
+    const set = inContainer(target.container, `IFS= read -r p; IFS= read -r c; export GANTRY_MONGO_PW="$c" GANTRY_MONGO_NEW_PW="$p"; mongosh --quiet --norc --eval ${shellQuote(js)} >/dev/null && echo replaced`, { stdin: true });
+    return { set, restore: set, retire: null, loginVariable: variable, describe: 'db.changeUserPassword (MongoDB keeps one password per user: the old one is refused at once)' };
   },
   parseSize: (stdout) => parseByteCount('MongoDB', stdout),
   parseChecksum: (stdout) => parseChecksumLines('mongodb', stdout, '\t'),

@@ -4,7 +4,7 @@
  * MYSQL_PWD, set inside the container from the container's own env.
  */
 import type { DatabaseType } from '@shared/spec/resource-spec';
-import type { DatabaseAdapter, DatabaseCredentials, DatabaseSpec, DatabaseTarget } from './adapter';
+import type { DatabaseAdapter, DatabaseCredentials, DatabaseSpec, DatabaseTarget, PasswordChange } from './adapter';
 import { DatabaseAdapterError } from './adapter';
 import { parseByteCount, parseChecksumLines } from './checksum';
 import { EXACT_SIZE_BELOW, firstEnv, envValue, inContainer, passwordExpression, shellQuote } from './container-shell';
@@ -82,8 +82,56 @@ function mysqlFamilyAdapter(flavour: MysqlFlavour): DatabaseAdapter {
         checksum: inContainer(target.container, `${auth}set -e; q=$(${client} -e ${shellQuote(CHECKSUM_QUERIES)} ${db}); [ -z "$q" ] || printf 'SET SESSION group_concat_max_len = 1073741824;\\n%s\\n' "$q" | ${client} ${db}`),
       };
     },
+    passwordChange: (target, variable) => passwordChangeFor(flavour, target, variable),
     parseSize: (stdout) => parseByteCount(flavour.label, stdout),
     parseChecksum: (stdout) => parseChecksumLines(flavour.type, stdout, '\t'),
+  };
+}
+
+/**
+ * `ALTER USER` for every account (user@host) of the user `variable` belongs to: root's password
+ * (`*_ROOT_PASSWORD`, root@localhost and root@% alike) or the app user's (`*_PASSWORD` of
+ * `*_USER`). Logged in as root when its password is known (it reads mysql.user), else as the app
+ * user changing its own. MySQL 8.0.14+ keeps the old password valid beside the new one (`RETAIN
+ * CURRENT PASSWORD`) until `retire` discards it; MariaDB (and older MySQL) has one password per
+ * account, so the old one is refused at once.
+ */
+function passwordChangeFor(flavour: MysqlFlavour, target: DatabaseTarget, variable: string): PasswordChange {
+  const spec = target.spec;
+  const names = (suffix: string) => flavour.prefixes.map((prefix) => `${prefix}_${suffix}`);
+  const login = credentialsFor(flavour, spec);
+  let user: string;
+  if (names('ROOT_PASSWORD').includes(variable)) user = 'root';
+  else if (names('PASSWORD').includes(variable)) {
+    const appUser = envValue(spec, names('USER'));
+    if (!appUser) throw new DatabaseAdapterError(`${target.container} sets ${variable} but no ${names('USER').join(' or ')}: Gantry does not know whose password it is.`);
+    user = appUser;
+  } else throw new DatabaseAdapterError(`${variable} is not a ${flavour.label} password Gantry rotates (${[...names('ROOT_PASSWORD'), ...names('PASSWORD')].join(', ')}).`);
+  if (login.user !== 'root' && user !== login.user) throw new DatabaseAdapterError(`Changing ${user}'s password needs the root password, which ${target.container} does not set.`);
+  const loginVariable = login.password?.from === 'env' ? login.password.name : null;
+  const auth = loginVariable ? 'export MYSQL_PWD="$c"; ' : login.password ? `export MYSQL_PWD=${passwordExpression(login.password)}; ` : '';
+  const client = `${flavour.client} -u${shellQuote(login.user!)} -N -B`;
+  const sqlString = (value: string) => `'${value.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
+  // One account per line: 'user'@'host' (as root), or the login user's own account.
+  const accounts =
+    login.user === 'root'
+      ? `a=$(${client} -e ${shellQuote(`SELECT CONCAT(QUOTE(User), '@', QUOTE(Host)) FROM mysql.user WHERE User = ${sqlString(user)}`)}) || exit 3; [ -n "$a" ] || { echo ${shellQuote(`${flavour.label} has no user ${user}`)} >&2; exit 3; }; `
+      : 'a="CURRENT_USER()"; ';
+  const head = `IFS= read -r p; IFS= read -r c; ${auth}q=$(printf '%s' "$p" | sed -e 's/\\\\/\\\\\\\\/g' -e "s/'/''/g"); ${accounts}`;
+  const each = (template: string) => `printf '%s\\n' "$a" | while IFS= read -r u; do printf ${shellQuote(template)} "$u"${template.split('%s').length > 2 ? ' "$q"' : ''}; done`;
+  const plain = `${each("ALTER USER %s IDENTIFIED BY '%s';\\n")} | ${client}`;
+  const retain = `${each("ALTER USER %s IDENTIFIED BY '%s' RETAIN CURRENT PASSWORD;\\n")} | ${client} 2>/dev/null`;
+  const set = flavour.type === 'mysql' ? `${head}if ${retain}; then echo retained; else ${plain} && echo replaced; fi` : `${head}${plain} && echo replaced`;
+  const discard = `${each('ALTER USER %s DISCARD OLD PASSWORD;\\n')} | ${client}`;
+  return {
+    set: inContainer(target.container, set, { stdin: true }),
+    restore: inContainer(target.container, flavour.type === 'mysql' ? `${head}${plain} && { ${discard} 2>/dev/null || true; } && echo replaced` : `${head}${plain} && echo replaced`, { stdin: true }),
+    retire: flavour.type === 'mysql' ? inContainer(target.container, `${head}${discard}`, { stdin: true }) : null,
+    loginVariable,
+    describe:
+      flavour.type === 'mysql'
+        ? `ALTER USER … RETAIN CURRENT PASSWORD for every account of ${user} (the old password stays valid until the dependants run with the new one, then DISCARD OLD PASSWORD; a server without dual passwords, e.g. MariaDB, takes a plain ALTER USER)`
+        : `ALTER USER for every account of ${user} (MariaDB keeps one password per account: the old one is refused at once)`,
   };
 }
 

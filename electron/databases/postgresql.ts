@@ -3,7 +3,7 @@
  * `pg_restore` after dropping every user schema; credentials from the official image's
  * POSTGRES_USER / POSTGRES_PASSWORD(_FILE) / POSTGRES_DB.
  */
-import type { DatabaseAdapter, DatabaseCredentials, DatabaseSpec, DatabaseTarget } from './adapter';
+import { DatabaseAdapterError, type DatabaseAdapter, type DatabaseCredentials, type DatabaseSpec, type DatabaseTarget } from './adapter';
 import { parseByteCount, parseChecksumLines } from './checksum';
 import { envValue, firstEnv, inContainer, passwordExpression, shellQuote } from './container-shell';
 import { detectByRules } from './detection';
@@ -47,8 +47,24 @@ export const postgresqlAdapter: DatabaseAdapter = {
       dump: inContainer(target.container, `${auth}exec pg_dump -Fc -Z0 --no-owner --no-privileges ${conn}`),
       restore: inContainer(target.container, `${auth}${psql} -c ${shellQuote(RESET)} && exec pg_restore --no-owner --no-privileges --exit-on-error ${conn}`, { stdin: true }),
       checksum: inContainer(target.container, `${auth}set -e; q=$(${psql} -c ${shellQuote(CHECKSUM_QUERIES)}); [ -z "$q" ] || printf '%s\\n' "$q" | ${psql} -F '|'`),
-      // Over the local socket as the container's own user; quotes in the new password are doubled for SQL.
-      setPassword: inContainer(target.container, `${auth}IFS= read -r p; q=$(printf '%s' "$p" | sed "s/'/''/g"); printf '%s%s%s\\n' ${shellQuote(`ALTER ROLE "${user!.replaceAll('"', '""')}" PASSWORD '`)} "$q" ${shellQuote("';")} | psql -X -q -v ON_ERROR_STOP=1 -U ${shellQuote(user!)} -d ${shellQuote(database!)}`, { stdin: true }),
+    };
+  },
+  passwordChange(target, variable) {
+    const { user, database } = credentials(target.spec);
+    if (!['POSTGRES_PASSWORD', 'POSTGRESQL_PASSWORD'].includes(variable)) throw new DatabaseAdapterError(`Gantry rotates PostgreSQL's POSTGRES_PASSWORD, not ${variable}.`);
+    const conn = `-U ${shellQuote(user!)} -d ${shellQuote(database!)}`;
+    // As the role itself over the local socket (its current password in PGPASSWORD where the socket asks); quotes doubled for SQL.
+    const set = inContainer(
+      target.container,
+      `IFS= read -r p; IFS= read -r c; export PGPASSWORD="$c"; q=$(printf '%s' "$p" | sed "s/'/''/g"); printf '%s%s%s\\n' ${shellQuote(`ALTER ROLE "${user!.replaceAll('"', '""')}" PASSWORD '`)} "$q" ${shellQuote("';")} | psql -X -q -v ON_ERROR_STOP=1 ${conn} && echo replaced`,
+      { stdin: true },
+    );
+    return {
+      set,
+      restore: set,
+      retire: null,
+      loginVariable: variable,
+      describe: 'ALTER ROLE … PASSWORD (PostgreSQL keeps one password per role: the old one is refused at once)',
     };
   },
   parseSize: (stdout) => parseByteCount('PostgreSQL', stdout),

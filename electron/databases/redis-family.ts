@@ -6,7 +6,7 @@
  * CLI as REDISCLI_AUTH inside the container.
  */
 import type { DatabaseType } from '@shared/spec/resource-spec';
-import type { DatabaseAdapter, DatabaseCredentials, DatabaseSpec, DatabaseTarget, PasswordSource } from './adapter';
+import type { DatabaseAdapter, DatabaseCredentials, DatabaseSpec, DatabaseTarget, PasswordChange, PasswordSource } from './adapter';
 import { DatabaseAdapterError } from './adapter';
 import { checksumOf, parseByteCount, type ChecksumEntry } from './checksum';
 import { EXACT_SIZE_BELOW, firstEnv, inContainer, passwordExpression, processWords, shellQuote } from './container-shell';
@@ -25,6 +25,39 @@ interface RedisFlavour {
   restartAfter: boolean;
   /** Prepended to the Lua script (Dragonfly needs undeclared keys allowed). */
   luaHeader: string;
+  /** How a password is changed live: an added ACL password (the old one stays valid), else `CONFIG SET requirepass`. */
+  passwordBy: 'acl' | 'requirepass';
+}
+
+/** The env variables that hold the server's password (what the image passes to requirepass). */
+const PASSWORD_ENV = ['REDIS_PASSWORD', 'KEYDB_PASSWORD', 'DFLY_requirepass', 'DFLY_REQUIREPASS'];
+
+/**
+ * `CONFIG SET requirepass` from stdin (`-x`: the value is the last argument, read from stdin, never
+ * on a command line); with `acl`, Redis 6+ and KeyDB first try `ACL SETUSER default >new`, which
+ * adds the new password beside the old one. Either lives only in the server's memory: the old
+ * password is refused for good when the container is recreated with the new value (the last
+ * step of a rotation), so there is nothing to retire.
+ */
+function passwordChangeFor(flavour: RedisFlavour, target: DatabaseTarget, variable: string): PasswordChange {
+  if (!PASSWORD_ENV.includes(variable)) throw new DatabaseAdapterError(`${variable} is not a ${flavour.label} password Gantry rotates (${PASSWORD_ENV.join(', ')}).`);
+  const source = passwordSource(target.spec);
+  if (source?.from === 'config-file') throw new DatabaseAdapterError(`${target.container} reads its password from ${source.path}: a recreated container would take the old one again, so Gantry does not rotate it.`);
+  const requirepass = `r=$(printf '%s' "$p" | $cli --raw -x CONFIG SET requirepass 2>&1); [ "$r" = OK ] || { echo "CONFIG SET requirepass: $r" >&2; exit 3; }; echo replaced`;
+  const acl = `if [ "$($cli --raw ACL WHOAMI 2>/dev/null)" = default ]; then r=$(printf '>%s' "$p" | $cli --raw -x ACL SETUSER default 2>&1); [ "$r" = OK ] || { echo "ACL SETUSER: $r" >&2; exit 3; }; echo retained; else ${requirepass}; fi`;
+  const only = `if [ "$($cli --raw ACL WHOAMI 2>/dev/null)" = default ]; then r=$(printf '>%s' "$p" | $cli --raw -x ACL SETUSER default resetpass 2>&1); [ "$r" = OK ] || { echo "ACL SETUSER: $r" >&2; exit 3; }; echo replaced; else ${requirepass}; fi`;
+  const head = `IFS= read -r p; IFS= read -r c; [ -z "$c" ] || export REDISCLI_AUTH="$c"; cli=${flavour.cli}; `;
+  return {
+    set: inContainer(target.container, `${head}${flavour.passwordBy === 'acl' ? acl : requirepass}`, { stdin: true }),
+    // Undo: the previous password again the only one (resetpass drops the added one).
+    restore: inContainer(target.container, `${head}${flavour.passwordBy === 'acl' ? only : requirepass}`, { stdin: true }),
+    retire: null,
+    loginVariable: variable,
+    describe:
+      flavour.passwordBy === 'acl'
+        ? 'ACL SETUSER default >new (the old password stays valid until the container is recreated with the new one; without ACLs, CONFIG SET requirepass)'
+        : 'CONFIG SET requirepass (one password: the old one is refused at once)',
+  };
 }
 
 function passwordSource(spec: DatabaseSpec): PasswordSource | null {
@@ -41,7 +74,7 @@ function passwordSource(spec: DatabaseSpec): PasswordSource | null {
 }
 
 function credentials(spec: DatabaseSpec): DatabaseCredentials {
-  const credentialEnv = ['REDIS_PASSWORD', 'REDIS_PASSWORD_FILE', 'KEYDB_PASSWORD', 'DFLY_requirepass', 'DFLY_REQUIREPASS'].filter((name) => name in spec.env);
+  const credentialEnv = [...PASSWORD_ENV, 'REDIS_PASSWORD_FILE'].filter((name) => name in spec.env);
   return { user: null, database: null, password: passwordSource(spec), credentialEnv };
 }
 
@@ -105,6 +138,7 @@ function redisFamilyAdapter(flavour: RedisFlavour): DatabaseAdapter {
         ),
       };
     },
+    passwordChange: (target, variable) => passwordChangeFor(flavour, target, variable),
     parseSize: (stdout) => parseByteCount(flavour.label, stdout),
     parseChecksum: (stdout) => parseRedisDigests(flavour.type, stdout),
   };
@@ -138,6 +172,7 @@ export const redisDatabaseAdapter = redisFamilyAdapter({
   restoreScript: REPLACE_RDB,
   restartAfter: true,
   luaHeader: '',
+  passwordBy: 'acl',
 });
 
 /** KeyDB (a Redis fork: keydb-cli, the same RDB). */
@@ -150,6 +185,7 @@ export const keydbAdapter = redisFamilyAdapter({
   restoreScript: REPLACE_RDB,
   restartAfter: true,
   luaHeader: '',
+  passwordBy: 'acl',
 });
 
 /**
@@ -165,4 +201,5 @@ export const dragonflyAdapter = redisFamilyAdapter({
   restoreScript: `d=$($cli --raw CONFIG GET dir | tail -n 1); trap 'rm -f "$d/gantry-restore.rdb"' EXIT; cat > "$d/gantry-restore.rdb"; $cli FLUSHALL >/dev/null; test "$($cli --raw DFLY LOAD gantry-restore.rdb)" = OK`,
   restartAfter: false,
   luaHeader: '--!df flags=allow-undeclared-keys,disable-atomicity\n',
+  passwordBy: 'requirepass',
 });

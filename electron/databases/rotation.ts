@@ -140,3 +140,74 @@ export function rotationOf(plan: MigrationPlan): RotatedCredential[] {
       }),
     );
 }
+
+/** The passwords of one variable in flight: the one the database took before, and the new one. */
+export interface InFlightPassword {
+  old: string;
+  next: string;
+}
+
+/** Where secrets are kept (the OS keychain; `electron/keychain/secret-store.ts`). */
+interface SecretKeeper {
+  set(account: string, secret: string): void;
+  get(account: string): string | null;
+  delete(account: string): void;
+}
+
+/**
+ * The credentials of a rotation in flight, in the OS keychain under `rotation:<migration id>`
+ * (never the journal: it keeps only masked values), so that an undo after a crash knows both the
+ * new password the database may hold and the old one to put back. Written before the database
+ * is changed; removed when the run is finalized or its last password change is undone.
+ */
+export class RotationVault {
+  constructor(private readonly secrets: SecretKeeper, private readonly migrationId: string) {}
+
+  private get account(): string {
+    return `rotation:${this.migrationId}`;
+  }
+
+  /** Every variable's passwords this run keeps. */
+  all(): Record<string, InFlightPassword> {
+    const text = this.secrets.get(this.account);
+    if (!text) return {};
+    try {
+      const parsed = JSON.parse(text) as { format?: number; variables?: Record<string, InFlightPassword> };
+      return parsed.format === 1 && parsed.variables ? parsed.variables : {};
+    } catch {
+      return {};
+    }
+  }
+
+  get(variable: string): InFlightPassword | null {
+    return this.all()[variable] ?? null;
+  }
+
+  put(variable: string, passwords: InFlightPassword): void {
+    this.secrets.set(this.account, JSON.stringify({ format: 1, variables: { ...this.all(), [variable]: passwords } }));
+  }
+
+  /** Forgets one variable; the keychain entry goes with the last. */
+  forget(variable: string): void {
+    const { [variable]: _gone, ...rest } = this.all();
+    if (Object.keys(rest).length === 0) this.secrets.delete(this.account);
+    else this.secrets.set(this.account, JSON.stringify({ format: 1, variables: rest }));
+  }
+
+  /** Forgets the whole run. */
+  clear(): void {
+    this.secrets.delete(this.account);
+  }
+}
+
+/**
+ * Why a run that rotated credentials cannot be rolled back or "restored from its snapshot": its
+ * old containers hold the old password, which the database no longer takes (and with which a
+ * retained MySQL password is discarded). Null for any other run.
+ */
+export function rotationRollbackRefusal(steps: readonly { kind: string; params?: unknown }[], migrationId: string): string | null {
+  const changed = steps.filter((step) => step.kind === 'set-database-password');
+  if (changed.length === 0) return null;
+  const variables = changed.map((step) => (step.params as { variable?: string } | undefined)?.variable ?? '?').join(', ');
+  return `Run ${migrationId.slice(0, 8)} rotated ${variables} in the database itself; putting its previous containers back would give them a password the database no longer takes. Rotate credentials again instead (an interrupted or failed rotation is undone by itself, password included).`;
+}

@@ -19,6 +19,7 @@ import type { Logger } from '../app/logger';
 import type { InventoryArea } from '../inventory/inventory-area';
 import type { JobRegistry } from '../jobs/registry';
 import type { RemoteHost } from '../servers/remote-host';
+import type { SecretStore } from '../keychain/secret-store';
 import { readRunDefaults } from '../settings/settings-area';
 import type { GantryDatabase } from '../store/open-database';
 import { confirmationFor, copyChoices, estimateCopy } from './data-copy';
@@ -51,6 +52,8 @@ export interface MigrationEngineDeps {
   engineInstance?: string;
   /** The approval check of protected runs (electron/approvals); without it no run is gated. */
   approvalGate?: RunApprovalGate;
+  /** The OS keychain, for steps that keep a secret across a crash (a rotation's passwords). */
+  secrets?: SecretStore;
 }
 
 /** A plan safe to show or store: resources masked by the planner, steps by their kinds' modules. */

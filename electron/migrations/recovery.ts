@@ -77,7 +77,8 @@ async function recoverOne(deps: RecoveryDeps, row: MigrationRow): Promise<boolea
       runPath.settle(row.id, 'interrupted', `Interrupted: the engine stopped mid-way and these steps could not be undone automatically: ${failures.join('; ')}. Check ${target.label}.`, 'interrupted_needs_attention');
       return true;
     }
-    if (run.kind !== 'migrate') return await completeUndoRun(deps, row, run, options, target);
+    // A rotation is undone, not completed (its new password is not journaled): the old password back, then checked like a migration.
+    if (run.kind !== 'migrate' && !run.steps.some((step) => step.kind === 'set-database-password')) return await completeUndoRun(deps, row, run, options, target);
     const check = await checkTarget(target, { migrationId: row.id, containers: beforeState(run), labelledMayRemain: false, sealer: deps.sealer });
     check.problems.push(...(await Promise.all(run.steps.map((step) => verifyStep(step, context, 'undone')))).flat());
     settleChecked(runPath, row.id, check, `Interrupted: the engine stopped mid-way; on restart Gantry undid the ${ran.length} step(s) it had journaled`, `${run.plan.target.name} (${target.label}) is as it was before`);

@@ -11,6 +11,7 @@ import { GantryError } from '@shared/ipc/result';
 import type { PlannedResource } from '@shared/migration/plan';
 import type { MigrationStep, StepOf } from '@shared/migration/steps';
 import { domainChangeRunOf, domainChangeUndoRun } from './domain-change-undo';
+import { rotationRollbackRefusal } from '../databases/rotation';
 import type { MigrationJournal, MigrationRow } from './journal';
 import type { RunOptions } from './run-options';
 import type { LaunchRequest } from './run-path';
@@ -61,7 +62,7 @@ export function rollbackRun(journal: MigrationJournal, views: MigrationViews, mi
   const original = journal.get(migrationId);
   if (!original) throw new GantryError('not_found', `There is no migration ${migrationId}.`);
   if (original.kind !== 'migrate' && domainChangeRunOf(original)) return domainChangeUndoRun(journal, views, original, options);
-  if (original.kind !== 'migrate') throw new GantryError('not_rollbackable', 'A rollback cannot itself be rolled back: migrate again instead.');
+  if (original.kind !== 'migrate') throw new GantryError('not_rollbackable', rotationRollbackRefusal(readStoredRun(original.planJson, original.kind).steps, migrationId) ?? 'A rollback cannot itself be rolled back: migrate again instead.');
   if (original.status !== 'completed' && original.status !== 'completed_with_warning') {
     throw new GantryError('not_rollbackable', `Only a completed migration can be rolled back; this one is ${original.status}.`);
   }
@@ -133,6 +134,8 @@ export function restoreRun(journal: MigrationJournal, request: { migrationId: st
   const original = journal.get(request.migrationId);
   if (!original) throw new GantryError('not_found', `There is no migration ${request.migrationId}.`);
   const migrated = readStoredRun(original.planJson, original.kind);
+  const refusal = rotationRollbackRefusal(migrated.steps, request.migrationId);
+  if (refusal) throw new GantryError('not_rollbackable', refusal);
   const { plan } = migrated;
   const resource = plan.resources.find((each) => each.resourceId === request.resourceId);
   if (!resource) throw new GantryError('not_found', `Migration ${request.migrationId.slice(0, 8)} did not change that resource.`);

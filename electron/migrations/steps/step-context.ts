@@ -11,6 +11,7 @@ import { createOptionsFor } from '../container-options';
 import { shellQuote, type RemoteHost } from '../../servers/remote-host';
 import type { InstanceRow } from '../../inventory/inventory-store';
 import type { RecordResult } from '../records';
+import type { SecretStore } from '../../keychain/secret-store';
 
 /** What the steps of one migration share. */
 export interface ExecutionContext {
@@ -27,6 +28,8 @@ export interface ExecutionContext {
   healthTimeoutMs: number;
   /** The operator's HTTP check path, for resources without a Docker health check. */
   httpCheckPath: string | null;
+  /** The OS keychain, for a step that must keep a secret across a crash (a rotation's passwords); absent in tests that need none. */
+  secrets?: SecretStore;
   /** Things the operator should know though nothing failed (e.g. a health timeout). */
   warnings: string[];
   /** Local bookkeeping (records in SQLite), done by the engine itself. */
