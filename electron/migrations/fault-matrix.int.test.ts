@@ -5,8 +5,13 @@
  * Each case ends with uat exactly at its before-state (a migration undone) or, for a killed undo
  * run (rollback, restore), at its after-state (the run completed from its journal): the same spec
  * hashes (Gantry's own, read by discovery), no leftover containers, volumes, networks or crontab
- * lines, and a journal message that says what was checked. The steps are held at the fault point
- * by the test-only pause file (fault-pause.ts). Writes the matrix into README.md from the run.
+ * lines, and a journal message that says what was checked. The production-only kinds run against
+ * prod (approved by a second operator's signature, see testing/production-lab.ts): a promote of app
+ * + PostgreSQL (backup first), Restore this backup, Rotate credentials and a clone with a domain
+ * (Caddy + Pebble); each ends with prod's containers, its database's own checksum, the password it
+ * accepts and Caddy's routes as before (a killed restore: completed, holding the backup's content),
+ * and uat untouched. The steps are held at the fault point by the test-only pause file
+ * (fault-pause.ts). Writes the matrix into README.md from the run.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +22,7 @@ import { isTerminalStatus, type MigrationStatus } from '@shared/migration/status
 import { labFault } from '../../lab/lab-client';
 import { registeredKinds } from './steps/registry';
 import { labProject, labSh, startEngineProcess, type EngineProcess } from './testing/engine-process';
+import { approveAs, caddyRoutes, containersOf, setUpProductionPolicy, type ProductionOperators } from './testing/production-lab';
 
 const lab = inject('lab');
 const dataDir = mkdtempSync(join(tmpdir(), 'gantry-fault-matrix-'));
@@ -28,6 +34,8 @@ let projectId = '';
 const env: Record<string, string> = {};
 const ids: Record<string, string> = {};
 const rows: { kind: MigrationStepKind; run: string; fault: string; outcome: string }[] = [];
+const faults = ['kill', 'ssh-drop'] as const;
+const faultName = (fault: (typeof faults)[number]) => (fault === 'kill' ? 'engine SIGKILL' : 'SSH connection dropped');
 
 const cleanup = [
   'docker rm -fv $(docker ps -aq --filter name=fm-) >/dev/null 2>&1',
@@ -102,8 +110,8 @@ async function rollbackOf(migrationId: string): Promise<string> {
   return (await engine.call('migrations:rollback', { migrationId, options: { waitForReady: false, healthTimeoutSec: 30, httpCheckPath: null } })).migrationId;
 }
 
-/** Lands the fault once a step of `kind` is paused in `migrationId`. */
-async function landFault(migrationId: string, kind: MigrationStepKind, fault: 'kill' | 'ssh-drop'): Promise<void> {
+/** Lands the fault once a step of `kind` is paused in `migrationId` (the SSH drop on the run's target). */
+async function landFault(migrationId: string, kind: MigrationStepKind, fault: 'kill' | 'ssh-drop', target: 'uat' | 'prod' = 'uat'): Promise<void> {
   await waitFor(`the pause in ${kind}`, () => detailOf(migrationId), (detail) => detail.log.some((line) => line.message.startsWith(`[fault-matrix] paused`) && line.message.includes(` ${kind} `)));
   if (fault === 'kill') {
     engine.kill();
@@ -111,12 +119,12 @@ async function landFault(migrationId: string, kind: MigrationStepKind, fault: 'k
     await sleep(500);
     engine = await startEngineProcess(dataDir, { GANTRY_FAULT_PAUSE_FILE: pauseFile });
   } else {
-    await labFault('uat', 'ssh-drop');
+    await labFault(target, 'ssh-drop');
     pause(null);
     // The connection is gone and uat refuses new ones for longer than the connection's own
     // reconnect attempts (about 7.5 s): the step fails; its undo retries until SSH is back.
     await sleep(12_000);
-    await labFault('uat', 'sshd-start');
+    await labFault(target, 'sshd-start');
   }
 }
 
@@ -152,6 +160,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await labFault('uat', 'sshd-start').catch(() => undefined);
+  await labFault('prod', 'sshd-start').catch(() => undefined);
   engine?.kill();
   await sh('dev', cleanup).catch(() => undefined);
   await sh('uat', cleanup).catch(() => undefined);
@@ -175,28 +184,32 @@ const runOf: Partial<Record<MigrationStepKind, 'clone' | 'clone with data copy' 
   'restore-container': 'rollback of a promote',
 };
 
-/**
- * Kinds whose runs need production (its proxy, its backups, its credentials) are not in the matrix
- * yet, each with why; README's fault-matrix section names them. A new kind must be placed in one
- * of the two tables or the first test fails.
- */
-const notInMatrixYet: Partial<Record<MigrationStepKind, string>> = {
-  'backup-database': 'runs only into production (a promote of a database there)',
-  'restore-database': 'runs only in "Restore this backup" on production',
-  'set-database-password': 'runs only in a production credential rotation',
-  'route-domain': 'runs only into production with a domain (Caddy on prod)',
-  'check-certificate': 'runs only into production with a domain (Caddy + Pebble on prod)',
+/** The kinds only production runs have, and the run on prod that exercises each. */
+const productionRunOf: Partial<Record<MigrationStepKind, ProductionRun>> = {
+  'backup-database': 'promote into production',
+  'restore-database': 'Restore this backup',
+  'set-database-password': 'Rotate credentials',
+  'route-domain': 'clone into production with a domain',
+  'check-certificate': 'clone into production with a domain',
 };
+type ProductionRun = 'promote into production' | 'Restore this backup' | 'Rotate credentials' | 'clone into production with a domain';
+
+/**
+ * A kind not in the matrix (yet), with why; README's fault-matrix section names them. A new kind
+ * must be placed in one of the tables or the first test fails.
+ */
+const notInMatrixYet: Partial<Record<MigrationStepKind, string>> = {};
 const covered = registeredKinds.filter((kind) => runOf[kind]);
+const productionCovered = registeredKinds.filter((kind) => productionRunOf[kind]);
 
 describe('fault matrix', () => {
   it('covers every registered step kind (or says why not yet)', () => {
-    expect([...Object.keys(runOf), ...Object.keys(notInMatrixYet)].sort()).toEqual([...registeredKinds].sort());
+    expect([...Object.keys(runOf), ...Object.keys(productionRunOf), ...Object.keys(notInMatrixYet)].sort()).toEqual([...registeredKinds].sort());
   });
 
   for (const kind of covered) {
-    for (const fault of ['kill', 'ssh-drop'] as const) {
-      it(`${kind} × ${fault === 'kill' ? 'engine SIGKILL' : 'SSH connection dropped'}`, async () => {
+    for (const fault of faults) {
+      it(`${kind} × ${faultName(fault)}`, async () => {
         const run = runOf[kind]!;
         await resetUat();
         let migrationId: string;
@@ -251,7 +264,216 @@ describe('fault matrix', () => {
             outcome = 'failed, undone once SSH was back; before-state verified (failed)';
           }
         }
-        rows.push({ kind, run, fault: fault === 'kill' ? 'engine SIGKILL' : 'SSH connection dropped', outcome });
+        rows.push({ kind, run, fault: faultName(fault), outcome });
+      });
+    }
+  }
+});
+
+// ── Production: one project uat → production, set up once; each case is one run into prod ──────
+
+const prodSh = (command: string) => labSh(lab, 'prod', command);
+const uatSh = (command: string) => labSh(lab, 'uat', command);
+const prod = { projectId: '', uat: '', production: '', serverId: '', db: '', web: '', site: '' };
+let operators: ProductionOperators;
+const PROD_OPTIONS = { waitForReady: false, healthTimeoutSec: 60, httpCheckPath: null };
+/** uat's database password: unique per run. */
+const UAT_PW = `fmp-pw-${Date.now().toString(36)}`;
+/** The content of prod's database the promote cases back up, and a killed restore brings back. */
+let backedUpContent = '';
+/** Caddy routes the domain cases planned (removed at the end whatever happened). */
+const routeIds: string[] = [];
+let domainCount = 0;
+
+const prodCleanup = [
+  'docker rm -fv $(docker ps -aq --filter name=fmp-) >/dev/null 2>&1',
+  'docker volume rm $(docker volume ls -q --filter name=fmp-) >/dev/null 2>&1',
+  'docker network rm $(docker network ls -q --filter name=fmp-) >/dev/null 2>&1',
+  'rm -rf /tmp/gantry-locks',
+  'true',
+].join('; ');
+
+/** uat's database on its volume, with a revision label: a new revision is a change a promote carries to production. */
+const uatDb = (rev: number) =>
+  `docker rm -fv uat-fmp-db >/dev/null 2>&1; docker run -d --name uat-fmp-db --init --network fmp-uat -l fmp.rev=${rev} -e POSTGRES_USER=app -e POSTGRES_PASSWORD=${UAT_PW} -e POSTGRES_DB=app -v uat-fmp-db-data:/var/lib/postgresql/data --health-cmd 'pg_isready -U app -d app' --health-interval 2s --health-retries 30 gantry-lab/postgres:15 >/dev/null && for i in $(seq 1 60); do [ "$(docker inspect --format '{{.State.Health.Status}}' uat-fmp-db)" = healthy ] && exit 0; sleep 1; done; exit 1`;
+
+/** prod's database as PostgreSQL itself sums it up: rows and an md5 over every row, in order. */
+const databaseContent = () =>
+  prodSh(`for i in $(seq 1 60); do docker exec production-fmp-db pg_isready -q -U app -d app && break; sleep 1; done; docker exec production-fmp-db psql -U app -d app -tA -c "SELECT count(*) || ' rows, md5 ' || md5(coalesce(string_agg(id || '=' || n, ',' ORDER BY id), '')) FROM items"`);
+
+/** Production as a test compares it; the passwords are used on prod and never printed. */
+async function productionState() {
+  const password = `$(docker inspect --format '{{range .Config.Env}}{{println .}}{{end}}' production-fmp-db | sed -n 's/^POSTGRES_PASSWORD=//p')`;
+  return {
+    containers: await containersOf(prodSh, 'fmp-'),
+    volumesAndNetworks: await prodSh("docker volume ls -q --filter name=fmp- | sort; echo --; docker network ls --filter name=fmp- --format '{{.Name}}' | sort"),
+    database: await databaseContent(),
+    // The password in the database container's env is the one PostgreSQL takes over TCP.
+    acceptsItsPassword: await prodSh(`docker exec -e PGPASSWORD="${password}" production-fmp-db psql -h 127.0.0.1 -U app -d app -tA -c 'SELECT 1' 2>&1 || true`),
+    webReachesDatabase: await prodSh(`docker exec production-fmp-web python3 -c "import urllib.request;print(urllib.request.urlopen('http://127.0.0.1:8080/health').read().decode())" 2>&1 | grep -o '"db": "[a-z-]*"' || true`),
+    caddyRoutes: await caddyRoutes(prodSh),
+  };
+}
+
+/** alice requests the run of `planId`, bob's signed approval is written on prod, alice starts it. */
+async function startApproved(planId: string): Promise<string> {
+  const { requestId, serverId } = await engine.call('approvals:request', { planId, options: PROD_OPTIONS });
+  await approveAs(operators.bob, requestId, prodSh);
+  return (await engine.call('approvals:start', { serverId, requestId })).migrationId;
+}
+
+async function planIntoProduction(resourceIds: string[], domains?: Record<string, string>) {
+  const planned = await engine.call('migrations:plan', { projectId: prod.projectId, sourceEnvId: prod.uat, targetEnvId: prod.production, resourceIds, ...(domains ? { domains } : {}) });
+  expect(planned.plan.blocking, JSON.stringify(planned.plan.prechecks.filter((check) => check.severity === 'blocking'))).toBe(false);
+  return planned;
+}
+
+async function discoverProduction(): Promise<void> {
+  const { jobId } = await engine.call('inventory:discover', { projectId: prod.projectId });
+  await waitFor('discovery', () => engine.call('jobs:list', {}), ({ jobs }) => jobs.some((job) => job.jobId === jobId && job.state !== 'running'), 60_000);
+}
+
+/** What each run does before its before-state is read, then the run itself (started, not awaited) and, per kind, the log line that proves the step acted before a kill. */
+const productionRuns: Record<ProductionRun, { prepare: () => Promise<void>; start: () => Promise<{ migrationId: string; acted: Partial<Record<MigrationStepKind, RegExp>> }> }> = {
+  'promote into production': {
+    // uat's database at a new revision (once): the promote replaces prod's, so it is backed up first.
+    prepare: async () => {
+      if ((await uatSh("docker inspect --format '{{index .Config.Labels \"fmp.rev\"}}' uat-fmp-db")) === '1') return;
+      await uatSh(uatDb(1));
+      await discoverProduction();
+    },
+    start: async () => {
+      const planned = await planIntoProduction([prod.db, prod.web]);
+      expect(planned.plan.steps[0]?.kind).toBe('backup-database');
+      return { migrationId: await startApproved(planned.planId), acted: { 'backup-database': /^Backup of db: \S+ \(\d+ bytes, SHA-256 [0-9a-f]{64}\); verified/ } };
+    },
+  },
+  'Restore this backup': {
+    // The data changes after the backup, so putting the backup back is a change.
+    prepare: () => prodSh(`docker exec production-fmp-db psql -U app -d app -q -c 'INSERT INTO items (n) VALUES (7)'`).then(() => undefined),
+    start: async () => {
+      const { backups } = await engine.call('backups:list', { environmentId: prod.production, resourceId: prod.db });
+      // The oldest: the promote cases' backup, of `backedUpContent` (those cases run first).
+      const backup = backups.at(-1);
+      if (!backup) throw new Error('prod has no backup of db: the restore cases need the promote cases before them');
+      const { migrationId } = await engine.call('backups:restore', { environmentId: prod.production, resourceId: prod.db, backupId: backup.id, options: { waitForReady: false, healthTimeoutSec: 60 } });
+      return { migrationId, acted: { 'restore-database': new RegExp(`^production-fmp-db holds the content of ${backup.id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} again`) } };
+    },
+  },
+  'Rotate credentials': {
+    prepare: async () => undefined,
+    start: async () => {
+      const { migrationId } = await engine.call('credentials:rotate', { environmentId: prod.production, resourceId: prod.db });
+      return { migrationId, acted: { 'set-database-password': /^production-fmp-db: the database now takes the new POSTGRES_PASSWORD/ } };
+    },
+  },
+  'clone into production with a domain': {
+    prepare: async () => undefined,
+    start: async () => {
+      const domain = `fmsite-${process.pid}-${++domainCount}.${lab.domains.servers.prod}`;
+      const planned = await planIntoProduction([prod.site], { [prod.site]: domain });
+      routeIds.push(planned.plan.resources[0]!.domain!.routeId!);
+      expect(planned.plan.steps.map((step) => step.kind)).toEqual(expect.arrayContaining(['create-container', 'route-domain', 'check-certificate']));
+      const escaped = domain.replace(/\./g, '\\.');
+      return {
+        migrationId: await startApproved(planned.planId),
+        acted: { 'route-domain': new RegExp(`routes ${escaped} to 127\\.0\\.0\\.1:`), 'check-certificate': new RegExp(`^certificate for ${escaped} issued by Pebble`) },
+      };
+    },
+  },
+};
+
+describe('fault matrix: production runs', () => {
+  beforeAll(async () => {
+    pause(null);
+    await uatSh(prodCleanup);
+    await prodSh(prodCleanup);
+    const serverIds: Record<string, string> = {};
+    for (const server of ['uat', 'prod'] as const) {
+      const { server: saved } = await engine.call('servers:save', {
+        server: { name: `fmp-${server}`, host: lab.servers[server].host, port: 22, username: 'root', auth: { method: 'key-file', keyPath: lab.keys.plain } },
+        pin: { fingerprint: lab.servers[server].hostKey.fingerprint, algorithm: lab.servers[server].hostKey.publicKey.split(' ')[0]! },
+      });
+      serverIds[server] = saved.id;
+    }
+    prod.serverId = serverIds.prod!;
+    operators = await setUpProductionPolicy(engine, prod.serverId, prodSh);
+    await uatSh('docker network create fmp-uat >/dev/null');
+    await uatSh(uatDb(0));
+    await uatSh(`docker run -d --name uat-fmp-web --init --network fmp-uat -e DATABASE_URL=postgres://app:${UAT_PW}@uat-fmp-db:5432/app gantry-lab/webapp:2 >/dev/null`);
+    await uatSh('docker run -d --name uat-fmp-site --init -p 18396:8080 gantry-lab/webapp:1 >/dev/null');
+    const { project } = await engine.call('projects:create', { name: 'fmp', environments: [{ name: 'uat' }, { name: 'production', production: true }] });
+    prod.projectId = project.id;
+    const chain = (await engine.call('inventory:graph', { projectId: project.id })).environments;
+    prod.uat = chain[0]!.id;
+    prod.production = chain[1]!.id;
+    await engine.call('environments:bind', { environmentId: prod.uat, serverId: serverIds.uat! });
+    await engine.call('environments:bind', { environmentId: prod.production, serverId: prod.serverId, domain: lab.domains.servers.prod });
+    prod.db = (await engine.call('resources:adopt', { environmentId: prod.uat, container: 'uat-fmp-db', resource: { name: 'db', kind: 'database', databaseType: 'postgresql' } })).resource.id;
+    prod.web = (await engine.call('resources:adopt', { environmentId: prod.uat, container: 'uat-fmp-web', resource: { name: 'web', kind: 'application', links: [prod.db] } })).resource.id;
+    prod.site = (await engine.call('resources:adopt', { environmentId: prod.uat, container: 'uat-fmp-site', resource: { name: 'site', kind: 'application' } })).resource.id;
+    await prodSh(`rm -rf $HOME/.gantry/backups/${prod.db}`);
+    // The first clone of app + database into production (no fault), and rows in prod's database.
+    const planned = await planIntoProduction([prod.db, prod.web]);
+    const detail = await settled(await startApproved(planned.planId));
+    expect(detail.migration.status, detail.migration.message ?? '').toMatch(/^completed/);
+    await prodSh('for i in $(seq 1 60); do docker exec production-fmp-db pg_isready -q -U app -d app && break; sleep 1; done');
+    await prodSh(`docker exec production-fmp-db psql -U app -d app -q -c 'CREATE TABLE items (id serial PRIMARY KEY, n int NOT NULL)' -c 'INSERT INTO items (n) SELECT g FROM generate_series(1, 500) g'`);
+    backedUpContent = await databaseContent();
+    expect(backedUpContent).toMatch(/^500 rows, md5 [0-9a-f]{32}$/);
+  });
+
+  afterAll(async () => {
+    await labFault('prod', 'sshd-start').catch(() => undefined);
+    for (const id of routeIds) await prodSh(`curl -sS -m 10 -X DELETE http://localhost:2019/id/${id} >/dev/null 2>&1; true`).catch(() => undefined);
+    if (prod.db) await prodSh(`rm -rf $HOME/.gantry/backups/${prod.db}`).catch(() => undefined);
+    await prodSh(`${prodCleanup}; rm -rf /var/lib/gantry/approvals`).catch(() => undefined);
+    await uatSh(prodCleanup).catch(() => undefined);
+  });
+
+  for (const kind of productionCovered) {
+    for (const fault of faults) {
+      it(`${kind} × ${faultName(fault)} (production)`, async () => {
+        const run = productionRunOf[kind]!;
+        pause(null);
+        await productionRuns[run].prepare();
+        const before = await productionState();
+        const uatBefore = await containersOf(uatSh, 'fmp-');
+        expect(before.acceptsItsPassword).toBe('1');
+        // A kill lands after the step did its work (the journal still says running); a drop lands as it starts.
+        pause(kind, fault === 'kill' ? 'after' : 'before');
+        const { migrationId, acted } = await productionRuns[run].start();
+        await landFault(migrationId, kind, fault, 'prod');
+        const detail = await settled(migrationId);
+        const after = await productionState();
+        const message = detail.migration.message ?? '';
+        // On a failure: the run's message and its last log lines.
+        const story = `${detail.migration.status}: ${message}\n${detail.log.slice(-12).map((line) => line.message).join('\n')}`;
+        expect(await containersOf(uatSh, 'fmp-'), 'uat (the source) untouched').toEqual(uatBefore);
+        let outcome: string;
+        if (fault === 'kill') {
+          expect(detail.log.some((line) => acted[kind]!.test(line.message)), `the ${kind} step acted before the kill: ${story}`).toBe(true);
+        }
+        if (fault === 'kill' && run === 'Restore this backup') {
+          // A restore is itself an undo: completed from its journal, prod holding the backup's content.
+          expect(after, story).toEqual({ ...before, database: backedUpContent });
+          expect(before.database).not.toBe(backedUpContent);
+          expect(detail.migration.status, story).toMatch(/^completed/);
+          expect(message).toMatch(/completed the restore\. Checked on/);
+          outcome = `completed from the journal after restart; the backup's content verified, containers as before (${detail.migration.status})`;
+        } else if (fault === 'kill') {
+          // A rotation too is undone (its new password was never journaled): the old password back.
+          expect(after, story).toEqual(before);
+          expect(detail.migration.status, story).toBe('interrupted');
+          expect(message).toMatch(/undid the \d+ step\(s\) it had journaled, and checked that production/);
+          outcome = 'undone after restart; before-state verified (interrupted)';
+        } else {
+          expect(after, story).toEqual(before);
+          expect(detail.migration.status, story).toBe('failed');
+          expect(message).toMatch(/was undone/);
+          outcome = 'failed, undone once SSH was back; before-state verified (failed)';
+        }
+        rows.push({ kind, run, fault: faultName(fault), outcome });
       });
     }
   }
@@ -260,7 +482,7 @@ describe('fault matrix', () => {
 /** Writes the matrix this run produced into README.md, between its markers. */
 function writeMatrix(): void {
   // Only a complete run writes it (a run filtered with -t, or with a failure, leaves README alone).
-  if (rows.length !== covered.length * 2) return;
+  if (rows.length !== (covered.length + productionCovered.length) * faults.length) return;
   const start = '<!-- fault-matrix:start -->';
   const end = '<!-- fault-matrix:end -->';
   const readme = readFileSync(README, 'utf8');

@@ -86,7 +86,7 @@ export async function labProject(engine: EngineProcess, lab: LabServers, name: s
 }
 
 /** Runs a command on a lab server with plain OpenSSH (not through Gantry); rejects with its stderr. */
-export function labSh(lab: LabServers & { knownHostsFile: string }, server: 'dev' | 'uat', command: string): Promise<string> {
+export function labSh<S extends 'dev' | 'uat' | 'prod'>(lab: { keys: { plain: string }; knownHostsFile: string; servers: Record<S, { host: string }> }, server: S, command: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn('ssh', ['-i', lab.keys.plain, '-o', `UserKnownHostsFile=${lab.knownHostsFile}`, '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', `root@${lab.servers[server].host}`, command]);
     let out = '';
