@@ -15,6 +15,7 @@ import type { Logger } from '../app/logger';
 import type { SpecSealer } from '../inventory/spec-hash';
 import type { JobContext, JobRegistry } from '../jobs/registry';
 import type { RemoteHost } from '../servers/remote-host';
+import type { SecretStore } from '../keychain/secret-store';
 import type { MigrationJournal, MigrationRow } from './journal';
 import type { StepPause } from './fault-pause';
 import { waitForTargetLock, type Operator } from './lock-wait';
@@ -44,6 +45,8 @@ export interface RunPathDeps {
   pause?: StepPause;
   /** The approval check of protected runs (electron/approvals); without it no run is gated. */
   approvalGate?: RunApprovalGate;
+  /** The OS keychain, for steps that keep a secret across a crash (a rotation's passwords). */
+  secrets?: SecretStore;
   /** The settings' bound on a batch's resources running at once on one server. */
   batchConcurrency?: () => number;
 }
@@ -222,6 +225,7 @@ export class RunPath {
       healthTimeoutMs: options.healthTimeoutSec * 1000,
       httpCheckPath: options.httpCheckPath ?? null,
       warnings: [],
+      ...(this.deps.secrets ? { secrets: this.deps.secrets } : {}),
       local: {
         recordResource: (resourceId, containerName) =>
           this.deps.records.record({ host: target, resourceId, environmentId: environment.id, serverId: run.plan.server.id, containerName, event: run.event, promotedFromHash: run.promotedFrom[resourceId] ?? null }),
