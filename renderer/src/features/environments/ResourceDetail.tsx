@@ -8,6 +8,7 @@ import { StatusBadge } from './StatusBadge';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { useDialogs } from '../shell/dialogs';
 import { DatabaseCredentials, RotateCredentialsButton } from './DatabaseCredentials';
+import { ChangeDomainButton } from './ChangeDomainDialog';
 
 type Timeline = { state: 'loading' } | { state: 'failed'; message: string } | { state: 'loaded'; entries: { id: number; event: string; at: number; specHash: string; migrationId: string | null }[] };
 
@@ -101,6 +102,7 @@ export function ResourceDetail({ graph, resourceId, environmentId }: { graph: In
           </button>
         ) : null}
         {resource.kind === 'database' && environment.production && cell?.container ? <RotateCredentialsButton environment={environment} resource={resource} dependants={linkedFrom} /> : null}
+        {environment.production && cell?.container ? <ChangeDomainButton environment={environment} resource={resource} /> : null}
         <button type="button" className="secondary" onClick={() => open({ kind: 'edit-resource', resourceId, environmentId })}>
           Edit links, tags and tasks
         </button>
