@@ -95,7 +95,7 @@ export function createApp(options: AppOptions): GantryApp {
   registerMigrationHandlers(router, migrations);
   registerBackupHandlers(router, { engine: migrations, inventory: inventory.store, hosts });
   registerRotationHandlers(router, { engine: migrations, inventory: inventory.store, hosts, sealer: inventory.sealer, log: (message, fields) => logger.info(message, fields) });
-  registerDomainHandlers(router, { engine: migrations, inventory: inventory.store, hosts });
+  registerDomainHandlers(router, { engine: migrations, inventory: inventory.store, hosts, sealer: inventory.sealer });
   registerNewCredentialsHandler(router, migrations.journal);
   registerWebhookHandlers(router, { journal: migrations.journal, secrets: options.secretStore ?? createOsKeychain(), ...(process.env.GANTRY_GITHUB_API ? { githubApiBase: process.env.GANTRY_GITHUB_API } : {}), log: (message, fields) => logger.info(message, fields) });
   approvals.register(router, { engine: migrations, inventory });

@@ -17,6 +17,7 @@ import { containerName as nameOf, specFromInspect } from '@shared/spec/spec-from
 import { readDomainFacts } from '../domains/domain-facts';
 import { inspectServer } from '../inventory/discovery';
 import type { InventoryStore } from '../inventory/inventory-store';
+import type { SpecSealer } from '../inventory/spec-hash';
 import type { Router } from '../ipc/router';
 import type { RemoteHost } from '../servers/remote-host';
 import { maskedPlan, type MigrationEngine } from './engine';
@@ -28,6 +29,8 @@ export interface DomainRunDeps {
   engine: MigrationEngine;
   inventory: InventoryStore;
   hosts: (serverId: string) => RemoteHost;
+  /** Seals the live spec, so a recovery checks the container is back as it was (none: not checked). */
+  sealer?: () => SpecSealer;
 }
 
 /** Reads the resource and its server live and plans the change (nothing is written). */
@@ -64,7 +67,7 @@ export async function checkDomainChange(deps: Pick<DomainRunDeps, 'inventory' | 
 }
 
 /** The run that moves one resource to a new domain; refuses when a pre-check blocks or production is not confirmed. */
-export async function domainChangeRun(deps: Pick<DomainRunDeps, 'inventory' | 'hosts'>, request: { environmentId: string; resourceId: string; domain: string; confirmation?: string | undefined }): Promise<LaunchRequest> {
+export async function domainChangeRun(deps: Pick<DomainRunDeps, 'inventory' | 'hosts' | 'sealer'>, request: { environmentId: string; resourceId: string; domain: string; confirmation?: string | undefined }): Promise<LaunchRequest> {
   const { environment, host, view, instance, subject, planned } = await readChange(deps, request);
   const blocking = planned.prechecks.filter((check) => check.severity === 'blocking');
   if (blocking.length > 0 || !planned.assignment) throw new GantryError('precheck_blocked', `The domain of ${view.name} was not changed: ${blocking.map((check) => check.message).join(' ') || 'no routing could be planned.'}`);
@@ -91,9 +94,10 @@ export async function domainChangeRun(deps: Pick<DomainRunDeps, 'inventory' | 'h
   const target = { id: environment.id, name: environment.name, production: environment.production };
   const plan: MigrationPlan = { source: target, target, server: { id: environment.serverId!, name: host.label }, direction: 'forward', resources: [resource], steps, diff: { resources: [], unified: '' }, missingDependencies: [], prechecks: planned.prechecks, blocking: false };
   const warnings = planned.prechecks.filter((check) => check.severity === 'warning').map((check) => check.message);
+  const beforeHash = deps.sealer ? deps.sealer().seal(subject.spec).hash : null;
   const how = assignment.proxy === 'caddy-admin' ? `Caddy's route ${assignment.routeId} on ${host.label} is pointed at it` : `${instance.containerName} is recreated with ${assignment.proxy === 'traefik' ? 'Traefik' : 'caddy-docker-proxy'} labels for it`;
   return {
-    run: { format: 1, kind: 'restore', plan: maskedPlan(plan), steps: maskSteps(steps), sourceServerId: environment.serverId!, promotedFrom: { [view.id]: instance.promotedFromHash }, event: 'migrated', expected: [], domainChange: { resourceId: view.id, from: planned.current, to: assignment.domain } },
+    run: { format: 1, kind: 'restore', plan: maskedPlan(plan), steps: maskSteps(steps), sourceServerId: environment.serverId!, promotedFrom: { [view.id]: instance.promotedFromHash }, event: 'migrated', expected: beforeHash ? [{ resourceId: view.id, name: view.name, containerName: instance.containerName, beforeHash }] : [], domainChange: { resourceId: view.id, from: planned.current, to: assignment.domain } },
     options: { waitForReady: true, healthTimeoutSec: 300, httpCheckPath: null },
     projectId: environment.projectId,
     sourceEnvironmentId: null,

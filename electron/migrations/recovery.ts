@@ -78,7 +78,8 @@ async function recoverOne(deps: RecoveryDeps, row: MigrationRow): Promise<boolea
       return true;
     }
     // A rotation is undone, not completed (its new password is not journaled): the old password back, then checked like a migration.
-    if (run.kind !== 'migrate' && !run.steps.some((step) => step.kind === 'set-database-password')) return await completeUndoRun(deps, row, run, options, target);
+    // So is a domain change (its container's spec is journaled masked): the old routing back.
+    if (run.kind !== 'migrate' && !run.steps.some((step) => step.kind === 'set-database-password') && !run.domainChange) return await completeUndoRun(deps, row, run, options, target);
     const check = await checkTarget(target, { migrationId: row.id, containers: beforeState(run), labelledMayRemain: false, sealer: deps.sealer });
     check.problems.push(...(await Promise.all(run.steps.map((step) => verifyStep(step, context, 'undone')))).flat());
     settleChecked(runPath, row.id, check, `Interrupted: the engine stopped mid-way; on restart Gantry undid the ${ran.length} step(s) it had journaled`, `${run.plan.target.name} (${target.label}) is as it was before`);
