@@ -7,6 +7,7 @@ import { useJobs } from '../jobs/store';
 import { formatDuration, formatTime, statusLabels, statusTone, stepDuration } from './migration-format';
 import { useMigrations } from './store';
 import { useMigrationDetail } from './use-migration-detail';
+import { BatchResources, isBatch } from './BatchResources';
 import { ProductionFollowUp } from './ProductionFollowUp';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { FACTORY_RUN_DEFAULTS } from '@shared/settings/settings-view';
@@ -134,7 +135,8 @@ export function MigrationDetailView({ migrationId }: { migrationId: string }) {
       </div>
 
       <h2>Resources</h2>
-      <ul className="plain-list" aria-label="Resources">
+      {isBatch(detail) ? <BatchResources detail={detail} now={now} /> : null}
+      <ul className="plain-list" aria-label="Resources" hidden={isBatch(detail)}>
         {migration.resources.map((resource) => (
           <li key={resource.resourceId}>
             {resource.name} <span className={`badge badge-${resource.mode === 'clone' ? 'new' : resource.mode === 'promote' ? 'update' : resource.mode}`}>{modeLabels[resource.mode]}</span>
