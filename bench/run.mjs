@@ -6,6 +6,7 @@
 // transfer: bench/image-transfer.ts on the lab (through tsx, holding the lab test lock).
 // data-copy: bench/data-copy.ts on the lab, the same way (200k-row PostgreSQL dev → uat vs naive ssh | ssh).
 // inventory: bench/inventory.ts on the lab, the same way (discovery of 3 × 100 containers vs raw ssh docker ps + inspect; 50 concurrent operations per server).
+// batch: bench/batch.ts on the lab, the same way plus a real keychain (20 resources dev → uat in parallel vs the same batch one at a time).
 // See bench/README.md.
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -19,7 +20,7 @@ const root = resolve(import.meta.dirname, '..');
 const outDir = join(root, 'bench/results/graph-page-build');
 const resources = Number(process.env.BENCH_RESOURCES ?? 300);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
-const cases = (process.env.BENCH_CASES ?? 'graph,transfer,data-copy,inventory').split(',').map((each) => each.trim());
+const cases = (process.env.BENCH_CASES ?? 'graph,transfer,data-copy,inventory,batch').split(',').map((each) => each.trim());
 
 if (cases.includes('graph')) await graphCase();
 if (cases.includes('transfer')) {
@@ -30,6 +31,12 @@ if (cases.includes('transfer')) {
 
 if (cases.includes('data-copy')) {
   const run = spawnSync('flock', ['/tmp/gantry-labtest.lock', 'npx', 'tsx', '--tsconfig', 'tsconfig.node.json', 'bench/data-copy.ts'], { cwd: root, stdio: 'inherit' });
+  if (run.status !== 0) process.exit(run.status ?? 1);
+}
+
+if (cases.includes('batch')) {
+  // The whole engine in one process: it needs the real keychain, like the lab tests.
+  const run = spawnSync('flock', ['/tmp/gantry-labtest.lock', 'bash', '.ci/with-keyring.sh', 'npx', 'tsx', '--tsconfig', 'tsconfig.node.json', 'bench/batch.ts'], { cwd: root, stdio: 'inherit' });
   if (run.status !== 0) process.exit(run.status ?? 1);
 }
 

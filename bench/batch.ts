@@ -1,0 +1,83 @@
+/**
+ * A batch of 20 resources dev → uat on the lab (run by bench/run.mjs under the lab test lock and
+ * a real keychain, through tsx): 6 PostgreSQL databases, 8 apps each using one of them, 6 web
+ * apps each linked to one of those apps — three dependency levels, each resource's time mostly
+ * Docker starting it and its health check passing. The whole Gantry engine runs in this process
+ * (createApp), through the same channels as the UI.
+ *
+ * Baseline in the same run: the same batch with `batchConcurrency: 1` (one resource at a time,
+ * still in dependency order). Then the batch with the default setting (3 per server) and with 6.
+ * After each run the batch is rolled back (not timed), so every run clones the same 20 resources.
+ * Each run's order is checked from the journal's timestamps (no resource starts before what it
+ * depends on passed its wait-healthy step) and this process's RSS is sampled every 100 ms.
+ * Writes bench/results/batch-<timestamp>.json.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { journalTimes, orderViolations, startBatchLab, type BatchMember, type LabDetails } from '../electron/migrations/testing/batch-lab';
+
+const root = resolve(import.meta.dirname, '..');
+const lab = JSON.parse(execFileSync('bash', [join(root, 'lab/lab.sh'), 'env'], { encoding: 'utf8' })) as LabDetails;
+const concurrencies = (process.env.BENCH_BATCH_CONCURRENCY ?? '1,3,6').split(',').map(Number);
+const PREFIX = 'batchbench';
+
+const members: BatchMember[] = [
+  ...Array.from({ length: 6 }, (_, i): BatchMember => ({ name: `db${i}`, kind: 'database' })),
+  ...Array.from({ length: 8 }, (_, i): BatchMember => ({ name: `api${i}`, kind: 'application', database: `db${i % 6}` })),
+  ...Array.from({ length: 6 }, (_, i): BatchMember => ({ name: `web${i}`, kind: 'application', database: `db${i % 6}`, links: [`api${i}`] })),
+];
+
+const batch = await startBatchLab(lab, PREFIX, members);
+const runs: { concurrency: number; ms: number; status: string; levels: number; orderViolations: string[]; peakRssMb: number; rssSamples: number; mostAtOnce: number }[] = [];
+try {
+  for (const concurrency of concurrencies) {
+    let peak = 0;
+    let samples = 0;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss);
+      samples++;
+    }, 100);
+    const started = performance.now();
+    const detail = await batch.migrate(
+      members.map((member) => member.name),
+      { batchConcurrency: concurrency },
+    );
+    const ms = Math.round(performance.now() - started);
+    clearInterval(sampler);
+    const violations = orderViolations(detail);
+    // How many resources were between their first step and their last at once (from the journal).
+    const spans = [...journalTimes(detail).values()].map((entry) => entry.firstStart);
+    const ends = new Map<string, number>();
+    for (const row of detail.steps) {
+      const resourceId = detail.plan?.steps.find((step) => step.id === row.stepId)?.resourceId;
+      if (resourceId && row.endedAt) ends.set(resourceId, Math.max(ends.get(resourceId) ?? 0, row.endedAt));
+    }
+    const intervals = [...journalTimes(detail).entries()].map(([id, entry]) => [entry.firstStart, ends.get(id) ?? entry.firstStart] as const);
+    const mostAtOnce = Math.max(...spans.map((at) => intervals.filter(([from, to]) => from <= at && at < to).length));
+    const levels = Number(/in (\d+) level/.exec(detail.log.map((line) => line.message).join('\n'))?.[1] ?? 0);
+    runs.push({ concurrency, ms, status: detail.migration.status, levels, orderViolations: violations, peakRssMb: Math.round(peak / 1048576), rssSamples: samples, mostAtOnce });
+    console.log(`  concurrency ${concurrency}: ${(ms / 1000).toFixed(1)} s, ${detail.migration.status}, at most ${mostAtOnce} at once, order ${violations.length === 0 ? 'respected' : `VIOLATED: ${violations.join('; ')}`}, peak RSS ${Math.round(peak / 1048576)} MB`);
+    if (detail.migration.status !== 'completed') throw new Error(`The batch ended ${detail.migration.status}: ${detail.migration.message}`);
+    const rollback = await batch.rollBack(detail.migration.id);
+    if (!rollback.migration.status.startsWith('completed')) throw new Error(`The rollback ended ${rollback.migration.status}: ${rollback.migration.message}`);
+    const left = await batch.sh('uat', `docker ps -aq --filter name=${PREFIX} | wc -l`);
+    if (left !== '0') throw new Error(`${left} containers of the batch are left on uat after the rollback`);
+  }
+  const baseline = runs.find((run) => run.concurrency === 1);
+  const report = {
+    at: new Date().toISOString(),
+    resources: members.length,
+    cpus: (await import('node:os')).availableParallelism(),
+    runs: runs.map((run) => ({ ...run, speedup: baseline ? Math.round((baseline.ms / run.ms) * 100) / 100 : null })),
+  };
+  mkdirSync(join(root, 'bench/results'), { recursive: true });
+  const file = join(root, `bench/results/batch-${report.at.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`Batch of ${members.length} resources dev → uat (6 databases, 8 apps, 6 linked web apps; ${report.cpus} CPUs):`);
+  for (const run of report.runs) console.log(`  concurrency ${String(run.concurrency).padEnd(2)} ${(run.ms / 1000).toFixed(1).padStart(6)} s  ${run.speedup}× (goal ≥ 3×)  order ${run.orderViolations.length === 0 ? 'ok' : 'VIOLATED'}  peak RSS ${run.peakRssMb} MB (goal ≤ 250)`);
+  console.log(`Written to ${file}`);
+  if (runs.some((run) => run.orderViolations.length > 0 || run.peakRssMb > 250)) process.exitCode = 1;
+} finally {
+  await batch.close();
+}
