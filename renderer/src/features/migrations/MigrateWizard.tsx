@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { batchLayout } from '@shared/migration/batch-levels';
 import type { Precheck } from '@shared/migration/prechecks';
 import type { RequestOf, ResponseOf } from '@shared/ipc/contract';
 import type { RunDefaults } from '@shared/settings/settings-view';
@@ -41,6 +42,7 @@ export function MigrateWizard({ start, defaults }: { start: MigrateWizardStart; 
   const [planning, setPlanning] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [waitForReady, setWaitForReady] = useState(true);
+  const [allOrNothing, setAllOrNothing] = useState(false);
   const [healthTimeoutSec, setHealthTimeout] = useState(defaults.healthTimeoutSec);
   const [httpCheckPath, setHttpCheckPath] = useState(defaults.httpCheckPath ?? '');
   const [copyData, setCopyData] = useState<string[]>([]);
@@ -130,7 +132,7 @@ export function MigrateWizard({ start, defaults }: { start: MigrateWizardStart; 
     setError(null);
     if (protectedTarget) return requestApproval(planView.planId);
     const copies = plan?.target.production ? [] : copyData.filter((id) => plan?.resources.some((resource) => resource.resourceId === id && resource.kind === 'database'));
-    const result = await invoke('migrations:start', { planId: planView.planId, options: { waitForReady, healthTimeoutSec, httpCheckPath: httpCheckPath || null, ...(copies.length ? { copyData: copies } : {}) } });
+    const result = await invoke('migrations:start', { planId: planView.planId, options: { waitForReady, healthTimeoutSec, httpCheckPath: httpCheckPath || null, ...(copies.length ? { copyData: copies } : {}), ...(allOrNothing ? { allOrNothing } : {}) } });
     setStarting(false);
     if (!result.ok) {
       setError(`${result.error.message}${result.error.code === 'plan_expired' || result.error.code === 'not_found' ? ' Go back to the pre-checks to plan again.' : ''}`);
@@ -142,7 +144,7 @@ export function MigrateWizard({ start, defaults }: { start: MigrateWizardStart; 
 
   /** A protected target is not started: the plan goes to the target server as a signed request for approval. */
   async function requestApproval(planId: string) {
-    const result = await invoke('approvals:request', { planId, options: { waitForReady, healthTimeoutSec, httpCheckPath: httpCheckPath || null } });
+    const result = await invoke('approvals:request', { planId, options: { waitForReady, healthTimeoutSec, httpCheckPath: httpCheckPath || null, ...(allOrNothing ? { allOrNothing } : {}) } });
     setStarting(false);
     if (!result.ok) return setError(result.error.message);
     close();
@@ -192,7 +194,7 @@ export function MigrateWizard({ start, defaults }: { start: MigrateWizardStart; 
       case 'options':
         return (
           <>
-            <OptionsStep waitForReady={waitForReady} onWaitForReady={setWaitForReady} healthTimeoutSec={healthTimeoutSec} onHealthTimeout={setHealthTimeout} httpCheckPath={httpCheckPath} onHttpCheckPath={setHttpCheckPath} />
+            <OptionsStep waitForReady={waitForReady} onWaitForReady={setWaitForReady} healthTimeoutSec={healthTimeoutSec} onHealthTimeout={setHealthTimeout} httpCheckPath={httpCheckPath} onHttpCheckPath={setHttpCheckPath} batch={plan && batchLayout(plan.steps, plan.resources).branches.length > 1 ? { allOrNothing, onAllOrNothing: setAllOrNothing } : null} />
             {plan && planView ? <CopyDataFields plan={plan} planId={planView.planId} selected={copyData} onChange={setCopyData} /> : null}
           </>
         );

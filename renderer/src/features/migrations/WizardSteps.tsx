@@ -120,6 +120,7 @@ export function OptionsStep({
   onHealthTimeout,
   httpCheckPath,
   onHttpCheckPath,
+  batch,
 }: {
   waitForReady: boolean;
   onWaitForReady: (value: boolean) => void;
@@ -127,6 +128,8 @@ export function OptionsStep({
   onHealthTimeout: (value: number) => void;
   httpCheckPath: string;
   onHttpCheckPath: (value: string) => void;
+  /** For a plan of several resources (a batch): whether one failure undoes them all. */
+  batch?: { allOrNothing: boolean; onAllOrNothing: (value: boolean) => void } | null;
 }) {
   return (
     <div className="form-grid">
@@ -141,6 +144,16 @@ export function OptionsStep({
       <label htmlFor="wizard-http">HTTP check path</label>
       <input id="wizard-http" value={httpCheckPath} onChange={(event) => onHttpCheckPath(event.target.value.trim())} placeholder="/health (optional)" />
       <span className="field-hint">For a resource without a Docker health check that publishes a port: Gantry asks http://127.0.0.1:&lt;port&gt;&lt;path&gt; on the server until it answers.</span>
+      {batch ? (
+        <>
+          <label htmlFor="wizard-all-or-nothing">All or nothing</label>
+          <label className="inline-check">
+            <input id="wizard-all-or-nothing" type="checkbox" checked={batch.allOrNothing} onChange={(event) => batch.onAllOrNothing(event.target.checked)} />
+            If any resource fails, undo every resource of this migration
+          </label>
+          <span className="field-hint">Resources run in parallel by dependency level. Without this, a failed resource and what depends on it are undone and the others complete.</span>
+        </>
+      ) : null}
     </div>
   );
 }
