@@ -209,6 +209,9 @@ function EnvironmentHead({ environment, graph, index, staleSince }: { environmen
   const setError = (error: string | null) => useEnvironments.setState({ error });
   const discovery = graph.discovery.find((item) => item.environmentId === environment.id);
   const order = graph.environments.map((item) => item.id);
+  // Every resource whose instance here is behind the previous environment's: one batch migration promotes them all.
+  const previous = index > 0 ? graph.environments[index - 1] : undefined;
+  const behind = graph.cells.filter((cell) => cell.environmentId === environment.id && (cell.status === 'behind' || cell.also.includes('behind'))).map((cell) => cell.resourceId);
 
   async function move(by: -1 | 1) {
     const next = [...order];
@@ -258,6 +261,17 @@ function EnvironmentHead({ environment, graph, index, staleSince }: { environmen
         </div>
       ) : null}
       {staleSince !== null ? <StaleNote staleSince={staleSince} /> : null}
+      {behind.length > 0 && previous ? (
+        <button
+          type="button"
+          className="secondary small-button"
+          data-testid="promote-behind"
+          onClick={() => openMigrateWizard({ projectId: graph.project.id, sourceEnvironmentId: previous.id, resourceIds: behind })}
+          aria-label={`Promote everything that is behind in ${environment.name} from ${previous.name}`}
+        >
+          Promote {behind.length} behind from {previous.name}
+        </button>
+      ) : null}
       <div className="row">
         <button type="button" className="secondary small-button" disabled={index === 0} onClick={() => void move(-1)} aria-label={`Move ${environment.name} earlier`}>
           ←
