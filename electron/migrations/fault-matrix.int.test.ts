@@ -94,7 +94,9 @@ async function startClone(copyData = false): Promise<string> {
   await sh('dev', `docker rm -fv dev-fm-web >/dev/null && docker run -d --name dev-fm-web --init --network fm-dev -v dev-fm-web-data:/data -e DB_HOST=dev-fm-db -e APP_MODE=dev -l fm.run=${Date.now()} gantry-lab/webapp:2 >/dev/null`);
   const planned = await engine.call('migrations:plan', { projectId, sourceEnvId: env.dev!, targetEnvId: env.uat!, resourceIds: [ids.db!, ids.web!] });
   expect(planned.plan.blocking, JSON.stringify(planned.plan.prechecks.filter((check) => check.severity === 'blocking'))).toBe(false);
-  return (await engine.call('migrations:start', { planId: planned.planId, options: { waitForReady: false, healthTimeoutSec: 30, httpCheckPath: null, ...(copyData ? { copyData: [ids.db!] } : {}) } })).migrationId;
+  // db + web run as a batch: all or nothing, so a fault in web's own steps undoes db too and the matrix compares uat with its state before the run
+  // (without it db, which does not depend on web, would complete: batch.int.test.ts covers that).
+  return (await engine.call('migrations:start', { planId: planned.planId, options: { waitForReady: false, healthTimeoutSec: 30, httpCheckPath: null, allOrNothing: true, ...(copyData ? { copyData: [ids.db!] } : {}) } })).migrationId;
 }
 
 /** Runs a migration (clone or promote) to its end, with no fault. */
