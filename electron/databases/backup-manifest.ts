@@ -115,3 +115,39 @@ export async function pruneBackups(host: RemoteHost, resourceId: string, pinned:
   await removeBackups(host, doomed, signal);
   return doomed;
 }
+
+/** A run as retention reads it (a journal summary). */
+export interface BackupRetentionRun {
+  id: string;
+  kind: string;
+  status: string;
+}
+
+/**
+ * The migrations whose backups retention never prunes: every completed migration that can still
+ * be rolled back (not itself rolled back), whose backup holds the data from before it — wanted
+ * back with its containers. Plus the run that just completed. Pure, so it is unit-tested.
+ */
+export function pinnedMigrations(runs: readonly BackupRetentionRun[], justCompleted: string): Set<string> {
+  const pinned = runs.filter((run) => run.kind === 'migrate' && (run.status === 'completed' || run.status === 'completed_with_warning')).map((run) => run.id);
+  return new Set([...pinned, justCompleted]);
+}
+
+/**
+ * After a completed run: retention (the server's setting) prunes the older backups of every
+ * resource the run backed up, never a backup a completed migration still references for rollback
+ * nor this run's own. Logs what went.
+ */
+export async function pruneBackupsAfterRun(host: RemoteHost, run: { id: string; steps: readonly { kind: string; resourceId?: string; params?: unknown }[] }, runs: readonly BackupRetentionRun[], log: (level: 'info' | 'warn', message: string) => void): Promise<void> {
+  const pinned = pinnedMigrations(runs, run.id);
+  for (const step of run.steps) {
+    if (step.kind !== 'backup-database' || !step.resourceId) continue;
+    const name = (step.params as { resourceName?: string } | undefined)?.resourceName ?? step.resourceId;
+    try {
+      const removed = await pruneBackups(host, step.resourceId, pinned);
+      if (removed.length > 0) log('info', `Retention removed ${removed.length} older ${removed.length === 1 ? 'backup' : 'backups'} of ${name}: ${removed.map((backup) => backup.id).join(', ')} (a backup a completed migration can still be rolled back with is kept)`);
+    } catch (error) {
+      log('warn', `Retention of ${name}'s backups: ${(error as Error).message}`);
+    }
+  }
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeRemoteHost } from '../migrations/testing/fake-remote-host';
 import { takeBackup } from './backup';
-import { backupsToPrune, type BackupRecord } from './backup-manifest';
+import { backupsToPrune, pinnedMigrations, type BackupRecord } from './backup-manifest';
 import { dumpToFileCommand, readabilityCheck } from './backup-commands';
 import { postgresqlAdapter } from './postgresql';
 
@@ -22,6 +22,20 @@ describe('retention', () => {
 
   it('never prunes a backup a completed migration still references for rollback', () => {
     expect(backupsToPrune(list, 2, new Set(['m-1'])).map((each) => each.id)).toEqual(['db/2']);
+  });
+
+  it('pins the backups of every completed migration that can still be rolled back, and the run that just completed', () => {
+    const runs = [
+      { id: 'm-1', kind: 'migrate', status: 'completed' },
+      { id: 'm-2', kind: 'migrate', status: 'rolled_back' },
+      { id: 'm-3', kind: 'migrate', status: 'failed' },
+      { id: 'm-4', kind: 'rollback', status: 'completed' },
+      { id: 'm-5', kind: 'migrate', status: 'completed_with_warning' },
+    ];
+    const pinned = pinnedMigrations(runs, 'm-9');
+    expect([...pinned].sort()).toEqual(['m-1', 'm-5', 'm-9']);
+    const many = [1, 2, 3, 4, 5, 9].map((at) => backup('db', at));
+    expect(backupsToPrune(many, 2, pinned).map((each) => each.id)).toEqual(['db/4', 'db/3', 'db/2']);
   });
 
   it('always keeps at least the newest one', () => {

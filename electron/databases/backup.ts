@@ -2,7 +2,8 @@
  * A verified backup of one database container, taken on its own server (the data never leaves
  * it): dump into Gantry's backup folder, record size, SHA-256 and the adapter's content checksum,
  * then prove the file sound — its SHA-256 read back from disk equals the stream's, and the
- * engine's own reader accepts it. A backup that fails either proof is removed and is an error: the
+ * engine's own reader accepts it, and where that is cheap (PostgreSQL, Redis) it restores into a
+ * throwaway container with the live database's content checksum. A backup that fails a proof is removed and is an error: the
  * step that took it stops the migration before anything changed. Restoring one checks the file's
  * SHA-256 first and the content checksum after.
  */
@@ -12,7 +13,8 @@ import { shellQuote, type RemoteHost } from '../servers/remote-host';
 import type { DatabaseAdapter, DatabaseTarget, DumpFormat } from './adapter';
 import { dumpExtension, dumpToFileCommand, readabilityCheck, rereadCommand } from './backup-commands';
 import { BACKUP_ROOT, recordPath, writeBackupRecord, type BackupRecord } from './backup-manifest';
-import type { DatabaseChecksum } from './checksum';
+import { compareChecksums, type DatabaseChecksum } from './checksum';
+import { throwawayChecksum, verifiesByRestore } from './backup-verify';
 
 /** What a backup is of and for. */
 export interface BackupRequest {
@@ -65,6 +67,22 @@ export async function takeBackup(host: RemoteHost, request: BackupRequest, now: 
     const checksum = await liveChecksum(host, adapter, target, signal);
     request.onProgress?.('Verifying the backup');
     const verified = await verifyFile(host, adapter.dumpFormat, target.container, file, streamSha, signal);
+    let how = verified.how;
+    let content = checksum;
+    if (verifiesByRestore(adapter.type, verified.sizeBytes)) {
+      request.onProgress?.('Restoring the backup into a throwaway container');
+      const restored = await throwawayChecksum(host, adapter, target, file, request.migrationId, signal);
+      if (contentDigest(restored) === contentDigest(checksum)) {
+        how += `; restored into a throwaway container with the source's content checksum (${restored.entries.length} entries)`;
+      } else if (contentDigest(await liveChecksum(host, adapter, target, signal)) === contentDigest(checksum)) {
+        const differing = compareChecksums(checksum, restored).differences.map((entry) => entry.name);
+        throw new GantryError('backup_unverified', `The backup ${file} on ${host.label} restores into a throwaway container with other content than ${target.container} holds (${differing.length} ${differing.length === 1 ? 'entry differs' : 'entries differ'}: ${differing.slice(0, 3).join(', ')}): it would not bring the data back. Nothing was changed.`);
+      } else {
+        // The live database changed during the backup: the backup's own content is what a restore brings back.
+        how += '; restored into a throwaway container (the database changed while it was backed up, so the content checksum is the backup’s own)';
+        content = restored;
+      }
+    }
     const record: BackupRecord = {
       format: 1,
       id: `${request.resourceId}/${file.split('/').pop()!}`,
@@ -75,9 +93,9 @@ export async function takeBackup(host: RemoteHost, request: BackupRequest, now: 
       file,
       sizeBytes: verified.sizeBytes,
       sha256: streamSha,
-      contentChecksum: contentDigest(checksum),
-      contentEntries: checksum.entries.length,
-      verified: verified.how,
+      contentChecksum: contentDigest(content),
+      contentEntries: content.entries.length,
+      verified: how,
       takenAt,
       migrationId: request.migrationId,
     };

@@ -27,6 +27,7 @@ import { sagaStepFor } from './steps/registry';
 import type { ExecutionContext } from './steps/step-context';
 import type { StoredRun } from './stored-run';
 import { pruneSnapshots } from './snapshot-retention';
+import { pruneBackupsAfterRun } from '../databases/backup-manifest';
 import type { MigrationViews } from './views';
 
 /** What the run path is built from. */
@@ -192,6 +193,7 @@ export class RunPath {
     const warnings = [...(outcome.note ? [outcome.note] : []), ...(checked && !checked.ok ? [...context.warnings, checked.note] : context.warnings)];
     const status = this.complete(row, warnings, checked?.ok ? checked.note : null);
     await pruneSnapshots(context.target, this.deps.views.list({ limit: 1000 }), log);
+    await pruneBackupsAfterRun(context.target, { id: row.id, steps: run.steps }, this.deps.views.list({ limit: 1000 }), log);
     return { status };
   }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { GantryError } from '@shared/ipc/result';
 import { takeBackup } from '../../databases/backup';
-import { BACKUP_ROOT, pruneBackups } from '../../databases/backup-manifest';
+import { BACKUP_ROOT } from '../../databases/backup-manifest';
 import { detectDatabase, adapterFor } from '../../databases/registry';
 import { resourceOf, run } from './step-context';
 import { defineStep } from './step-module';
@@ -10,7 +10,8 @@ import { defineStep } from './step-module';
  * The backup before a production change: a verified dump of the live database on its own server
  * (see `databases/backup.ts`). It runs before any step that changes the target, so when it
  * cannot be verified the run stops with nothing changed. Undo removes only an unfinished dump: a
- * finished backup stays (it is the operator's safety net even when the run is undone); retention prunes older ones after a completed run.
+ * finished backup stays (it is the operator's safety net even when the run is undone); retention
+ * prunes older ones after a completed run (`pruneBackupsAfterRun`, called by the run path).
  */
 export const backupDatabaseStep = defineStep({
   kind: 'backup-database',
@@ -54,11 +55,5 @@ export const backupDatabaseStep = defineStep({
     if (!step.resourceId || !/^[A-Za-z0-9._-]+$/.test(step.resourceId)) return;
     const pattern = `${BACKUP_ROOT}/${step.resourceId}/*-${context.migrationId.slice(0, 8)}.*`;
     await run(context.target, `for f in ${pattern}.partial ${pattern}.rc; do [ -e "$f" ] && rm -f "$f"; done; true`, 'remove an unfinished backup');
-  },
-  /** After the run completed: retention (the server's setting) prunes this resource's older backups, never this run's own. */
-  async finalize(step, context, log) {
-    if (!step.resourceId) return;
-    const removed = await pruneBackups(context.target, step.resourceId, new Set([context.migrationId]));
-    if (removed.length > 0) log('info', `Retention removed ${removed.length} older ${removed.length === 1 ? 'backup' : 'backups'} of ${step.params.resourceName}: ${removed.map((backup) => backup.id).join(', ')}`);
   },
 });
