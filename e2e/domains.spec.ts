@@ -199,7 +199,7 @@ test('a domain for the first clone into production: refused when invalid, certif
       await page.getByRole('button', { name: 'Details of web in production' }).click();
       await environments.dialog('web in production').getByRole('button', { name: 'Change domain…' }).click();
       const dialog = page.getByRole('dialog', { name: 'Change the domain of web in production' });
-      await expect(dialog.getByTestId('change-domain-current')).toHaveText(`Now: https://${shop}`);
+      await expect(dialog.getByTestId('change-domain-current')).toHaveText(`Now: https://${shop}`, { timeout: 30_000 });
       return dialog;
     };
     await test.step('Change domain…: an invalid domain is refused with its reason, one routed elsewhere blocks, one not resolving to prod warns — before anything runs', async () => {
@@ -218,16 +218,19 @@ test('a domain for the first clone into production: refused when invalid, certif
       sshProd(`curl -sf -X POST -H 'Content-Type: application/json' -d '${JSON.stringify({ '@id': TAKEN_ROUTE, match: [{ host: [taken] }], handle: [{ handler: 'static_response', body: 'someone else' }], terminal: true })}' http://localhost:2019/config/apps/http/servers/https/routes`);
       await field.fill(taken);
       await check.click();
-      await expect(dialog.locator('.precheck-blocking')).toContainText(`${taken} is already routed to ${TAKEN_ROUTE}`);
+      await expect(dialog.locator('.precheck-blocking')).toContainText(`${taken} is already routed to ${TAKEN_ROUTE}`, { timeout: 30_000 });
       await expect(dialog.getByRole('button', { name: /^Change domain/ })).toBeDisabled();
 
       await field.fill(nowhere);
       await check.click();
-      await expect(dialog.locator('.precheck-warning')).toContainText(`${nowhere} does not resolve (asked from prod)`);
+      await expect(dialog.locator('.precheck-warning')).toContainText(`${nowhere} does not resolve (asked from prod)`, { timeout: 30_000 });
       await expect(dialog.getByRole('button', { name: 'Change domain despite the warning' })).toBeDisabled();
       expect((await client.invoke('migrations:list', {})).migrations.length).toBe(runsBefore);
       await page.screenshot({ path: 'e2e/artifacts/domains-change-warning.png', fullPage: true });
       await dialog.getByRole('button', { name: 'Keep the current domain' }).click();
+      await expect(dialog).toBeHidden();
+      await page.keyboard.press('Escape');
+      await expect(environments.dialog('web in production')).toBeHidden();
       sshProd(`curl -s -X DELETE http://localhost:2019/id/${TAKEN_ROUTE}`);
     });
 
@@ -236,7 +239,7 @@ test('a domain for the first clone into production: refused when invalid, certif
       const dialog = await openChangeDomain();
       await dialog.getByTestId('change-domain-input').fill(store);
       await dialog.getByRole('button', { name: 'Check the domain' }).click();
-      await expect(dialog.getByTestId('prechecks')).toContainText(`${store} resolves to prod`);
+      await expect(dialog.getByTestId('prechecks')).toContainText(`${store} resolves to prod`, { timeout: 30_000 });
       await expect(dialog.locator('.precheck-blocking, .precheck-warning')).toHaveCount(0);
       const start = dialog.getByRole('button', { name: 'Change domain', exact: true });
       await expect(start).toBeDisabled();
