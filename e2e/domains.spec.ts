@@ -22,6 +22,7 @@ import type { Page } from '@playwright/test';
 import type { LabDetails } from '../lab/lab-client';
 import { connectEngine, type EngineClient } from './engine-client';
 import { test, expect, openApp, startEngine, stopEngine, type Engine } from './fixtures';
+import { expectAccessible } from './pages/axe';
 import { EnvironmentsPage } from './pages/environments';
 import { MigrationsPage } from './pages/migrations';
 
@@ -227,6 +228,7 @@ test('a domain for the first clone into production: refused when invalid, certif
       await expect(dialog.getByRole('button', { name: 'Change domain despite the warning' })).toBeDisabled();
       expect((await client.invoke('migrations:list', {})).migrations.length).toBe(runsBefore);
       await page.screenshot({ path: 'e2e/artifacts/domains-change-warning.png', fullPage: true });
+      await expectAccessible(page, 'Change domain dialog with a warning');
       await dialog.getByRole('button', { name: 'Keep the current domain' }).click();
       await expect(dialog).toBeHidden();
       await page.keyboard.press('Escape');
