@@ -79,6 +79,13 @@ test('alice requests uat → production, bob approves from his Gantry, alice sta
     const roles = ['request', 'approve', 'deploy'] as ('request' | 'approve' | 'deploy')[];
     await client.invoke('approvals:setup-policy', { serverId: serverIds.prod!, members: [{ principal: 'alice', publicKey: alice.key.publicKey, roles }, { principal: 'bob', publicKey: bob.key.publicKey, roles }] });
 
+    // An earlier request bob rejected: it stays listed in History with who rejected it and why.
+    const earlier = await client.invoke('migrations:plan', { projectId: project.id, sourceEnvId: chain[0]!.id, targetEnvId: chain[1]!.id, resourceIds: [resource.id] });
+    const { requestId: rejectedId } = await client.invoke('approvals:request', { planId: earlier.planId, options: { waitForReady: true, healthTimeoutSec: 120 } });
+    const bobProd = (await bobClient.invoke('servers:list', {})).servers.find((server) => server.name === 'prod')!.id;
+    await bobClient.invoke('approvals:pin-policy', { serverId: bobProd, digest: (await bobClient.invoke('approvals:policy', { serverId: bobProd })).digest! });
+    await bobClient.invoke('approvals:decide', { serverId: bobProd, requestId: rejectedId, decision: 'reject', reason: 'not during the sale' });
+
     await openApp(page, alice.engine);
     const migrations = new MigrationsPage(page);
     await test.step('alice: the last step into production is "Request approval"', async () => {
@@ -103,12 +110,10 @@ test('alice requests uat → production, bob approves from his Gantry, alice sta
 
     const bobContext = await browser.newContext();
     const bobPage = await bobContext.newPage();
-    await test.step('bob: pins prod’s policy, sees the request counted, approves it', async () => {
+    await test.step('bob: prod’s policy is pinned, the request is counted and reviewed live', async () => {
       await openApp(bobPage, bob.engine);
       await new ShellPage(bobPage).goTo('Approvals');
       const policy = bobPage.locator('[data-testid="approval-policy"][data-server="prod"]');
-      await expect(policy).toHaveAttribute('data-state', 'unpinned');
-      await policy.getByRole('button', { name: 'Pin this policy' }).click();
       await expect(policy).toHaveAttribute('data-state', 'pinned');
       await bobPage.getByRole('button', { name: 'Refresh' }).click();
       await expect(bobPage.getByTestId('approvals-count')).toHaveText('1');
@@ -149,6 +154,10 @@ test('alice requests uat → production, bob approves from his Gantry, alice sta
       await expect(card).toHaveAttribute('data-state', 'approved');
       await expect(card).toContainText(`Approved by bob ${bob.key.fingerprint}`);
       await expect(bobPage.getByTestId('approvals-count')).toHaveCount(0);
+      // bob's Gantry has no inventory of alice's project: it says where to start the run, and uses nothing.
+      await card.getByRole('button', { name: 'Start migration' }).click();
+      await expect(card.getByRole('alert').filter({ hasText: 'does not know the project' })).toContainText(`This Gantry does not know the project "${PROJECT}" this request was made in (its ids are those of alice's Gantry). Start it from alice's Gantry`);
+      await expect(card).toHaveAttribute('data-state', 'approved');
     });
 
     await test.step('alice: starts the approved request; production runs v2 and the record names both', async () => {
@@ -159,8 +168,24 @@ test('alice requests uat → production, bob approves from his Gantry, alice sta
       await migrations.detailStatus(/^completed/);
       await expect(migrations.detail()).toContainText(`Requested by alice (${alice.key.fingerprint})`);
       await expect(migrations.detail()).toContainText(`Approved by bob (${bob.key.fingerprint})`);
+      const trail = migrations.detail().getByTestId('approval-trail');
+      await expect(trail.getByTestId('trail-request')).toHaveAttribute('data-state', 'used');
+      await expect(trail).toContainText(`Requested by alice ${alice.key.fingerprint}`);
+      await expect(trail).toContainText(`Approved by bob ${bob.key.fingerprint}`);
+      await expect(trail).toContainText(/Started by \S+ on /);
       expect(onServer('prod', `docker inspect --format '{{.Config.Image}}' prod-${TAG}-web`)).toBe('gantry-lab/webapp:2');
       await shot(page, 'approvals-started');
+    });
+
+    await test.step('History: the trail lists the run and the rejected request, names and fingerprints', async () => {
+      await new ShellPage(page).goTo('History');
+      const trail = page.getByTestId('approval-trail');
+      await expect(trail.locator('[data-testid="trail-request"][data-state="used"]')).toContainText(`Approved by bob ${bob.key.fingerprint}`);
+      const rejected = trail.locator('[data-testid="trail-request"][data-state="rejected"]');
+      await expect(rejected).toContainText(`Requested by alice ${alice.key.fingerprint}`);
+      await expect(rejected).toContainText(`Rejected by bob ${bob.key.fingerprint}`);
+      await expect(rejected).toContainText('not during the sale');
+      await expectAccessible(page, 'history with the approval trail');
     });
     await bobContext.close();
     client.close();

@@ -4,14 +4,16 @@
  * answer is read from the servers when asked; nothing here is cached.
  */
 import { GantryError } from '@shared/ipc/result';
-import type { PolicyBody, PolicyFile } from '@shared/approvals/documents';
-import type { ApprovalRequestView, PolicyView } from '@shared/approvals/views';
+import { signedText } from '@shared/approvals/canonical';
+import type { MaintenanceFile, MaintenanceKind, PolicyBody, PolicyFile } from '@shared/approvals/documents';
+import { describePolicyChanges } from '@shared/approvals/policy-changes';
+import type { ApprovalRequestView, MaintenanceRecordView, PolicyProposalView, PolicyView } from '@shared/approvals/views';
 import type { RemoteHost } from '../servers/remote-host';
 import type { ApprovalsLocalState } from './local-state';
 import { ApprovalStore, type StoredRequest } from './server-store';
-import { signDecision, signPolicy } from './sign-documents';
-import { keyFingerprint } from './sshsig';
-import { checkPolicy, checkRequest, policyDigest, requestDigest, type PolicyCheck } from './verify';
+import { cosignPolicy, signDecision, signPolicy } from './sign-documents';
+import { keyFingerprint, verifyMessage } from './sshsig';
+import { checkPolicy, checkRequest, policyDigest, requestDigest, validPolicySigners, type PolicyCheck } from './verify';
 
 /** A server this Gantry knows. */
 export interface KnownServer {
@@ -67,19 +69,99 @@ export class ApprovalsArea {
 
   /** The policy as the UI shows it (errors become its `problem`). */
   async policyView(serverId: string): Promise<PolicyView> {
-    const base = { serverId, serverName: this.serverName(serverId), members: [], approvalsRequired: null, protectedEnvironments: [], version: null, digest: null };
+    const base = { serverId, serverName: this.serverName(serverId), members: [], approvalsRequired: null, protectedEnvironments: [], maintenanceRefused: [], proposals: [], version: null, digest: null };
     try {
       const checked = await this.policy(serverId);
       if (!checked) return { ...base, state: 'none', problem: null };
-      return { ...describePolicy(checked.check.policy.body), serverId, serverName: base.serverName, state: checked.check.state, digest: checked.check.digest, problem: null };
+      const proposals = checked.check.state === 'pinned' ? await this.proposalViews(checked) : [];
+      return { ...describePolicy(checked.check.policy.body), proposals, serverId, serverName: base.serverName, state: checked.check.state, digest: checked.check.digest, problem: null };
     } catch (error) {
       const code = error instanceof GantryError ? error.code : '';
       return { ...base, state: code.startsWith('policy_') ? 'changed' : 'unreachable', problem: (error as Error).message };
     }
   }
 
+  /**
+   * Proposes a change of the server's (pinned) policy, signed by this operator: it names the
+   * current policy as the one it replaces and applies at once when this signature is enough,
+   * otherwise it waits on the server for other approvers to co-sign it.
+   */
+  async proposePolicy(request: PolicyChangeInput): Promise<PolicyView> {
+    const identity = this.deps.state.identity();
+    const checked = await this.pinnedPolicy(request.serverId);
+    const current = checked.check.policy.body;
+    this.mustApprove(current, identity, request.serverId);
+    const proposal = await signPolicy(identity, {
+      format: 1,
+      kind: 'gantry-policy',
+      version: current.version + 1,
+      previous: checked.check.digest,
+      protectedEnvironments: request.protectedEnvironments,
+      members: request.members,
+      approvalsRequired: request.approvalsRequired,
+      ...(request.maintenanceRefused.length > 0 ? { maintenanceRefused: request.maintenanceRefused } : {}),
+      changedBy: identity.principal,
+      changedAt: this.now().toISOString(),
+    });
+    if (describePolicyChanges(current, proposal.body).length === 0) throw new GantryError('no_change', 'The proposed policy is the same as the current one.');
+    await this.applyOrKeep(request.serverId, checked, proposal);
+    return this.policyView(request.serverId);
+  }
+
+  /** Adds this operator's signature to a proposed change; applies it once enough approvers of the current policy signed. */
+  async cosignPolicy(request: { serverId: string; digest: string }): Promise<PolicyView> {
+    const identity = this.deps.state.identity();
+    const checked = await this.pinnedPolicy(request.serverId);
+    const { records } = await checked.store.listProposals();
+    const proposal = records.find((entry) => policyDigest(entry) === request.digest);
+    if (!proposal) throw new GantryError('not_found', `${this.serverName(request.serverId)} has no proposed policy change ${request.digest.slice(0, 19)} (it may have been applied meanwhile).`);
+    if (proposal.body.previous !== checked.check.digest) throw new GantryError('policy_conflict', `This change was proposed against another policy than the current one of ${this.serverName(request.serverId)}: propose it again.`);
+    this.mustApprove(checked.check.policy.body, identity, request.serverId);
+    await this.applyOrKeep(request.serverId, checked, await cosignPolicy(identity, proposal));
+    return this.policyView(request.serverId);
+  }
+
+  /** Writes a signed change as the policy when enough approvers of the current one signed it, else keeps it as a proposal. */
+  private async applyOrKeep(serverId: string, checked: CheckedPolicy, proposal: PolicyFile): Promise<void> {
+    const digest = policyDigest(proposal);
+    const signers = validPolicySigners(proposal, checked.check.policy.body);
+    if (signers.length < checked.check.policy.body.approvalsRequired) return checked.store.saveProposal(proposal, digest);
+    await checked.store.replacePolicy(proposal);
+    await checked.store.removeProposal(digest);
+    // Read back and checked the way every other Gantry checks it, which also advances this Gantry's pin.
+    await this.policy(serverId);
+  }
+
+  private async pinnedPolicy(serverId: string): Promise<CheckedPolicy> {
+    const checked = await this.policy(serverId);
+    if (!checked || checked.check.state !== 'pinned') throw new GantryError('policy_not_pinned', `Pin the approval policy of ${this.serverName(serverId)} before changing it.`);
+    return checked;
+  }
+
+  private mustApprove(policy: PolicyBody, identity: ReturnType<ApprovalsLocalState['identity']>, serverId: string): void {
+    const member = policy.members.find((entry) => entry.principal === identity.principal);
+    if (!member?.roles.includes('approve') || member.publicKey !== identity.signer.publicKey) {
+      throw new GantryError('not_an_approver', `Only an approver of the current policy of ${this.serverName(serverId)} signs a change of it; ${identity.principal} (${keyFingerprint(identity.signer.publicKey)}) is not one.`);
+    }
+  }
+
+  private async proposalViews(checked: CheckedPolicy): Promise<PolicyProposalView[]> {
+    const { records } = await checked.store.listProposals().catch(() => ({ records: [] as PolicyFile[] }));
+    const current = checked.check.policy.body;
+    return records.map((proposal) => ({
+      digest: policyDigest(proposal),
+      version: proposal.body.version,
+      changedBy: proposal.body.changedBy,
+      changedAt: proposal.body.changedAt,
+      changes: describePolicyChanges(current, proposal.body),
+      signedBy: validPolicySigners(proposal, current),
+      approvalsRequired: current.approvalsRequired,
+      stale: proposal.body.previous !== checked.check.digest,
+    }));
+  }
+
   /** Creates the first policy of a server, signed by this operator, and pins it. */
-  async setupPolicy(request: { serverId: string; members: PolicyBody['members']; approvalsRequired: number; protectedEnvironments: string[] }): Promise<PolicyView> {
+  async setupPolicy(request: PolicyChangeInput): Promise<PolicyView> {
     const identity = this.deps.state.identity();
     const me = request.members.find((member) => member.principal === identity.principal);
     if (!me || !me.roles.includes('approve') || me.publicKey !== identity.signer.publicKey.split(' ').slice(0, 2).join(' ')) {
@@ -93,6 +175,7 @@ export class ApprovalsArea {
       protectedEnvironments: request.protectedEnvironments,
       members: request.members,
       approvalsRequired: request.approvalsRequired,
+      ...(request.maintenanceRefused.length > 0 ? { maintenanceRefused: request.maintenanceRefused } : {}),
       changedBy: identity.principal,
       changedAt: this.now().toISOString(),
     });
@@ -110,24 +193,26 @@ export class ApprovalsArea {
     return this.policyView(serverId);
   }
 
-  /** Every request on every server this Gantry knows, checked against the pinned policies. */
-  async listRequests(): Promise<{ requests: ApprovalRequestView[]; problems: { serverId: string; serverName: string; message: string }[] }> {
+  /** Every request on every server this Gantry knows, checked against the pinned policies, and the maintenance runs recorded there. */
+  async listRequests(): Promise<{ requests: ApprovalRequestView[]; maintenance: MaintenanceRecordView[]; problems: { serverId: string; serverName: string; message: string }[] }> {
     const me = this.deps.state.identitySetting()?.principal ?? null;
     const results = await Promise.all(
       this.deps.servers().map(async (server) => {
         try {
           const signal = AbortSignal.timeout(15_000);
           const checked = await this.policy(server.id, signal);
-          if (!checked) return { requests: [], problems: [] };
-          const stored = await checked.store.listRequests(signal);
-          return { requests: stored.flatMap((entry) => this.requestView(server, checked.check.policy, entry, me)), problems: [] };
+          if (!checked) return { requests: [], maintenance: [], problems: [] };
+          const [stored, records] = await Promise.all([checked.store.listRequests(signal), checked.store.listMaintenance(signal)]);
+          const maintenance = records.records.map((record) => maintenanceView(server, checked.check.policy.body, record));
+          return { requests: stored.flatMap((entry) => this.requestView(server, checked.check.policy, entry, me)), maintenance, problems: [] };
         } catch (error) {
-          return { requests: [], problems: [{ serverId: server.id, serverName: server.name, message: (error as Error).message }] };
+          return { requests: [], maintenance: [], problems: [{ serverId: server.id, serverName: server.name, message: (error as Error).message }] };
         }
       }),
     );
     const requests = results.flatMap((result) => result.requests).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-    return { requests, problems: results.flatMap((result) => result.problems) };
+    const maintenance = results.flatMap((result) => result.maintenance).sort((a, b) => b.at.localeCompare(a.at));
+    return { requests, maintenance, problems: results.flatMap((result) => result.problems) };
   }
 
   /** Approves or rejects a request as this operator (the requester's own approval is refused). */
@@ -181,11 +266,30 @@ export class ApprovalsArea {
   }
 }
 
-function describePolicy(body: PolicyBody): Omit<PolicyView, 'serverId' | 'serverName' | 'state' | 'digest' | 'problem'> {
+/** A maintenance record as listed, its signature checked against the policy's key for its starter. */
+function maintenanceView(server: KnownServer, policy: PolicyBody, record: MaintenanceFile): MaintenanceRecordView {
+  const { body } = record;
+  const member = policy.members.find((entry) => entry.principal === body.by.principal);
+  const failure = verifyMessage(record.signature, signedText(body), { publicKey: body.by.publicKey });
+  const problem = failure ? `the record was changed after ${body.by.principal} signed it (${failure})` : member?.publicKey !== body.by.publicKey ? `signed by a key that is not ${body.by.principal}'s in the current policy` : null;
+  return { serverId: server.id, serverName: server.name, migrationId: body.migrationId, run: body.run, target: body.target.name, by: { principal: body.by.principal, fingerprint: keyFingerprint(body.by.publicKey) }, machine: body.machine, at: body.at, problem };
+}
+
+/** What a policy setup or change sets. */
+export interface PolicyChangeInput {
+  serverId: string;
+  members: PolicyBody['members'];
+  approvalsRequired: number;
+  protectedEnvironments: string[];
+  maintenanceRefused: MaintenanceKind[];
+}
+
+function describePolicy(body: PolicyBody): Omit<PolicyView, 'serverId' | 'serverName' | 'state' | 'digest' | 'problem' | 'proposals'> {
   return {
-    members: body.members.map((member) => ({ principal: member.principal, fingerprint: keyFingerprint(member.publicKey), roles: member.roles })),
+    members: body.members.map((member) => ({ principal: member.principal, publicKey: member.publicKey, fingerprint: keyFingerprint(member.publicKey), roles: member.roles })),
     approvalsRequired: body.approvalsRequired,
     protectedEnvironments: body.protectedEnvironments,
+    maintenanceRefused: body.maintenanceRefused ?? [],
     version: body.version,
   };
 }

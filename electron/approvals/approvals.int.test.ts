@@ -5,13 +5,14 @@
  * the threat model names is refused with its reason; two Gantrys starting the same approved request
  * at once run it exactly once. Needs the build (`npx electron-vite build`) and the lab.
  */
-import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RequestChannel, RequestOf } from '@shared/ipc/contract';
 import { startEngineProcess, type EngineProcess } from '../migrations/testing/engine-process';
+import { signedText } from '@shared/approvals/canonical';
 import { requestDigest } from './verify';
 import { signDecision } from './sign-documents';
 import { makeIdentities } from './testing/test-identities';
@@ -254,5 +255,55 @@ describe('production approvals between two Gantrys', () => {
     const listed = (await alice.call('approvals:list', {})).requests.find((entry) => entry.id === requestId)!;
     expect(listed).toMatchObject({ state: 'used', consumed: { migrationId: ran.migration.id } });
     expect(readFileSync(join(root, 'alice', 'approvals', 'identity.json'), 'utf8')).not.toMatch(/PRIVATE KEY/);
+    ranBy = ran === first ? alice : bob;
+    ranMigrationId = ran.migration.id;
+  });
+
+  let ranBy: EngineProcess;
+  let ranMigrationId = '';
+  const members = () =>
+    (['alice', 'bob'] as const).map((name) => ({ principal: name, publicKey: who[name].signer.publicKey, roles: ['request' as const, 'approve' as const, 'deploy' as const] }));
+
+  it('a policy that refuses rollbacks into production, signed by an approver, is followed by both Gantrys: the rollback is refused, nothing changed', async () => {
+    const changed = await alice.call('approvals:propose-policy', { serverId: prodServerId, members: members(), approvalsRequired: 1, maintenanceRefused: ['rollback'] });
+    expect(changed).toMatchObject({ state: 'pinned', version: 2, maintenanceRefused: ['rollback'], proposals: [] });
+    expect(await bob.call('approvals:policy', { serverId: bobProdServerId })).toMatchObject({ state: 'pinned', version: 2 });
+    const { migrationId } = await ranBy.call('migrations:rollback', { migrationId: ranMigrationId, options: { waitForReady: true, healthTimeoutSec: 120 } });
+    const detail = await untilSettled(ranBy, migrationId);
+    expect(detail.migration.status).toBe('failed');
+    expect(detail.migration.message).toMatch(/^The approval policy of .* refuses a rollback into production without an approval: .* Nothing on the target was changed\.$/);
+    expect(await sh('prod', `docker inspect --format '{{.Config.Image}}' ${TAG}-prod-web`)).toBe('gantry-lab/webapp:2');
+  });
+
+  it('a change needing two approvers waits for bob’s signature, then applies; a mere proposal changes nothing', async () => {
+    // v3: two approvals needed from now on, rollbacks allowed again (one signature of v2 is enough).
+    expect(await alice.call('approvals:propose-policy', { serverId: prodServerId, members: members(), approvalsRequired: 2, maintenanceRefused: [] })).toMatchObject({ version: 3, approvalsRequired: 2 });
+    // v4 (refuse domain changes): alice's signature alone is 1 of the 2 that v3 needs.
+    const proposed = await alice.call('approvals:propose-policy', { serverId: prodServerId, members: members(), approvalsRequired: 2, maintenanceRefused: ['change-domain'] });
+    expect(proposed).toMatchObject({ version: 3, maintenanceRefused: [] });
+    expect(proposed.proposals).toEqual([expect.objectContaining({ version: 4, changedBy: 'alice', signedBy: ['alice'], approvalsRequired: 2, stale: false, changes: ['now refuses change-domain runs without an approval'] })]);
+    const seen = await bob.call('approvals:policy', { serverId: bobProdServerId });
+    expect(seen).toMatchObject({ version: 3, proposals: [expect.objectContaining({ version: 4, signedBy: ['alice'] })] });
+    const applied = await bob.call('approvals:cosign-policy', { serverId: bobProdServerId, digest: seen.proposals[0]!.digest });
+    expect(applied).toMatchObject({ state: 'pinned', version: 4, maintenanceRefused: ['change-domain'], proposals: [] });
+    expect(await alice.call('approvals:policy', { serverId: prodServerId })).toMatchObject({ state: 'pinned', version: 4 });
+    expect(await sh('prod', `cat ${APPROVALS_DIR}/allowed_signers`)).toContain(`bob namespaces="gantry-approval" ${who.bob.signer.publicKey}`);
+  });
+
+  it('the rollback the policy allows runs without an approval, recorded on prod with its starter’s signature (ssh-keygen -Y verify accepts it)', async () => {
+    const { migrationId } = await ranBy.call('migrations:rollback', { migrationId: ranMigrationId, options: { waitForReady: true, healthTimeoutSec: 120 } });
+    const detail = await untilSettled(ranBy, migrationId);
+    expect(detail.migration.status).toBe('completed');
+    const starter = ranBy === alice ? 'alice' : 'bob';
+    expect(detail.log.map((line) => line.message).join('\n')).toContain(`A rollback into production needs no approval under policy sha256:`);
+    expect(detail.log.map((line) => line.message).join('\n')).toContain(`started by ${starter} (${keyFingerprint(who[starter].signer.publicKey)}), recorded on`);
+    expect(await sh('prod', `docker inspect --format '{{.Config.Image}}' ${TAG}-prod-web`)).toBe('gantry-lab/webapp:1');
+    const record = JSON.parse(await sh('prod', `cat ${APPROVALS_DIR}/maintenance/${migrationId}.json`)) as { body: unknown; signature: string };
+    expect(record.body).toMatchObject({ run: 'rollback', migrationId, target: { name: 'production', production: true }, by: { principal: starter } });
+    const dir = mkdtempSync(join(tmpdir(), 'gantry-maint-oracle-'));
+    writeFileSync(join(dir, 'allowed_signers'), `${await sh('prod', `cat ${APPROVALS_DIR}/allowed_signers`)}\n`);
+    writeFileSync(join(dir, 'record.sig'), `${record.signature}\n`);
+    const verified = execFileSync('ssh-keygen', ['-Y', 'verify', '-f', join(dir, 'allowed_signers'), '-I', starter, '-n', 'gantry-approval', '-s', join(dir, 'record.sig')], { input: signedText(record.body), encoding: 'utf8' });
+    expect(verified).toContain(`Good "gantry-approval" signature for ${starter}`);
   });
 });

@@ -17,12 +17,23 @@ export function registerApprovalHandlers(router: Router, area: ApprovalsArea, de
     return { principal: setting.principal, kind: setting.kind, keyPath: setting.kind === 'key-file' ? setting.keyPath : null, publicKey, fingerprint: keyFingerprint(publicKey) };
   };
   router.handle('approvals:identity', () => ({ identity: identityView() }));
-  router.handle('approvals:set-identity', (request) => {
+  router.handle('approvals:agent-keys', async () => {
+    const { keys, problem } = await area.deps.state.agentKeys();
+    return { keys: keys.map((publicKey) => ({ publicKey, fingerprint: keyFingerprint(publicKey) })), problem };
+  });
+  router.handle('approvals:set-identity', async (request) => {
+    if (request.agentPublicKey !== undefined) {
+      const wanted = request.agentPublicKey.trim().split(/\s+/).slice(0, 2).join(' ');
+      const { keys, problem } = await area.deps.state.agentKeys();
+      if (!keys.includes(wanted)) throw new GantryError('not_in_agent', problem ?? `The ssh-agent does not hold the key ${keyFingerprint(wanted)}: add it with ssh-add, or pick one it holds.`);
+    }
     area.deps.state.saveIdentity(request);
     return { identity: identityView() };
   });
   router.handle('approvals:policy', ({ serverId }) => area.policyView(serverId));
   router.handle('approvals:setup-policy', (request) => area.setupPolicy(request));
+  router.handle('approvals:propose-policy', (request) => area.proposePolicy(request));
+  router.handle('approvals:cosign-policy', (request) => area.cosignPolicy(request));
   router.handle('approvals:pin-policy', ({ serverId, digest }) => area.pinPolicy(serverId, digest));
   router.handle('approvals:list', () => area.listRequests());
   router.handle('approvals:request', async ({ planId, options }) => {
@@ -36,7 +47,11 @@ export function registerApprovalHandlers(router: Router, area: ApprovalsArea, de
   router.handle('approvals:start', async ({ serverId, requestId }) => {
     const draft = await approvedDraft(area, serverId, requestId);
     if (!deps.inventory.store.listProjects().some((project) => project.id === draft.projectId)) {
-      throw new GantryError('unknown_project', 'This request was made from a Gantry whose project this one does not know: start it from the requester’s Gantry.');
+      // The plan names the requester's project, environment and resource ids; they are local to each Gantry's inventory.
+      throw new GantryError(
+        'unknown_project',
+        `This Gantry does not know the project "${draft.projectName}" this request was made in (its ids are those of ${draft.requestedBy}'s Gantry). Start it from ${draft.requestedBy}'s Gantry, or from a Gantry whose data folder came from it, by anyone the policy lets deploy; the approval was not used.`,
+      );
     }
     const planId = deps.engine.adoptPlan({ plan: draft.plan, sourceHashes: draft.sourceHashes, baselines: {}, facts: draft.facts, projectId: draft.projectId, sourceServerId: draft.sourceServerId, targetServerId: draft.targetServerId });
     return deps.engine.start(planId, draft.options, { serverId, requestId });

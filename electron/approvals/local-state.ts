@@ -11,7 +11,7 @@ import { GantryError } from '@shared/ipc/result';
 import { policyFile, principal, publicKeyLine, type PolicyFile } from '@shared/approvals/documents';
 import type { SecretStore } from '../keychain/secret-store';
 import type { Identity } from './sign-documents';
-import { agentSigner, keyFileSigner } from './sshsig';
+import { agentKeys, agentSigner, keyFileSigner } from './sshsig';
 
 const identityFile = z.discriminatedUnion('kind', [
   z.object({ format: z.literal(1), kind: z.literal('key-file'), principal, keyPath: z.string().min(1).max(4096), passphraseRef: z.string().max(200).nullable() }).strict(),
@@ -80,6 +80,18 @@ export class ApprovalsLocalState {
       return { principal: setting.principal, signer: keyFileSigner(readKey(setting.keyPath), passphrase) };
     } catch (error) {
       throw new GantryError('identity_unusable', `Your signing key ${setting.keyPath} cannot sign: ${(error as Error).message}`);
+    }
+  }
+
+  /** The keys the operator's ssh-agent holds (SSH_AUTH_SOCK of Gantry's environment), or why none can be listed. */
+  async agentKeys(): Promise<{ keys: string[]; problem: string | null }> {
+    const socket = this.env.SSH_AUTH_SOCK;
+    if (!socket) return { keys: [], problem: 'No ssh-agent: SSH_AUTH_SOCK is not set for Gantry. Start Gantry from a session with an agent, or use a key file.' };
+    try {
+      const keys = await agentKeys(socket);
+      return { keys, problem: keys.length === 0 ? 'The ssh-agent holds no key: add one with ssh-add.' : null };
+    } catch (error) {
+      return { keys: [], problem: `The ssh-agent at ${socket} cannot be asked: ${(error as Error).message}` };
     }
   }
 

@@ -93,7 +93,7 @@ export async function requestApproval(area: ApprovalsArea, draft: RunDraft, cont
 }
 
 /** Reads an approved request's plan back from the server, checked against the digest the requester signed. */
-export async function approvedDraft(area: ApprovalsArea, serverId: string, requestId: string): Promise<RunDraft> {
+export async function approvedDraft(area: ApprovalsArea, serverId: string, requestId: string): Promise<RunDraft & { requestedBy: string; projectName: string }> {
   const checked = await area.policy(serverId);
   if (!checked || checked.check.state !== 'pinned') throw new GantryError('policy_not_pinned', `Pin the approval policy of ${area.serverName(serverId)} in Approvals first.`);
   const stored = await checked.store.readRequest(requestId);
@@ -105,7 +105,7 @@ export async function approvedDraft(area: ApprovalsArea, serverId: string, reque
   const { baselines: _baselines, ...kept } = parsed.data;
   const draft: RunDraft = { ...kept, plan: kept.plan as MigrationPlan };
   if (planDigestOf(draft) !== stored.request.body.planDigest) throw new GantryError('plan_changed', `The plan stored with request ${requestId.slice(0, 8)} on ${checked.host.label} is not the plan ${stored.request.body.requester.principal} signed (its digest differs): request again.`);
-  return draft;
+  return { ...draft, requestedBy: stored.request.body.requester.principal, projectName: stored.request.body.summary.project };
 }
 
 /** The check the run path makes under the target's lock before any step runs. */

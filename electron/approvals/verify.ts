@@ -31,7 +31,7 @@ function member(policy: PolicyBody, principal: string, role: PolicyRole) {
 }
 
 /** Principals whose valid signatures over `policy` come from approvers of `signersFrom`. */
-function validPolicySigners(policy: PolicyFile, signersFrom: PolicyBody): string[] {
+export function validPolicySigners(policy: PolicyFile, signersFrom: PolicyBody): string[] {
   const text = signedText(policy.body);
   const signers = new Set<string>();
   for (const { principal, signature } of policy.signatures) {

@@ -18,7 +18,7 @@ import { backupListRequest, backupRecord, backupRestoreRequest, backupRetentionR
 import { webhookReminder } from '../migration/webhook-reminders';
 import { domainChangeRequest, domainCheckRequest, domainCheckView } from '../domains/domain-change';
 import { runDefaults, settingsView } from '../settings/settings-view';
-import { approvalRequestView, identityView, liveReviewView, policyView, serverProblem, setIdentityRequest, setupPolicyRequest } from '../approvals/views';
+import { agentKeysView, approvalRequestView, identityView, liveReviewView, maintenanceRecordView, policyView, proposePolicyRequest, serverProblem, setIdentityRequest, setupPolicyRequest } from '../approvals/views';
 
 const empty = z.object({}).strict();
 
@@ -228,6 +228,11 @@ export const requestChannels = {
     request: empty,
     response: z.object({ identity: identityView }),
   },
+  /** The keys the operator's ssh-agent holds, with fingerprints (to sign with one of them). */
+  'approvals:agent-keys': {
+    request: empty,
+    response: agentKeysView,
+  },
   /** Sets the signing identity: a key file (its passphrase goes to the OS keychain) or an ssh-agent key. */
   'approvals:set-identity': {
     request: setIdentityRequest,
@@ -243,6 +248,16 @@ export const requestChannels = {
     request: setupPolicyRequest,
     response: policyView,
   },
+  /** Proposes a change of a server's pinned policy, signed by this operator; it applies once enough approvers of the current policy signed it. */
+  'approvals:propose-policy': {
+    request: proposePolicyRequest,
+    response: policyView,
+  },
+  /** Adds this operator's signature to a proposed policy change (`digest` as shown); applies it when enough approvers signed. */
+  'approvals:cosign-policy': {
+    request: z.object({ serverId: z.string().min(1).max(100), digest: z.string().regex(/^sha256:[0-9a-f]{64}$/) }).strict(),
+    response: policyView,
+  },
   /** Pins the server's current policy on purpose; `digest` is the one the operator was shown. */
   'approvals:pin-policy': {
     request: z.object({ serverId: z.string().min(1).max(100), digest: z.string().regex(/^sha256:[0-9a-f]{64}$/) }).strict(),
@@ -251,7 +266,7 @@ export const requestChannels = {
   /** Every approval request on the servers this Gantry knows, checked against the pinned policies. */
   'approvals:list': {
     request: empty,
-    response: z.object({ requests: z.array(approvalRequestView), problems: z.array(serverProblem) }),
+    response: z.object({ requests: z.array(approvalRequestView), maintenance: z.array(maintenanceRecordView), problems: z.array(serverProblem) }),
   },
   /** Writes a signed request for approval of a plan shown by `migrations:plan` on its (protected) target server. */
   'approvals:request': {
@@ -262,6 +277,11 @@ export const requestChannels = {
   'approvals:decide': {
     request: z.object({ serverId: z.string().min(1).max(100), requestId: z.string().min(1).max(100), decision: z.enum(['approve', 'reject']), reason: z.string().max(2000).nullable().optional() }).strict(),
     response: z.object({ request: approvalRequestView }),
+  },
+  /** The approver's live check of a request: pre-checks re-run against the target now, and how the target differs from the request. */
+  'approvals:live-review': {
+    request: z.object({ serverId: z.string().min(1).max(100), requestId: z.string().min(1).max(100) }).strict(),
+    response: liveReviewView,
   },
   /** The approver's live check of a request: pre-checks re-run against the target now, and how the target differs from the request. */
   'approvals:live-review': {

@@ -1,23 +1,36 @@
 import { useEffect, useState } from 'react';
 import type { PolicyView } from '@shared/approvals/views';
-import { parseAllowedSigners } from '@shared/approvals/allowed-signers';
 import { invoke } from '../../lib/api';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { PolicyForm } from './PolicyForm';
+import { PolicyProposals } from './PolicyProposals';
 import { useApprovals } from './store';
 
-/** The operator's signing key: shown when set, a small form otherwise (or to change it). */
+/** The operator's signing key: shown when set, a small form otherwise (or to change it): a key file, or a key held by ssh-agent. */
 export function IdentitySection() {
   const identity = useApprovals((state) => state.identity);
   const loadIdentity = useApprovals((state) => state.loadIdentity);
   const [editing, setEditing] = useState(false);
   const [principal, setPrincipal] = useState('');
+  const [source, setSource] = useState<'key-file' | 'agent'>('key-file');
   const [keyPath, setKeyPath] = useState('');
   const [passphrase, setPassphrase] = useState('');
+  const [agent, setAgent] = useState<{ keys: { publicKey: string; fingerprint: string }[]; problem: string | null } | null>(null);
+  const [agentKey, setAgentKey] = useState('');
   const [error, setError] = useState<string | null>(null);
   useEffect(() => void loadIdentity(), [loadIdentity]);
 
+  async function chooseAgent() {
+    setSource('agent');
+    const result = await invoke('approvals:agent-keys', {});
+    if (!result.ok) return setError(result.error.message);
+    setAgent(result.value);
+    setAgentKey(result.value.keys[0]?.publicKey ?? '');
+  }
+
   async function save() {
-    const result = await invoke('approvals:set-identity', { principal: principal.trim(), keyPath: keyPath.trim(), ...(passphrase ? { passphrase } : {}) });
+    const request = source === 'agent' ? { principal: principal.trim(), agentPublicKey: agentKey } : { principal: principal.trim(), keyPath: keyPath.trim(), ...(passphrase ? { passphrase } : {}) };
+    const result = await invoke('approvals:set-identity', request);
     if (!result.ok) return setError(result.error.message);
     setError(null);
     setPassphrase('');
@@ -47,15 +60,45 @@ export function IdentitySection() {
             Your name in the policy
             <input value={principal} onChange={(event) => setPrincipal(event.target.value)} placeholder="alice" required />
           </label>
-          <label>
-            Private key file
-            <input value={keyPath} onChange={(event) => setKeyPath(event.target.value)} placeholder="~/.ssh/id_ed25519" required />
-          </label>
-          <label>
-            Passphrase (kept in the OS keychain)
-            <input type="password" value={passphrase} onChange={(event) => setPassphrase(event.target.value)} autoComplete="off" />
-          </label>
-          <button type="submit">Save signing key</button>
+          <fieldset>
+            <legend>Sign with</legend>
+            <label className="inline-check">
+              <input type="radio" name="identity-source" checked={source === 'key-file'} onChange={() => setSource('key-file')} /> A private key file
+            </label>
+            <label className="inline-check">
+              <input type="radio" name="identity-source" checked={source === 'agent'} onChange={() => void chooseAgent()} /> A key in ssh-agent (hardware keys too)
+            </label>
+          </fieldset>
+          {source === 'key-file' ? (
+            <>
+              <label>
+                Private key file
+                <input value={keyPath} onChange={(event) => setKeyPath(event.target.value)} placeholder="~/.ssh/id_ed25519" required />
+              </label>
+              <label>
+                Passphrase (kept in the OS keychain)
+                <input type="password" value={passphrase} onChange={(event) => setPassphrase(event.target.value)} autoComplete="off" />
+              </label>
+            </>
+          ) : agent?.problem ? (
+            <p role="alert">{agent.problem}</p>
+          ) : agent ? (
+            <label>
+              Key (by fingerprint)
+              <select value={agentKey} onChange={(event) => setAgentKey(event.target.value)}>
+                {agent.keys.map((key) => (
+                  <option key={key.publicKey} value={key.publicKey}>
+                    {key.fingerprint} ({key.publicKey.split(' ')[0]})
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : (
+            <p className="muted">Asking ssh-agent…</p>
+          )}
+          <button type="submit" disabled={source === 'agent' && !agentKey}>
+            Save signing key
+          </button>
         </form>
       )}
       <ErrorBanner message={error} />
@@ -112,14 +155,15 @@ function PolicyRow({ server, policy, onChange }: { server: { id: string; name: s
           <button type="button" className="secondary small-button" onClick={() => setSetup(!setup)}>
             Set up a policy
           </button>
-          {setup ? <PolicySetupForm serverId={server.id} onDone={onChange} /> : null}
+          {setup ? <PolicyForm serverId={server.id} current={null} onDone={onChange} /> : null}
         </>
       ) : policy.state === 'unreachable' || policy.state === 'changed' ? (
         <span role="alert">{policy.problem}</span>
       ) : (
         <>
           v{policy.version}, {policy.approvalsRequired} approval{policy.approvalsRequired === 1 ? '' : 's'} needed; {members}
-          {policy.protectedEnvironments.length ? `; also protects ${policy.protectedEnvironments.join(', ')}` : ''}.{' '}
+          {policy.protectedEnvironments.length ? `; also protects ${policy.protectedEnvironments.join(', ')}` : ''}
+          {policy.maintenanceRefused.length ? `; refuses ${policy.maintenanceRefused.join(', ')} without an approval` : ''}.{' '}
           {policy.state === 'unpinned' ? (
             <>
               Not pinned by this Gantry: <code>{policy.digest}</code>{' '}
@@ -128,46 +172,27 @@ function PolicyRow({ server, policy, onChange }: { server: { id: string; name: s
               </button>
             </>
           ) : (
-            <span className="muted">Pinned.</span>
+            <>
+              <span className="muted">Pinned.</span>{' '}
+              <button type="button" className="secondary small-button" onClick={() => setSetup(!setup)}>
+                Propose a change
+              </button>
+              {setup ? (
+                <PolicyForm
+                  serverId={server.id}
+                  current={policy}
+                  onDone={(view) => {
+                    setSetup(false);
+                    onChange(view);
+                  }}
+                />
+              ) : null}
+              <PolicyProposals serverId={server.id} policy={policy} onChange={onChange} />
+            </>
           )}
         </>
       )}
       <ErrorBanner message={error} />
     </div>
-  );
-}
-
-function PolicySetupForm({ serverId, onDone }: { serverId: string; onDone: (view: PolicyView) => void }) {
-  const [signers, setSigners] = useState('');
-  const [required, setRequired] = useState(1);
-  const [error, setError] = useState<string | null>(null);
-  async function save() {
-    const lines = parseAllowedSigners(signers);
-    const bad = lines.find((line) => 'error' in line);
-    if (bad && 'error' in bad) return setError(`Line ${bad.line}: ${bad.error}`);
-    const members = lines.flatMap((line) => ('principals' in line ? [{ principal: line.principals[0]!, publicKey: line.publicKey, roles: ['request' as const, 'approve' as const, 'deploy' as const] }] : []));
-    const result = await invoke('approvals:setup-policy', { serverId, members, approvalsRequired: required });
-    if (!result.ok) return setError(result.error.message);
-    onDone(result.value);
-  }
-  return (
-    <form
-      className="form-grid"
-      onSubmit={(event) => {
-        event.preventDefault();
-        void save();
-      }}
-    >
-      <label>
-        Team members (allowed_signers lines: name and public key; each may request, approve and deploy)
-        <textarea rows={4} value={signers} onChange={(event) => setSigners(event.target.value)} placeholder="alice ssh-ed25519 AAAA…" />
-      </label>
-      <label>
-        Approvals needed (the requester never counts)
-        <input type="number" min={1} max={20} value={required} onChange={(event) => setRequired(Number(event.target.value))} />
-      </label>
-      <button type="submit">Write the policy on the server</button>
-      <ErrorBanner message={error} />
-    </form>
   );
 }

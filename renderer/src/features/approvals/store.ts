@@ -9,6 +9,7 @@ const REFRESH_MS = 60_000;
 
 interface ApprovalsState {
   requests: ApprovalRequestView[];
+  maintenance: ResponseOf<'approvals:list'>['maintenance'];
   problems: ResponseOf<'approvals:list'>['problems'];
   identity: ResponseOf<'approvals:identity'>['identity'];
   loaded: boolean;
@@ -21,6 +22,7 @@ interface ApprovalsState {
 /** The approval requests on every server this Gantry knows (read from the servers, never stored). */
 export const useApprovals = create<ApprovalsState>((set) => ({
   requests: [],
+  maintenance: [],
   problems: [],
   identity: null,
   loaded: false,
@@ -29,7 +31,7 @@ export const useApprovals = create<ApprovalsState>((set) => ({
   async load() {
     set({ loading: true });
     const result = await invoke('approvals:list', {});
-    set(result.ok ? { requests: result.value.requests, problems: result.value.problems, loaded: true, loading: false, error: null } : { loading: false, loaded: true, error: result.error.message });
+    set(result.ok ? { requests: result.value.requests, maintenance: result.value.maintenance, problems: result.value.problems, loaded: true, loading: false, error: null } : { loading: false, loaded: true, error: result.error.message });
   },
   async loadIdentity() {
     const result = await invoke('approvals:identity', {});

@@ -8,6 +8,7 @@ import { statusLabels } from '../migrations/migration-format';
 import { useHistory } from './store';
 import { ResourceTimeline } from './ResourceTimeline';
 import { BackupList } from './BackupList';
+import { ApprovalTrail } from '../approvals/ApprovalTrail';
 import './history.css';
 import { ErrorBanner } from '../../components/ErrorBanner';
 
@@ -114,6 +115,7 @@ export function HistoryPage() {
           ) : null}
         </>
       )}
+      <ApprovalTrail />
     </section>
   );
 }

@@ -9,6 +9,7 @@ import { useMigrations } from './store';
 import { useMigrationDetail } from './use-migration-detail';
 import { BatchResources, isBatch } from './BatchResources';
 import { ProductionFollowUp } from './ProductionFollowUp';
+import { ApprovalTrail } from '../approvals/ApprovalTrail';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { FACTORY_RUN_DEFAULTS } from '@shared/settings/settings-view';
 import { useRunDefaults } from '../settings/store';
@@ -145,6 +146,7 @@ export function MigrationDetailView({ migrationId }: { migrationId: string }) {
       </ul>
 
       {detail.plan?.target.production ? <ProductionFollowUp migrationId={migrationId} completed={migration.status === 'completed' || migration.status === 'completed_with_warning'} /> : null}
+      <ApprovalTrail migrationId={migrationId} />
 
       <h2>Steps</h2>
       <StepTable detail={detail} now={now} />
