@@ -9,6 +9,7 @@ import { useMigrations } from './store';
 import { useMigrationDetail } from './use-migration-detail';
 import { BatchResources, isBatch } from './BatchResources';
 import { ProductionFollowUp } from './ProductionFollowUp';
+import { maintenanceTitle } from './maintenance-title';
 import { ApprovalTrail } from '../approvals/ApprovalTrail';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { FACTORY_RUN_DEFAULTS } from '@shared/settings/settings-view';
@@ -72,7 +73,7 @@ export function MigrationDetailView({ migrationId }: { migrationId: string }) {
   }
 
   const bannerTone = { ok: 'ok', bad: 'error', warn: 'warning', busy: '', neutral: '' } as const;
-  const title = migration.kind === 'rollback' ? `Rollback of ${migration.targetName}` : `${migration.sourceName ?? '?'} → ${migration.targetName}`;
+  const title = maintenanceTitle({ plan: detail.plan, rollbackOf: migration.rollbackOf, targetName: migration.targetName }) ?? (migration.kind === 'rollback' ? `Rollback of ${migration.targetName}` : `${migration.sourceName ?? '?'} → ${migration.targetName}`);
   return (
     <section className="page migration-detail" aria-labelledby="migration-title" data-testid="migration-detail" data-status={migration.status}>
       <BackLink onBack={closeMigration} />
