@@ -283,16 +283,6 @@ export const requestChannels = {
     request: z.object({ serverId: z.string().min(1).max(100), requestId: z.string().min(1).max(100) }).strict(),
     response: liveReviewView,
   },
-  /** The approver's live check of a request: pre-checks re-run against the target now, and how the target differs from the request. */
-  'approvals:live-review': {
-    request: z.object({ serverId: z.string().min(1).max(100), requestId: z.string().min(1).max(100) }).strict(),
-    response: liveReviewView,
-  },
-  /** The approver's live check of a request: pre-checks re-run against the target now, and how the target differs from the request. */
-  'approvals:live-review': {
-    request: z.object({ serverId: z.string().min(1).max(100), requestId: z.string().min(1).max(100) }).strict(),
-    response: liveReviewView,
-  },
   /** Starts an approved request's plan; the run checks every signature and uses the request under the target's lock. */
   'approvals:start': {
     request: z.object({ serverId: z.string().min(1).max(100), requestId: z.string().min(1).max(100) }).strict(),
