@@ -139,8 +139,11 @@ test('a changed host key is refused loudly, and only the explicit re-pin brings 
   await dialog.getByLabel('User', { exact: true }).fill('root');
   await dialog.getByLabel('Log in with', { exact: true }).selectOption('key-file');
   await dialog.getByLabel('Key file', { exact: true }).fill(lab.keys.plain);
+  // Save tests first; the operator declines the unknown host key, is told what failed, and saves anyway.
   await dialog.getByRole('button', { name: 'Save' }).click();
-  await expect(dialog.getByTestId('save-warning')).toContainText('This server was not tested.');
+  await servers.dialog(/Trust the host key/).getByRole('button', { name: 'Don’t trust' }).click();
+  await expect(dialog.locator('[data-step="host-key"]')).toHaveAttribute('data-status', 'needs-confirmation');
+  await expect(dialog.getByTestId('save-warning')).toContainText('The last test failed at');
   await dialog.getByRole('button', { name: 'Save anyway' }).click();
   await expect(servers.card('dev').getByTestId('host-key')).toContainText('No host key pinned yet');
   // No known_hosts here lists dev: the import says so, and the message goes once the key is pinned by a test.
@@ -202,8 +205,9 @@ test('without a usable keychain the password is refused, not written anywhere', 
     await dialog.getByLabel('User', { exact: true }).fill('deploy');
     await dialog.getByLabel('Log in with', { exact: true }).selectOption('password');
     await dialog.getByLabel('Password', { exact: true }).fill(lab.servers.prod.users.deploy.password);
+    // Save tests the connection first (it passes: the password is in the form), then the keychain refuses it.
     await dialog.getByRole('button', { name: 'Save' }).click();
-    await dialog.getByRole('button', { name: 'Save anyway' }).click();
+    await servers.dialog(/Trust the host key/).getByRole('button', { name: 'Trust and pin this key' }).click();
     await expect(dialog.getByRole('alert')).toContainText('The OS keychain is not usable');
     await expect(dialog.getByRole('alert')).toContainText('did not store this secret');
     await dialog.getByRole('button', { name: 'Cancel' }).click();

@@ -44,6 +44,8 @@ export function ServerDialog({ serverId, prefill }: { serverId: string | null; p
   const [error, setError] = useState<string | null>(null);
   const [trusted, setTrusted] = useState<{ fingerprint: string; algorithm: string } | null>(null);
   const [confirming, setConfirming] = useState(false);
+  // A Save that stopped at the host-key question carries on once it is answered.
+  const [saveAfterTrust, setSaveAfterTrust] = useState(false);
   // Hops of an imported ProxyJump that are not saved servers: never dropped silently.
   const [missingHops] = useState(() => (existing ? [] : jumpHostsFor(prefill?.proxyJump ?? [], servers).missing));
   const [direct, setDirect] = useState(false);
@@ -54,25 +56,39 @@ export function ServerDialog({ serverId, prefill }: { serverId: string | null; p
     setWarned(null);
   };
   const connectionChanged = !existing || CONNECTION_FIELDS.some((key) => JSON.stringify(form[key]) !== JSON.stringify(initial[key]));
-  const warning = saveWarning(test?.steps ?? null, connectionChanged);
   const hasStored = existing?.hasStoredSecret && existing.authMethod === form.method;
 
-  async function runTest(trustFingerprint?: string) {
+  async function runTest(trustFingerprint?: string): Promise<TestResult | null> {
     setBusy('test');
     setError(null);
     const result = await invoke('servers:test', { ...(serverId ? { id: serverId } : {}), server: toInput(form), ...(trustFingerprint ? { trustFingerprint } : {}) });
     setBusy(null);
-    if (!result.ok) return setError(result.error.message);
+    if (!result.ok) {
+      setError(result.error.message);
+      return null;
+    }
     setTest(result.value);
     setWarned(null);
     if (result.value.steps.some((step) => step.status === 'needs-confirmation')) setConfirming(true);
+    return result.value;
   }
 
-  async function save() {
+  /**
+   * Save tests a changed connection first: a passing test saves at once, a first contact asks for
+   * the host key and then goes on, a failing one shows why and waits for "Save anyway".
+   */
+  async function save(tested: TestResult | null = test, pin: { fingerprint: string; algorithm: string } | null = trusted) {
+    if (connectionChanged && tested === null && !warned) {
+      const result = await runTest(pin?.fingerprint);
+      // The test could not even start (its error is shown): a second Save keeps the server untested.
+      if (!result) return setWarned(saveWarning(null, connectionChanged));
+      if (result.steps.some((step) => step.status === 'needs-confirmation')) return setSaveAfterTrust(true);
+      return save(result, pin);
+    }
+    const warning = saveWarning(tested?.steps ?? null, connectionChanged);
     if (warning && warned !== warning) return setWarned(warning);
     setBusy('save');
     setError(null);
-    const pin = trusted ?? undefined;
     const result = await invoke('servers:save', { ...(serverId ? { id: serverId } : {}), server: toInput(form), ...(pin ? { pin } : {}) });
     setBusy(null);
     if (!result.ok) return setError(result.error.message);
@@ -183,7 +199,7 @@ export function ServerDialog({ serverId, prefill }: { serverId: string | null; p
         </p>
       ) : null}
       <ErrorBanner message={error} />
-      <DialogFooter status={busy === 'test' ? 'Testing…' : busy === 'save' ? 'Saving…' : null}>
+      <DialogFooter status={busy === 'test' ? 'Testing the connection…' : busy === 'save' ? 'Saving…' : null}>
         <button type="button" className="secondary" onClick={close}>
           Cancel
         </button>
@@ -198,12 +214,18 @@ export function ServerDialog({ serverId, prefill }: { serverId: string | null; p
         <HostKeyConfirmDialog
           serverName={form.name || form.host}
           hostKey={test.hostKey}
-          onCancel={() => setConfirming(false)}
+          onCancel={() => {
+            setConfirming(false);
+            if (saveAfterTrust) void save(test);
+            setSaveAfterTrust(false);
+          }}
           onTrust={() => {
             const key = { fingerprint: test.hostKey!.fingerprint, algorithm: test.hostKey!.algorithm };
             setTrusted(key);
             setConfirming(false);
-            void runTest(key.fingerprint);
+            const thenSave = saveAfterTrust;
+            setSaveAfterTrust(false);
+            void runTest(key.fingerprint).then((result) => (thenSave && result ? save(result, key) : undefined));
           }}
         />
       ) : null}
