@@ -62,6 +62,7 @@ describe('maintenance runs into a protected environment', () => {
     expect(maintenanceKindOf({ kind: 'restore', steps: [step('backup-database'), step('restore-database')] })).toBe('restore-backup');
     expect(maintenanceKindOf({ kind: 'restore', steps: [step('backup-database'), step('set-database-password'), step('replace-container')] })).toBe('rotate-credentials');
     expect(maintenanceKindOf({ kind: 'restore', steps: [step('route-domain')] })).toBe('change-domain');
+    expect(maintenanceKindOf({ kind: 'restore', steps: [step('replace-container'), step('wait-healthy'), step('check-certificate'), step('record-resource')] })).toBe('change-domain');
     expect(maintenanceKindOf({ kind: 'change-domain', steps: [] })).toBe('change-domain');
   });
 

@@ -27,7 +27,7 @@ export function maintenanceKindOf(run: { kind: string; steps: readonly Pick<Migr
   const kinds = new Set(run.steps.map((step) => step.kind));
   if (kinds.has('set-database-password')) return 'rotate-credentials';
   if (kinds.has('restore-database')) return 'restore-backup';
-  if (kinds.has('route-domain') && !kinds.has('restore-container')) return 'change-domain';
+  if (kinds.has('route-domain') || kinds.has('check-certificate')) return 'change-domain';
   return 'restore';
 }
 
