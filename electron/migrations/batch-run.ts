@@ -55,6 +55,10 @@ export async function runStepsOf<C>(options: {
     job,
     concurrency: options.runOptions.batchConcurrency ?? options.defaultConcurrency,
     allOrNothing: options.runOptions.allOrNothing === true,
+    exclusiveKey: (seq) => {
+      const step = options.run.steps[seq];
+      return step?.kind === 'transfer-image' ? `image ${step.params.imageId ?? step.params.imageRef}` : null;
+    },
     ...pause,
   });
   if (outcome.status === 'completed') return { status: 'completed', note: null, finalize: () => true };

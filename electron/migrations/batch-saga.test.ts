@@ -68,7 +68,7 @@ function stepsFor(resources: Resource[], behaviour: { unhealthy?: string[]; wait
   return { steps, kinds };
 }
 
-async function runBatch(resources: Resource[], options: { unhealthy?: string[]; failRecord?: string[]; concurrency?: number; allOrNothing?: boolean; cancelAfterMs?: number; waitMs?: number } = {}) {
+async function runBatch(resources: Resource[], options: { unhealthy?: string[]; failRecord?: string[]; concurrency?: number; allOrNothing?: boolean; cancelAfterMs?: number; waitMs?: number; exclusiveKey?: (seq: number) => string | null } = {}) {
   const db = openDatabase(':memory:');
   const journal = new MigrationJournal(db);
   journal.create({ id: 'm1', kind: 'migrate', projectId: null, sourceEnvironmentId: 'dev', targetEnvironmentId: 'uat', status: 'running', planJson: '{}', optionsJson: '{}', rollbackOf: null, jobId: null, engineInstance: 'e1' });
@@ -78,7 +78,7 @@ async function runBatch(resources: Resource[], options: { unhealthy?: string[]; 
   const layout = batchLayout(kinds, resources);
   let outcome: BatchOutcome | undefined;
   const jobId = jobs.start('migration', 'batch', async (job) => {
-    outcome = await runBatchSaga({ migrationId: 'm1', steps, layout, context: world, journal, job, concurrency: options.concurrency ?? 3, allOrNothing: options.allOrNothing ?? false, undoRetry: { attempts: 1, delayMs: 1 } });
+    outcome = await runBatchSaga({ migrationId: 'm1', steps, layout, context: world, journal, job, concurrency: options.concurrency ?? 3, allOrNothing: options.allOrNothing ?? false, undoRetry: { attempts: 1, delayMs: 1 }, ...(options.exclusiveKey ? { exclusiveKey: options.exclusiveKey } : {}) });
   });
   if (options.cancelAfterMs !== undefined) setTimeout(() => jobs.cancel(jobId), options.cancelAfterMs);
   await jobs.finished(jobId);
@@ -165,5 +165,14 @@ describe('runBatchSaga', () => {
     const startOf = (message: string) => rows.find((row) => message.endsWith(row.title))!.startedAt!;
     const starts = undone.map((line) => startOf(line.message));
     expect([...starts].sort((a, b) => b - a)).toEqual(starts);
+  });
+
+  it('never runs two steps with the same exclusive key at once (one image for several resources)', async () => {
+    const wide = Array.from({ length: 4 }, (_, i) => ({ resourceId: `r${i}`, name: `r${i}` }));
+    // Every wait-healthy step (seq 1, 4, 7, 10) shares one key: they run one after the other, the rest in parallel.
+    const { outcome, journal } = await runBatch(wide, { concurrency: 4, waitMs: 40, exclusiveKey: (seq) => (seq % 3 === 1 ? 'one image' : null) });
+    expect(outcome.status).toBe('completed');
+    const waits = journal.steps('m1').filter((row) => row.stepId.startsWith('wait-healthy')).sort((a, b) => a.startedAt! - b.startedAt!);
+    for (let i = 1; i < waits.length; i++) expect(waits[i]!.startedAt!).toBeGreaterThanOrEqual(waits[i - 1]!.endedAt!);
   });
 });

@@ -75,6 +75,8 @@ export async function runBatchSaga<C>(options: {
   allOrNothing?: boolean;
   undoRetry?: UndoRetry;
   pause?: StepPause;
+  /** Steps with the same key never run at once (e.g. two resources' transfers of one image: the second then finds it there). */
+  exclusiveKey?: (seq: number) => string | null;
 }): Promise<BatchOutcome> {
   const { migrationId, steps, layout, context, journal, job } = options;
   const started: { seq: number; step: SagaStep<C> }[] = [];
@@ -84,8 +86,20 @@ export async function runBatchSaga<C>(options: {
     job.log(level, message);
   };
 
-  /** Runs one step under `signal`, journaled before and after; throws what the step threw. */
+  const exclusive = new Map<string, Promise<void>>();
+  /** Runs one step, after any running step with the same exclusive key. */
   const runStep = async (seq: number, signal: AbortSignal, prefix: string): Promise<void> => {
+    const key = options.exclusiveKey?.(seq) ?? null;
+    if (key === null) return runStepNow(seq, signal, prefix);
+    const before = exclusive.get(key) ?? Promise.resolve();
+    const mine = before.then(() => runStepNow(seq, signal, prefix));
+    exclusive.set(key, mine.catch(() => undefined));
+    return mine;
+  };
+
+  /** Runs one step under `signal`, journaled before and after; throws what the step threw. */
+  const runStepNow = async (seq: number, signal: AbortSignal, prefix: string): Promise<void> => {
+    if (signal.aborted) throw new BranchStopped();
     const step = steps[seq]!;
     journal.beginStep(migrationId, seq, step.id, step.title, step.intent ?? {});
     started.push({ seq, step });

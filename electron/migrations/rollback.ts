@@ -93,8 +93,18 @@ export function rollbackRun(journal: MigrationJournal, views: MigrationViews, mi
     const resource = plan.resources.find((each) => each.resourceId === step.resourceId);
     if (resource && typeof result?.hash === 'string') expected.push({ resourceId: resource.resourceId, name: resource.name, containerName: step.params.containerName, beforeHash: result.hash });
   }
+  // A batch that completed in part undid some resources itself (or never started them): nothing of them is left to roll back.
+  const resourceOfStep = new Map(migrated.steps.map((step) => [step.id, step.resourceId]));
+  const journaled = journal.steps(original.id);
+  const undoneInBatch = new Set(
+    plan.resources
+      .filter((resource) => !journaled.some((row) => resourceOfStep.get(row.stepId) === resource.resourceId && row.status === 'done' && row.stepId.startsWith('record-resource:')))
+      .filter((resource) => migrated.steps.some((step) => step.resourceId === resource.resourceId && step.kind === 'record-resource'))
+      .map((resource) => resource.resourceId),
+  );
   for (const resource of plan.resources) {
     if (resource.unchanged) continue; // the migration never touched it
+    if (undoneInBatch.has(resource.resourceId)) continue;
     if (resource.mode === 'promote') {
       const snapshot = snapshotOf(done, resource.resourceId);
       if (!snapshot) throw new GantryError('snapshot_missing', `Migration ${migrationId.slice(0, 8)} kept no snapshot of ${resource.name}; it cannot be rolled back.`);
@@ -108,7 +118,7 @@ export function rollbackRun(journal: MigrationJournal, views: MigrationViews, mi
     }
   }
   // The scheduled tasks the migration added go too (the target's own tasks stay).
-  const markers = migrated.steps.flatMap((step) => (step.kind === 'install-schedules' ? (step as StepOf<'install-schedules'>).params.entries.map((entry) => entry.marker) : []));
+  const markers = migrated.steps.flatMap((step) => (step.kind === 'install-schedules' && !undoneInBatch.has(step.resourceId ?? '') ? (step as StepOf<'install-schedules'>).params.entries.map((entry) => entry.marker) : []));
   if (markers.length > 0) {
     steps.push({ id: 'remove-schedules', kind: 'remove-schedules', title: `Remove the ${markers.length === 1 ? 'scheduled task' : `${markers.length} scheduled tasks`} the migration added`, undo: 'Put the removed crontab lines back', params: { markers } });
   }

@@ -109,7 +109,13 @@ export async function createContainer(context: ExecutionContext, resource: Plann
     if (['bridge', 'host', 'none'].includes(network.name)) continue;
     const exists = await context.target.exec(`docker network inspect ${shellQuote(network.name)} >/dev/null 2>&1`, { signal });
     if (exists.code !== 0) {
-      await run(context.target, `docker network create --label ${shellQuote(`${gantryLabels.migration}=${context.migrationId}`)} ${shellQuote(network.name)} >/dev/null`, `create network ${network.name}`, signal);
+      const created = await context.target.exec(`docker network create --label ${shellQuote(`${gantryLabels.migration}=${context.migrationId}`)} ${shellQuote(network.name)} >/dev/null`, { signal });
+      if (created.code !== 0) {
+        // Another resource of the same batch, running in parallel, created it a moment ago: it is that step's to undo.
+        const meanwhile = await context.target.exec(`docker network inspect ${shellQuote(network.name)} >/dev/null 2>&1`, { signal });
+        if (meanwhile.code === 0) continue;
+        await run(context.target, `docker network create --label ${shellQuote(`${gantryLabels.migration}=${context.migrationId}`)} ${shellQuote(network.name)} >/dev/null`, `create network ${network.name}`, signal);
+      }
       createdNetworks.push(network.name);
       checkpoint({ createdNetworks });
     }
@@ -136,7 +142,11 @@ export async function createContainer(context: ExecutionContext, resource: Plann
 /** Removes the networks this run created (it checks each network's migration label). */
 export async function removeOwnNetworks(host: RemoteHost, networks: readonly string[] | undefined, migrationId: string): Promise<void> {
   for (const name of networks ?? []) {
-    if ((await labelOf(host, 'network', name, gantryLabels.migration)) === migrationId) await run(host, `docker network rm ${shellQuote(name)} >/dev/null`, `remove network ${name}`);
+    if ((await labelOf(host, 'network', name, gantryLabels.migration)) !== migrationId) continue;
+    // A resource of the same batch that completed still uses it: it stays (an undone resource leaves the others' network alone).
+    const users = await host.exec(`docker network inspect --format '{{len .Containers}}' ${shellQuote(name)}`, {});
+    if (users.code === 0 && Number(users.stdout.trim()) > 0) continue;
+    await run(host, `docker network rm ${shellQuote(name)} >/dev/null`, `remove network ${name}`);
   }
 }
 
