@@ -9,6 +9,8 @@ export default defineConfig({
   testDir: 'e2e',
   testMatch: '**/*.spec.ts',
   outputDir: 'test-results',
+  // Every page each test visited is saved (e2e/fixtures.ts); the run fails if one shows a seeded secret.
+  globalTeardown: './e2e/dom-sweep.teardown.ts',
   timeout: 180_000,
   expect: { timeout: 15_000 },
   workers: 1,

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Browser, type Page } from '@playwright/test';
+import { recordDom, type DomRecorder } from './dom-dumps';
 
 /** A browser-mode engine started for one test, with its own data folder. */
 export interface Engine {
@@ -75,7 +76,11 @@ export const test = base.extend<{ engine: Engine; consoleGuard: ConsoleGuard }>(
   consoleGuard: async ({}, use) => {
     await use({ allow: () => undefined });
   },
-  page: async ({ page, consoleGuard }, use) => {
+  page: async ({ page, consoleGuard, browser }, use, testInfo) => {
+    // Every page the test visits is kept in its output folder (dom/, one subfolder per extra
+    // browser context the test opens) for the secret sweep (e2e/secret-scan.ts).
+    const recorders: DomRecorder[] = [await recordDom(page.context(), testInfo.outputPath('dom'))];
+    const restoreNewContext = recordNewContexts(browser, (name) => testInfo.outputPath('dom', name), recorders);
     const allowed: RegExp[] = [];
     const original = consoleGuard.allow;
     consoleGuard.allow = (pattern) => (allowed.push(pattern), original(pattern));
@@ -92,10 +97,37 @@ export const test = base.extend<{ engine: Engine; consoleGuard: ConsoleGuard }>(
       if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
     });
     page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
-    await use(page);
+    try {
+      await use(page);
+    } finally {
+      restoreNewContext();
+      for (const recorder of recorders) await recorder.flush('end-of-test');
+    }
     const unexpected = problems.filter((problem) => !allowed.some((pattern) => pattern.test(problem)));
     if (unexpected.length > 0) throw new Error(`The page logged ${unexpected.length} error(s):\n${[...new Set(unexpected)].join('\n')}`);
   },
 });
+
+/**
+ * Makes `browser.newContext()` record its pages too while a test runs (e.g. a second operator's
+ * window), snapshotting them once more before they close; returns what puts it back.
+ */
+function recordNewContexts(browser: Browser, folder: (name: string) => string, recorders: DomRecorder[]): () => void {
+  const original = browser.newContext.bind(browser);
+  browser.newContext = async (...args: Parameters<Browser['newContext']>) => {
+    const context = await original(...args);
+    const recorder = await recordDom(context, folder(`context-${recorders.length + 1}`));
+    recorders.push(recorder);
+    const close = context.close.bind(context);
+    context.close = async (...closeArgs: Parameters<typeof context.close>) => {
+      await recorder.flush('before-close');
+      return close(...closeArgs);
+    };
+    return context;
+  };
+  return () => {
+    browser.newContext = original;
+  };
+}
 
 export { expect };
