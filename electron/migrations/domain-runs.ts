@@ -48,7 +48,7 @@ async function readChange(deps: Pick<DomainRunDeps, 'inventory' | 'hosts'>, requ
   const valid = validateDomain(request.domain);
   const facts = await readDomainFacts(host, inspect.containers, valid.ok ? [valid.domain] : []);
   const subject = { resourceId: view.id, name: view.name, containerName: instance.containerName, spec, tags: view.tags };
-  const planned = planDomainChange(subject, request.domain, facts, { serverName: host.label, targetName: environment.name });
+  const planned = planDomainChange(subject, request.domain, facts, { serverName: environment.serverName ?? host.label, targetName: environment.name });
   return { environment, host, view, instance, subject, facts, planned, valid };
 }
 
@@ -92,10 +92,10 @@ export async function domainChangeRun(deps: Pick<DomainRunDeps, 'inventory' | 'h
   };
   const steps = domainChangeSteps(subject, assignment, planned.current, { backupFirst, healthTimeoutMs: healthWaitMs(planned.spec) });
   const target = { id: environment.id, name: environment.name, production: environment.production };
-  const plan: MigrationPlan = { source: target, target, server: { id: environment.serverId!, name: host.label }, direction: 'forward', resources: [resource], steps, diff: { resources: [], unified: '' }, missingDependencies: [], prechecks: planned.prechecks, blocking: false };
+  const plan: MigrationPlan = { source: target, target, server: { id: environment.serverId!, name: environment.serverName ?? host.label }, direction: 'forward', resources: [resource], steps, diff: { resources: [], unified: '' }, missingDependencies: [], prechecks: planned.prechecks, blocking: false };
   const warnings = planned.prechecks.filter((check) => check.severity === 'warning').map((check) => check.message);
   const beforeHash = deps.sealer ? deps.sealer().seal(subject.spec).hash : null;
-  const how = assignment.proxy === 'caddy-admin' ? `Caddy's route ${assignment.routeId} on ${host.label} is pointed at it` : `${instance.containerName} is recreated with ${assignment.proxy === 'traefik' ? 'Traefik' : 'caddy-docker-proxy'} labels for it`;
+  const how = assignment.proxy === 'caddy-admin' ? `Caddy's route ${assignment.routeId} on ${environment.serverName ?? host.label} is pointed at it` : `${instance.containerName} is recreated with ${assignment.proxy === 'traefik' ? 'Traefik' : 'caddy-docker-proxy'} labels for it`;
   return {
     run: { format: 1, kind: 'restore', plan: maskedPlan(plan), steps: maskSteps(steps), sourceServerId: environment.serverId!, promotedFrom: { [view.id]: instance.promotedFromHash }, event: 'migrated', expected: beforeHash ? [{ resourceId: view.id, name: view.name, containerName: instance.containerName, beforeHash }] : [], domainChange: { resourceId: view.id, from: planned.current, to: assignment.domain } },
     options: { waitForReady: true, healthTimeoutSec: 300, httpCheckPath: null },
