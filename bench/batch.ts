@@ -2,23 +2,25 @@
  * A batch of 20 resources dev → uat on the lab (run by bench/run.mjs under the lab test lock and
  * a real keychain, through tsx): 6 PostgreSQL databases, 8 apps each using one of them, 6 web
  * apps each linked to one of those apps — three dependency levels, each resource's time mostly
- * Docker starting it and its health check passing. The whole Gantry engine runs in this process
- * (createApp), through the same channels as the UI.
+ * Docker starting it and its health check passing. The engine runs as its own process (the built
+ * browser-mode entry, `npx electron-vite build` first), driven over its bridge like the UI.
  *
  * Baseline in the same run: the same batch with `batchConcurrency: 1` (one resource at a time,
  * still in dependency order). Then the batch with the default setting (3 per server) and with 6.
  * After each run the batch is rolled back (not timed), so every run clones the same 20 resources.
  * Each run's order is checked from the journal's timestamps (no resource starts before what it
- * depends on passed its wait-healthy step) and this process's RSS is sampled every 100 ms.
+ * depends on passed its wait-healthy step) and the engine process's RSS is sampled every 100 ms.
  * Writes bench/results/batch-<timestamp>.json.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { journalTimes, orderViolations, startBatchLab, type BatchMember, type LabDetails } from '../electron/migrations/testing/batch-lab';
+import { journalTimes, orderViolations, saveServer, startBatchLab, type BatchDriver, type BatchMember, type LabDetails } from '../electron/migrations/testing/batch-lab';
+import { labSh, startEngineProcess } from '../electron/migrations/testing/engine-process';
 
 const root = resolve(import.meta.dirname, '..');
-const lab = JSON.parse(execFileSync('bash', [join(root, 'lab/lab.sh'), 'env'], { encoding: 'utf8' })) as LabDetails;
+const lab = JSON.parse(execFileSync('bash', [join(root, 'lab/lab.sh'), 'env'], { encoding: 'utf8' })) as LabDetails & { knownHostsFile: string };
 const concurrencies = (process.env.BENCH_BATCH_CONCURRENCY ?? '1,3,6').split(',').map(Number);
 const PREFIX = 'batchbench';
 
@@ -28,14 +30,28 @@ const members: BatchMember[] = [
   ...Array.from({ length: 6 }, (_, i): BatchMember => ({ name: `web${i}`, kind: 'application', database: `db${i % 6}`, links: [`api${i}`] })),
 ];
 
-const batch = await startBatchLab(lab, PREFIX, members);
+// The engine as the app runs it: its own process (the built browser-mode entry), driven over its bridge.
+const dataDir = mkdtempSync(join(tmpdir(), 'gantry-batch-bench-'));
+const engine = await startEngineProcess(dataDir);
+const driver: BatchDriver = {
+  call: (channel, request) => engine.call(channel, request),
+  sh: (server, command) => labSh(lab, server, command),
+  async close() {
+    engine.kill();
+    rmSync(dataDir, { recursive: true, force: true });
+  },
+};
+for (const name of ['dev', 'uat'] as const) await saveServer(driver.call, lab, PREFIX, name);
+const batch = await startBatchLab(driver, PREFIX, members);
+/** The engine process's resident memory, from /proc. */
+const engineRss = () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${engine.child.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
 const runs: { concurrency: number; ms: number; status: string; levels: number; orderViolations: string[]; peakRssMb: number; rssSamples: number; mostAtOnce: number }[] = [];
 try {
   for (const concurrency of concurrencies) {
     let peak = 0;
     let samples = 0;
     const sampler = setInterval(() => {
-      peak = Math.max(peak, process.memoryUsage().rss);
+      peak = Math.max(peak, engineRss());
       samples++;
     }, 100);
     const started = performance.now();

@@ -10,6 +10,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { batchProgress } from '@shared/migration/batch-levels';
 import { journalTimes, orderViolations, startBatchLab, type BatchLab } from './testing/batch-lab';
+import { inProcessDriver } from './testing/batch-lab-app';
 
 const lab = inject('lab');
 const PREFIX = 'batchit';
@@ -41,16 +42,15 @@ async function migrateWithPortTaken(options: { allOrNothing?: boolean } = {}) {
   expect(planned.plan.blocking, JSON.stringify(planned.plan.prechecks)).toBe(false);
   await batch.sh('uat', `docker rm -fv ${PREFIX}-blocker >/dev/null 2>&1; docker run -d --name ${PREFIX}-blocker -p ${PORT}:8080 gantry-lab/webapp:1 >/dev/null`);
   try {
-    const { migrationId, jobId } = await batch.call('migrations:start', { planId: planned.planId, options: { waitForReady: true, healthTimeoutSec: 120, ...options } });
-    await batch.app.jobs.finished(jobId);
-    return await batch.call('migrations:get', { migrationId });
+    const { migrationId } = await batch.call('migrations:start', { planId: planned.planId, options: { waitForReady: true, healthTimeoutSec: 120, ...options } });
+    return await batch.settled(migrationId);
   } finally {
     await batch.sh('uat', `docker rm -fv ${PREFIX}-blocker >/dev/null 2>&1 || true`);
   }
 }
 
 beforeAll(async () => {
-  batch = await startBatchLab(lab, PREFIX, members);
+  batch = await startBatchLab(await inProcessDriver(lab, PREFIX), PREFIX, members);
 }, 180_000);
 
 afterAll(async () => {

@@ -5,12 +5,8 @@
  * it is linked to it), adopted, then migrated dev → uat through the same channels the UI uses.
  * Every container, volume and network carries the `prefix` in its name and is removed by `cleanup`.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { RequestChannel, RequestOf, ResponseOf } from '@shared/ipc/contract';
-import { createApp, type GantryApp } from '../../app/create-app';
-import { createOsKeychain } from '../../keychain/secret-store';
+import { isTerminalStatus } from '@shared/migration/status';
 
 /** The lab's connection details (`lab/lab.sh env`, or the integration tests' `inject('lab')`). */
 export interface LabDetails {
@@ -31,11 +27,28 @@ export interface BatchMember {
   hostPort?: number;
 }
 
+/** How the batch lab reaches an engine: an in-process app (lab tests) or an engine process (bench). */
+export interface BatchDriver {
+  call<C extends RequestChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>>;
+  /** Runs a command on a lab server; rejects unless it exits 0. */
+  sh(server: 'dev' | 'uat', command: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Saves one lab server (its host key pinned); returns its id. */
+export async function saveServer(call: BatchDriver['call'], lab: LabDetails, prefix: string, name: 'dev' | 'uat'): Promise<string> {
+  const server = lab.servers[name];
+  const { server: saved } = await call('servers:save', {
+    server: { name: `${prefix}-${name}`, host: server.host, port: 22, username: 'root', auth: { method: 'key-file', keyPath: lab.keys.plain } },
+    pin: { fingerprint: server.hostKey.fingerprint, algorithm: server.hostKey.publicKey.split(' ')[0]! },
+  });
+  return saved.id;
+}
+
 /** A started batch lab. */
 export interface BatchLab {
-  app: GantryApp;
-  call<C extends RequestChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>>;
-  sh(server: 'dev' | 'uat', command: string): Promise<string>;
+  call: BatchDriver['call'];
+  sh: BatchDriver['sh'];
   projectId: string;
   env: Record<'dev' | 'uat', string>;
   /** Resource ids by member name. */
@@ -43,6 +56,8 @@ export interface BatchLab {
   containerOf(server: 'dev' | 'uat', name: string): string;
   /** Plans the members dev → uat and starts it; resolves with the finished migration's detail. */
   migrate(names: string[], options?: Partial<RequestOf<'migrations:start'>['options']>): Promise<ResponseOf<'migrations:get'>>;
+  /** Waits until a migration has ended; returns its detail. */
+  settled(migrationId: string): Promise<ResponseOf<'migrations:get'>>;
   /** Rolls a migration back and waits for it. */
   rollBack(migrationId: string): Promise<ResponseOf<'migrations:get'>>;
   /** Removes this batch's containers, volumes and networks on both servers. */
@@ -53,21 +68,8 @@ export interface BatchLab {
 const PASSWORD = 'batch-pw';
 
 /** Starts the members on dev and adopts them into a fresh project with dev → uat. */
-export async function startBatchLab(lab: LabDetails, prefix: string, members: BatchMember[]): Promise<BatchLab> {
-  const dataDir = mkdtempSync(join(tmpdir(), `gantry-${prefix}-`));
-  const secretStore = createOsKeychain(`Gantry-test-${prefix}`);
-  const app = createApp({ dataDir, version: 'test', secretStore });
-  const serverIds: Record<string, string> = {};
-  const call = async <C extends RequestChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> => {
-    const result = await app.router.dispatch(channel, request, { bridge: 'browser' });
-    if (!result.ok) throw new Error(`${channel} failed: ${result.error.code}: ${result.error.message}`);
-    return result.value as ResponseOf<C>;
-  };
-  const sh = async (server: 'dev' | 'uat', command: string): Promise<string> => {
-    const result = await app.servers.connections.get(serverIds[server]!).exec(command);
-    if (result.code !== 0) throw new Error(`${server}: ${command.slice(0, 300)} failed: ${result.stderr}`);
-    return result.stdout.trim();
-  };
+export async function startBatchLab(driver: BatchDriver, prefix: string, members: BatchMember[]): Promise<BatchLab> {
+  const { call, sh } = driver;
   const cleanupCommand = [
     `docker rm -fv $(docker ps -aq --filter name=${prefix}) >/dev/null 2>&1`,
     `docker volume rm $(docker volume ls -q --filter name=${prefix}) >/dev/null 2>&1`,
@@ -75,16 +77,8 @@ export async function startBatchLab(lab: LabDetails, prefix: string, members: Ba
     'true',
   ].join('; ');
   const cleanup = async () => {
-    for (const server of ['dev', 'uat'] as const) if (serverIds[server]) await sh(server, cleanupCommand);
+    for (const server of ['dev', 'uat'] as const) await sh(server, cleanupCommand);
   };
-  for (const name of ['dev', 'uat'] as const) {
-    const server = lab.servers[name];
-    const { server: saved } = await call('servers:save', {
-      server: { name: `${prefix}-${name}`, host: server.host, port: 22, username: 'root', auth: { method: 'key-file', keyPath: lab.keys.plain } },
-      pin: { fingerprint: server.hostKey.fingerprint, algorithm: server.hostKey.publicKey.split(' ')[0]! },
-    });
-    serverIds[name] = saved.id;
-  }
   await cleanup();
   const containerOf = (server: 'dev' | 'uat', name: string) => `${server}-${prefix}-${name}`;
   const network = `${prefix}-dev`;
@@ -111,6 +105,7 @@ export async function startBatchLab(lab: LabDetails, prefix: string, members: Ba
       );
     }),
   );
+  const serverIds = Object.fromEntries((await call('servers:list', {})).servers.filter((server) => server.name.startsWith(`${prefix}-`)).map((server) => [server.name.slice(prefix.length + 1), server.id]));
   const { project } = await call('projects:create', { name: `Batch ${prefix}`, environments: [{ name: 'dev' }, { name: 'uat' }] });
   const chain = (await call('inventory:graph', { projectId: project.id })).environments;
   const env = {} as Record<'dev' | 'uat', string>;
@@ -134,20 +129,24 @@ export async function startBatchLab(lab: LabDetails, prefix: string, members: Ba
     });
     ids[member.name] = adopted.resource.id;
   }
+  const settled: BatchLab['settled'] = async (migrationId) => {
+    for (;;) {
+      const detail = await call('migrations:get', { migrationId });
+      if (isTerminalStatus(detail.migration.status)) return detail;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  };
   const migrate: BatchLab['migrate'] = async (names, options = {}) => {
     const planned = await call('migrations:plan', { projectId: project.id, sourceEnvId: env.dev, targetEnvId: env.uat, resourceIds: names.map((name) => ids[name]!) });
     if (planned.plan.blocking) throw new Error(`The plan is blocked: ${JSON.stringify(planned.plan.prechecks.filter((check) => check.severity === 'blocking'))}`);
-    const { migrationId, jobId } = await call('migrations:start', { planId: planned.planId, options: { waitForReady: true, healthTimeoutSec: 120, ...options } });
-    await app.jobs.finished(jobId);
-    return call('migrations:get', { migrationId });
+    const { migrationId } = await call('migrations:start', { planId: planned.planId, options: { waitForReady: true, healthTimeoutSec: 120, ...options } });
+    return settled(migrationId);
   };
   const rollBack: BatchLab['rollBack'] = async (migrationId) => {
     const started = await call('migrations:rollback', { migrationId, options: { waitForReady: false, healthTimeoutSec: 60 } });
-    await app.jobs.finished(started.jobId);
-    return call('migrations:get', { migrationId: started.migrationId });
+    return settled(started.migrationId);
   };
   return {
-    app,
     call,
     sh,
     projectId: project.id,
@@ -155,13 +154,12 @@ export async function startBatchLab(lab: LabDetails, prefix: string, members: Ba
     ids,
     containerOf,
     migrate,
+    settled,
     rollBack,
     cleanup,
     async close() {
       await cleanup().catch(() => undefined);
-      secretStore.delete('inventory:spec-fingerprint-key');
-      await app.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      await driver.close();
     },
   };
 }
