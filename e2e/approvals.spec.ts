@@ -187,6 +187,24 @@ test('alice requests uat → production, bob approves from his Gantry, alice sta
       await expect(rejected).toContainText('not during the sale');
       await expectAccessible(page, 'history with the approval trail');
     });
+
+    await test.step('alice: proposes a policy change with her own roles per member; one approver’s signature applies it, bob’s Gantry follows', async () => {
+      await new ShellPage(page).goTo('Approvals');
+      const policy = page.locator('[data-testid="approval-policy"][data-server="prod"]');
+      await expect(policy).toHaveAttribute('data-state', 'pinned');
+      await policy.getByRole('button', { name: 'Propose a change' }).click();
+      const form = policy.getByRole('form', { name: 'Propose a policy change' });
+      await expect(form.getByLabel('bob may deploy')).toBeChecked();
+      await form.getByLabel('bob may deploy').uncheck();
+      await form.getByLabel('Rollback').check();
+      await expectAccessible(page, 'policy change form');
+      await form.getByRole('button', { name: 'Sign and propose the change' }).click();
+      await expect(policy).toContainText('v2, 1 approval needed');
+      await expect(policy).toContainText(`bob (request, approve) ${bob.key.fingerprint}`);
+      await expect(policy).toContainText('refuses rollback without an approval');
+      const seen = await bobClient.invoke('approvals:policy', { serverId: bobProd });
+      expect(seen).toMatchObject({ state: 'pinned', version: 2, maintenanceRefused: ['rollback'] });
+    });
     await bobContext.close();
     client.close();
     bobClient.close();

@@ -35,7 +35,7 @@ export function PolicyForm({ serverId, current, onDone }: { serverId: string; cu
   const members = lines.flatMap((line) => ('principals' in line ? [{ principal: line.principals[0]!, publicKey: line.publicKey, roles: roles[line.principals[0]!] ?? ROLES.map((each) => each.role) }] : []));
   const toggle = (principal: string, role: PolicyRole, on: boolean) => {
     const now = roles[principal] ?? ROLES.map((each) => each.role);
-    setRoles({ ...roles, [principal]: on ? [...new Set([...now, role])] : now.filter((each) => each !== role) });
+    setRoles({ ...roles, [principal]: ROLES.map((each) => each.role).filter((each) => (each === role ? on : now.includes(each))) });
   };
 
   async function save() {
