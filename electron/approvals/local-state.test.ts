@@ -1,10 +1,10 @@
 // The signing identity and the policy pins live in the data folder (0600), never a secret in clear:
 // a key file's passphrase goes to the secret store and is read back to sign.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { SecretStore } from '../keychain/secret-store';
 import { ApprovalsLocalState } from './local-state';
 import { signPolicy } from './sign-documents';
@@ -64,5 +64,33 @@ describe('the approvals files of a data folder', () => {
     state.pin('prod', signed);
     expect(new ApprovalsLocalState(join(dir, 'data'), secrets).pinned('prod')).toEqual(signed);
     expect(state.pinnedServers()).toEqual(['prod']);
+  });
+});
+
+describe('an identity held by ssh-agent', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gantry-approvals-agent-'));
+  const socket = join(dir, 'agent.sock');
+  const keyPath = join(dir, 'carol');
+  execFileSync('ssh-keygen', ['-t', 'ed25519', '-q', '-N', '', '-C', 'carol', '-f', keyPath]);
+  const publicKey = readFileSync(`${keyPath}.pub`, 'utf8').split(' ').slice(0, 2).join(' ');
+  let agent: ChildProcess | undefined;
+  afterAll(() => agent?.kill());
+
+  it('says why no agent key can be listed, then lists the agent’s keys and signs through the one chosen', async () => {
+    expect(await new ApprovalsLocalState(join(dir, 'none'), fakeSecretStore(), {}).agentKeys()).toEqual({ keys: [], problem: expect.stringMatching(/^No ssh-agent: SSH_AUTH_SOCK is not set/) });
+    agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
+    for (let tries = 0; tries < 50; tries++) {
+      const status = spawnSync('ssh-add', ['-l'], { env: { SSH_AUTH_SOCK: socket } }).status;
+      if (status === 0 || status === 1) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const state = new ApprovalsLocalState(join(dir, 'data'), fakeSecretStore(), { SSH_AUTH_SOCK: socket });
+    expect(await state.agentKeys()).toEqual({ keys: [], problem: 'The ssh-agent holds no key: add one with ssh-add.' });
+    execFileSync('ssh-add', [keyPath], { env: { SSH_AUTH_SOCK: socket }, stdio: 'ignore' });
+    expect(await state.agentKeys()).toEqual({ keys: [publicKey], problem: null });
+    state.saveIdentity({ principal: 'carol', agentPublicKey: `${publicKey} carol@laptop` });
+    expect(state.identitySetting()).toEqual({ format: 1, kind: 'agent', principal: 'carol', publicKey });
+    const signature = await signMessage(state.identity().signer, 'hello');
+    expect(verifyMessage(signature, 'hello', { publicKey })).toBeNull();
   });
 });
