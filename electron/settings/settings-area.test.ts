@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { GantryError } from '@shared/ipc/result';
 import { FACTORY_RUN_DEFAULTS } from '@shared/settings/settings-view';
@@ -18,6 +19,18 @@ describe('run defaults', () => {
     expect(readRunDefaults(db)).toEqual({ healthTimeoutSec: 60, httpCheckPath: null });
     db.update(settings).set({ value: 'ninety' }).run();
     expect(readRunDefaults(db)).toEqual(FACTORY_RUN_DEFAULTS);
+  });
+
+  it('keep the batch concurrency (resources at once per server) apart: unset is absent, a damaged value falls back alone', () => {
+    const db = openDatabase(':memory:');
+    expect(readRunDefaults(db).batchConcurrency).toBeUndefined();
+    writeRunDefaults(db, { healthTimeoutSec: 45, httpCheckPath: null, batchConcurrency: 5 });
+    expect(readRunDefaults(db)).toEqual({ healthTimeoutSec: 45, httpCheckPath: null, batchConcurrency: 5 });
+    // A later save without it (an older page) keeps it.
+    writeRunDefaults(db, { healthTimeoutSec: 50, httpCheckPath: null });
+    expect(readRunDefaults(db)).toEqual({ healthTimeoutSec: 50, httpCheckPath: null, batchConcurrency: 5 });
+    db.update(settings).set({ value: '99' }).where(eq(settings.key, 'defaults.batchConcurrency')).run();
+    expect(readRunDefaults(db)).toEqual({ healthTimeoutSec: 50, httpCheckPath: null });
   });
 
   it('are served by settings:set-defaults, which refuses out-of-range values', async () => {

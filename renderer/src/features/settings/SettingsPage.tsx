@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { HEALTH_TIMEOUT_BOUNDS, httpCheckPath as httpCheckPathSchema, type RunDefaults } from '@shared/settings/settings-view';
+import { FACTORY_BATCH_CONCURRENCY, HEALTH_TIMEOUT_BOUNDS, httpCheckPath as httpCheckPathSchema, type RunDefaults } from '@shared/settings/settings-view';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { useAppInfo, useSettings } from './store';
 import { BackupRetention, GithubToken } from './ProductionSettings';
@@ -60,19 +60,22 @@ function RunDefaultsForm({ defaults }: { defaults: RunDefaults }) {
   const saveDefaults = useSettings((state) => state.saveDefaults);
   const [timeout, setTimeoutValue] = useState(String(defaults.healthTimeoutSec));
   const [path, setPath] = useState(defaults.httpCheckPath ?? '');
+  const [concurrency, setConcurrency] = useState(String(defaults.batchConcurrency ?? FACTORY_BATCH_CONCURRENCY));
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   const seconds = Number(timeout);
   const timeoutProblem = Number.isInteger(seconds) && seconds >= HEALTH_TIMEOUT_BOUNDS.min && seconds <= HEALTH_TIMEOUT_BOUNDS.max ? null : `The health timeout is a whole number of seconds between ${HEALTH_TIMEOUT_BOUNDS.min} and ${HEALTH_TIMEOUT_BOUNDS.max}.`;
   const pathCheck = path ? httpCheckPathSchema.safeParse(path) : null;
   const pathProblem = pathCheck && !pathCheck.success ? (pathCheck.error.issues[0]?.message ?? 'Not a path.') : null;
-  const problem = timeoutProblem ?? pathProblem;
+  const atOnce = Number(concurrency);
+  const concurrencyProblem = Number.isInteger(atOnce) && atOnce >= 1 && atOnce <= 20 ? null : 'Resources at once per server is a whole number between 1 and 20.';
+  const problem = timeoutProblem ?? pathProblem ?? concurrencyProblem;
 
   async function save(event: React.FormEvent) {
     event.preventDefault();
     if (problem) return;
     setSaved(false);
-    const failure = await saveDefaults({ healthTimeoutSec: seconds, httpCheckPath: path || null });
+    const failure = await saveDefaults({ healthTimeoutSec: seconds, httpCheckPath: path || null, batchConcurrency: atOnce });
     setError(failure);
     setSaved(!failure);
   }
@@ -85,6 +88,9 @@ function RunDefaultsForm({ defaults }: { defaults: RunDefaults }) {
       <label htmlFor="settings-http">Default HTTP check path</label>
       <input id="settings-http" value={path} onChange={(event) => (setPath(event.target.value.trim()), setSaved(false))} placeholder="/health (optional)" aria-invalid={pathProblem ? true : undefined} />
       <span className="field-hint">Asked on the server for a resource without a Docker health check that publishes a port. Empty: no HTTP check.</span>
+      <label htmlFor="settings-batch">Resources at once per server</label>
+      <input id="settings-batch" inputMode="numeric" value={concurrency} onChange={(event) => (setConcurrency(event.target.value.trim()), setSaved(false))} aria-invalid={concurrencyProblem ? true : undefined} />
+      <span className="field-hint">A migration of several resources runs them in parallel by dependency level, at most this many at once on the target server (1: one after the other).</span>
       <span />
       <div className="row">
         <button type="submit" disabled={Boolean(problem)}>
