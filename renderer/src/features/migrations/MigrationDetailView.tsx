@@ -147,7 +147,8 @@ export function MigrationDetailView({ migrationId }: { migrationId: string }) {
       </ul>
 
       {detail.plan?.target.production ? <ProductionFollowUp migrationId={migrationId} completed={migration.status === 'completed' || migration.status === 'completed_with_warning'} /> : null}
-      <ApprovalTrail migrationId={migrationId} />
+      {/* Read again when the run's status changes: its gate uses the approved request under the lock. */}
+      <ApprovalTrail key={migration.status} migrationId={migrationId} />
 
       <h2>Steps</h2>
       <StepTable detail={detail} now={now} />
