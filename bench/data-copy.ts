@@ -3,9 +3,12 @@
  * a 200k-row PostgreSQL database on dev copied into uat's, three ways in the same round (the order
  * rotating each round):
  *  - naive: `ssh dev 'docker exec db pg_dump -Fc …' | ssh uat 'docker exec -i db pg_restore --clean …'`;
- *  - Gantry's stream alone: dump | gzip on dev → this machine → gunzip | restore on uat;
+ *  - Gantry's stream alone: the dump on dev → its restore on uat, by the route and codec Gantry
+ *    chooses (in the lab: straight from dev to uat with a one-time key);
  *  - Gantry's whole copy step: uat's data saved and verified on uat first, the stream, then the
  *    content checksums of both servers compared (what a migration really runs).
+ * Then, with the host's side of the lab link shaped (tc tbf on the host's lab interface, so only
+ * traffic through this machine is slowed), Gantry's stream through this machine vs server to server.
  * Every run is checked: uat's checksum must equal dev's afterwards. Writes bench/results/data-copy-<timestamp>.json.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -22,8 +25,14 @@ import { closeLabHosts, labHosts } from '../electron/transfer/testing/lab-hosts'
 const root = resolve(import.meta.dirname, '..');
 const rounds = Number(process.env.BENCH_COPY_ROUNDS ?? 3);
 const rows = Number(process.env.BENCH_COPY_ROWS ?? 200_000);
+const shapedRate = process.env.BENCH_SHAPED_RATE ?? '50mbit';
 const DB = 'bench-copy-db';
-const env = JSON.parse(execFileSync('bash', [join(root, 'lab/lab.sh'), 'env'], { encoding: 'utf8' })) as { knownHostsFile: string; keys: { plain: string }; servers: Record<'dev' | 'uat', { host: string }> };
+const env = JSON.parse(execFileSync('bash', [join(root, 'lab/lab.sh'), 'env'], { encoding: 'utf8' })) as {
+  hostInterface: string;
+  knownHostsFile: string;
+  keys: { plain: string };
+  servers: Record<'dev' | 'uat', { host: string }>;
+};
 const { dev, uat } = labHosts(['dev', 'uat']);
 const postgres = adapterFor('postgresql');
 
@@ -54,8 +63,25 @@ async function waitReady(host: ServerConnection): Promise<void> {
   throw new Error(`${DB} on ${host.label} never answered`);
 }
 
-async function stream(): Promise<void> {
-  await streamDump({ host: dev, target: await liveDatabaseTarget(dev, DB) }, { host: uat, target: await liveDatabaseTarget(uat, DB) }, postgres, { signal: AbortSignal.timeout(600_000) });
+const routes: Record<string, string> = {};
+
+/** Gantry's stream alone, by the route it chooses (`auto`) or through this machine (`relay`); the route taken is checked. */
+async function stream(route: 'auto' | 'relay' = 'auto', expect: 'direct' | 'relay' = route === 'auto' ? 'direct' : 'relay'): Promise<void> {
+  const source = { host: dev, target: await liveDatabaseTarget(dev, DB) };
+  const estimateBytes = postgres.parseSize(await sh(dev, postgres.commands(source.target).size));
+  const log: string[] = [];
+  const outcome = await streamDump(source, { host: uat, target: await liveDatabaseTarget(uat, DB) }, postgres, { signal: AbortSignal.timeout(600_000), estimateBytes, route, onLog: (line) => log.push(line) });
+  if (outcome.route !== expect) throw new Error(`expected the ${expect} route, the stream went ${outcome.route}: ${log.join(' / ')}`);
+  routes[`${route}:${outcome.route}:${outcome.codec}`] = log.join(' / ');
+}
+
+function shapeHostLink(on: boolean): void {
+  const args = on ? ['qdisc', 'replace', 'dev', env.hostInterface, 'root', 'tbf', 'rate', shapedRate, 'burst', '256kb', 'latency', '100ms'] : ['qdisc', 'del', 'dev', env.hostInterface, 'root'];
+  try {
+    execFileSync('tc', args, { stdio: 'ignore' });
+  } catch (error) {
+    if (on) throw error;
+  }
 }
 
 /** The whole copy step, as a migration runs it (a context with just what the step reads). */
@@ -83,7 +109,7 @@ async function timed(what: () => Promise<void>): Promise<number> {
   return ms;
 }
 
-const samples: Record<'naive' | 'stream' | 'step', number[]> = { naive: [], stream: [], step: [] };
+const samples: Record<'naive' | 'stream' | 'step' | 'slowedRelay' | 'slowedDirect', number[]> = { naive: [], stream: [], step: [], slowedRelay: [], slowedDirect: [] };
 const sizes = { dumpBytes: 0 };
 try {
   console.log(`Seeding ${rows} rows on dev…`);
@@ -93,16 +119,25 @@ try {
   }
   await sh(dev, `docker exec ${DB} psql -U app -d app -q -v ON_ERROR_STOP=1 -c "CREATE TABLE items (id int PRIMARY KEY, name text, price numeric, note text); INSERT INTO items SELECT g, 'item ' || g, g * 1.5, md5(g::text) || md5((g * 7)::text) FROM generate_series(1, ${rows}) g;"`);
   sizes.dumpBytes = Number(await sh(dev, `docker exec ${DB} sh -c 'pg_dump -Fc -U app app | wc -c'`));
-  const runs: [keyof typeof samples, (round: number) => Promise<void>][] = [['naive', naive], ['stream', stream], ['step', step]];
+  const runs: [keyof typeof samples, (round: number) => Promise<void>][] = [['naive', naive], ['stream', () => stream()], ['step', step]];
   await timed(naive); // warm-up, dropped
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < runs.length; i++) {
       const [name, run] = runs[(i + round) % runs.length]!;
       samples[name].push(await timed(() => run(round)));
     }
+    // The operator's link slowed: through this machine vs server to server (which goes first alternates).
+    shapeHostLink(true);
+    try {
+      const slowed: [keyof typeof samples, () => Promise<void>][] = [['slowedRelay', () => stream('relay')], ['slowedDirect', () => stream('auto')]];
+      for (const [name, run] of round % 2 === 0 ? slowed : [...slowed].reverse()) samples[name].push(await timed(run));
+    } finally {
+      shapeHostLink(false);
+    }
     console.log(`  round ${round + 1}/${rounds}: ${Object.entries(samples).map(([k, v]) => `${k} ${v.at(-1)} ms`).join(', ')}`);
   }
 } finally {
+  shapeHostLink(false);
   for (const host of [dev, uat]) await sh(host, `docker rm -fv ${DB} >/dev/null 2>&1; rm -rf "$HOME/.gantry/backups/bench"; true`).catch(() => undefined);
   await closeLabHosts({ dev, uat });
 }
@@ -114,9 +149,15 @@ const report = {
   rounds,
   rows,
   pgDumpCustomBytes: sizes.dumpBytes,
-  medianMs: { naive: median(samples.naive), stream: median(samples.stream), step: median(samples.step) },
-  ratios: { stream: ratio(samples.stream, samples.naive), step: ratio(samples.step, samples.naive) },
+  shapedRate,
+  medianMs: { naive: median(samples.naive), stream: median(samples.stream), step: median(samples.step), slowedRelay: median(samples.slowedRelay), slowedDirect: median(samples.slowedDirect) },
+  ratios: {
+    stream: ratio(samples.stream, samples.naive),
+    step: ratio(samples.step, samples.naive),
+    serverToServer: { value: ratio(samples.slowedRelay, samples.slowedDirect), goal: '≥ 1.3× faster than the relay' },
+  },
   samples,
+  routes,
 };
 mkdirSync(join(root, 'bench/results'), { recursive: true });
 const file = join(root, `bench/results/data-copy-${report.at.replace(/[:.]/g, '-')}.json`);
@@ -125,4 +166,5 @@ console.log(`PostgreSQL ${rows} rows dev → uat (median of ${rounds}; pg_dump -
 console.log(`  naive ssh | ssh             ${report.medianMs.naive} ms (baseline)`);
 console.log(`  Gantry's stream              ${report.medianMs.stream} ms → ${report.ratios.stream}×`);
 console.log(`  Gantry's whole copy step     ${report.medianMs.step} ms → ${report.ratios.step}× (saves and verifies uat first, compares checksums after)`);
+console.log(`  host link ${shapedRate}: through this machine ${report.medianMs.slowedRelay} ms, server to server ${report.medianMs.slowedDirect} ms → ${report.ratios.serverToServer.value}× faster (goal ≥ 1.3)`);
 console.log(`Written to ${file}`);

@@ -1,14 +1,17 @@
 /**
- * Test-data copy between two servers: the source database's dump, compressed on the source
- * server, streamed through this machine (never written to its disk) into the target's restore,
- * decompressed on the target server. Byte progress counts the dump's own bytes (decompressed
- * here in memory only to count them) against the source's size estimate; cancel and a silent
- * link stop both ends at once. The source is only read.
+ * Test-data copy between two servers: the source database's dump streamed into the target's
+ * restore, never written to this machine's disk — straight from the source server to the target
+ * with a one-time key when the source reaches the target's sshd, else through this machine;
+ * compressed as measured (the same route and codec decisions as an image, transfer/stream-route.ts).
+ * Byte progress counts the dump's own bytes against the source's size estimate; cancel and a
+ * silent link stop both ends at once. The source is only read.
  */
-import { createGunzip } from 'node:zlib';
 import type Dockerode from 'dockerode';
 import { GantryError } from '@shared/ipc/result';
-import type { RemoteHost, RemoteProcess } from '../servers/remote-host';
+import type { RemoteHost } from '../servers/remote-host';
+import { StallWatchdog, rejectWhenAborted } from '../transfer/stall-watchdog';
+import { CODEC_COMMANDS, type Codec } from '../transfer/compression';
+import { chooseCompression, chooseRoute, compressed, sendStream, type StreamRoute } from '../transfer/stream-route';
 import type { DatabaseAdapter, DatabaseSpec, DatabaseTarget } from './adapter';
 
 /** How long the stream may stay silent before the copy is stopped as a dead link. */
@@ -17,6 +20,9 @@ const STALL_MS = 60_000;
 /** Marks, on stderr, a failure that a pipeline's exit code would hide. */
 const DUMP_FAILED = 'gantry-copy: the dump failed';
 const INFLATE_FAILED = 'gantry-copy: the stream arrived damaged';
+const RESTORE_FAILED = 'gantry-copy: the restore failed';
+/** Prefixes the dump's byte count (counted on the source before compression) on stderr. */
+const DUMP_BYTES = 'gantry-copy: dump bytes';
 
 /** One side of a copy: a database container on a server. */
 export interface CopyEnd {
@@ -24,13 +30,16 @@ export interface CopyEnd {
   target: DatabaseTarget;
 }
 
-/** What a finished stream sent. */
+/** What a finished stream sent, and how. */
 export interface StreamOutcome {
   /** Bytes of the dump itself (what the size estimate estimates). */
   dumpBytes: number;
-  /** Bytes that crossed the links (compressed). */
+  /** Bytes that crossed the links (compressed when `codec` is not none). */
   sentBytes: number;
   ms: number;
+  /** The route the bytes took (a direct route that failed before the target received anything falls back to the relay). */
+  route: StreamRoute['route'];
+  codec: Codec;
 }
 
 /** The spec parts an adapter reads, from a live container (`docker inspect`): the container as it runs now. */
@@ -66,82 +75,93 @@ export async function estimateDumpBytes(end: CopyEnd, adapter: DatabaseAdapter, 
 /**
  * Streams the source's dump into the target's restore. Resolves once the restore has finished;
  * rejects (both ends stopped) on a failed dump or restore, a damaged stream, a silent link or
- * cancellation. The caller owns the undo (the target's data was saved before).
+ * cancellation. The caller owns the undo (the target's data was saved before). `onLog` hears the
+ * route and the codec, each with its reason; `route: 'relay'` never tries the direct route.
  */
 export async function streamDump(
   source: CopyEnd,
   target: CopyEnd,
   adapter: DatabaseAdapter,
-  options: { signal: AbortSignal; onBytes?: (dumpBytes: number, sentBytes: number) => void },
+  options: {
+    signal: AbortSignal;
+    /** The source's estimated dump size (decides whether measuring codecs is worth it; progress). */
+    estimateBytes: number;
+    route?: 'auto' | 'relay';
+    onLog?: (message: string) => void;
+    onBytes?: (dumpBytes: number, sentBytes: number) => void;
+  },
 ): Promise<StreamOutcome> {
-  const started = Date.now();
-  const dumpLine = `{ ${adapter.commands(source.target).dump} || echo '${DUMP_FAILED}' >&2; } | gzip -1 -c`;
-  const restoreLine = `{ gzip -d -c || echo '${INFLATE_FAILED}' >&2; } | ${adapter.commands(target.target).restore}`;
-  let dump: RemoteProcess | null = null;
-  let restore: RemoteProcess | null = null;
-  let stopped: GantryError | null = null;
-  const stop = (error: GantryError) => {
-    stopped ??= error;
-    dump?.kill();
-    restore?.kill();
-  };
-  const onAbort = () => stop(new GantryError('cancelled', 'The copy was cancelled.'));
-  options.signal.addEventListener('abort', onAbort, { once: true });
+  const cancelled = () => new GantryError('cancelled', 'The copy was cancelled.');
+  const stall = new StallWatchdog(options.signal, STALL_MS, () =>
+    new GantryError('copy_failed', `No data arrived for ${STALL_MS / 1000} s: the link to ${source.host.label} or ${target.host.label} went silent.`),
+  );
   try {
-    if (options.signal.aborted) throw new GantryError('cancelled', 'The copy was cancelled.');
-    restore = await target.host.spawn(restoreLine, { signal: options.signal });
-    dump = await source.host.spawn(dumpLine, { signal: options.signal });
-    let sentBytes = 0;
-    let dumpBytes = 0;
-    let lastByteAt = Date.now();
-    let streaming = true;
-    const counter = createGunzip();
-    counter.on('data', (chunk: Buffer) => {
-      dumpBytes += chunk.length;
-      options.onBytes?.(dumpBytes, sentBytes);
-    });
-    const counted = new Promise<void>((resolve) => counter.once('end', () => resolve()).once('error', () => resolve()));
-    dump.stdout.on('data', (chunk: Buffer) => {
-      sentBytes += chunk.length;
-      lastByteAt = Date.now();
-      counter.write(chunk);
-    });
-    dump.stdout.on('end', () => {
-      streaming = false;
-      counter.end();
-    });
-    dump.stdout.pipe(restore.stdin);
-    // The restore's own output is read to its end, or its channel never closes.
-    restore.stdout.resume();
-    restore.stdin.on('error', () => undefined);
-    const watchdog = setInterval(() => {
-      if (streaming && Date.now() - lastByteAt > STALL_MS) stop(new GantryError('copy_failed', `No data arrived for ${STALL_MS / 1000} s: the link to ${source.host.label} or ${target.host.label} went silent.`));
-    }, 1000);
-    let dumped: { code: number; stderr: string };
-    let restored: { code: number; stderr: string };
-    try {
-      [dumped, restored] = await Promise.all([dump.done, restore.done]);
-    } finally {
-      clearInterval(watchdog);
-    }
-    if (!stopped) await counted;
-    if (stopped) throw stopped;
-    if (dumped.code !== 0 || dumped.stderr.includes(DUMP_FAILED)) {
-      throw new GantryError('copy_failed', `The dump of ${source.target.container} on ${source.host.label} failed: ${lastLines(dumped.stderr.replace(DUMP_FAILED, '')) || `exit code ${dumped.code}`}`);
-    }
-    if (restored.code !== 0 || restored.stderr.includes(INFLATE_FAILED)) {
-      throw new GantryError('copy_failed', `The restore into ${target.target.container} on ${target.host.label} failed: ${lastLines(restored.stderr.replace(INFLATE_FAILED, 'the stream arrived damaged')) || `exit code ${restored.code}`}`);
-    }
-    return { dumpBytes, sentBytes, ms: Date.now() - started };
+    return await Promise.race([copyDump(source, target, adapter, { ...options, signal: stall.signal }, stall), rejectWhenAborted(stall.signal, cancelled)]);
   } catch (error) {
-    dump?.kill();
-    restore?.kill();
-    if (stopped) throw stopped;
-    if (error instanceof GantryError) throw error;
-    throw new GantryError('copy_failed', `The copy from ${source.host.label} to ${target.host.label} broke off: ${(error as Error).message}`);
+    if (stall.fired) throw stall.fired;
+    if (options.signal.aborted) throw cancelled();
+    throw failureOf(error, source, target);
   } finally {
-    options.signal.removeEventListener('abort', onAbort);
+    stall.stop();
   }
+}
+
+async function copyDump(source: CopyEnd, target: CopyEnd, adapter: DatabaseAdapter, options: Parameters<typeof streamDump>[3], stall: StallWatchdog): Promise<StreamOutcome> {
+  const started = Date.now();
+  const { signal } = options;
+  const onLog = options.onLog ?? (() => {});
+  const dump = adapter.commands(source.target).dump;
+  const restore = adapter.commands(target.target).restore;
+  let way = await chooseRoute({ source: source.host, target: target.host, signal, route: options.route ?? 'auto', onLog });
+  if (way.route === 'direct' && /[\r\n]/.test(restore)) {
+    onLog(`Through this machine after all: ${adapter.label}'s restore command spans lines, which a one-time key's forced command cannot hold`);
+    way = { route: 'relay', endpoint: null };
+  }
+  stall.alive();
+  const { codec, ratio } = await chooseCompression({ source: source.host, target: target.host, producer: dump, rawBytes: options.estimateBytes, route: way, signal, onLog, alive: () => stall.alive() });
+  stall.alive();
+  // With pipefail (the stream runs under it) a failed dump fails the stream; the marker says which end failed.
+  const dumped = `{ ${dump} || { echo '${DUMP_FAILED}' >&2; exit 1; }; }`;
+  // Compressed, the dump's own bytes are counted on the source (dd's final count, tagged by sed).
+  const counted = `{ { dd bs=1M 2>&1 >&3 | sed -n 's/^\\([0-9]*\\) bytes.*/${DUMP_BYTES} \\1/p' >&2; } 3>&1; }`;
+  const producer = codec === 'none' ? dumped : compressed(`${dumped} | ${counted}`, codec);
+  const restoring = codec === 'none' ? restore : `{ ${CODEC_COMMANDS[codec].decompress} || echo '${INFLATE_FAILED}' >&2; } | ${restore}`;
+  const receiver = `{ ${restoring}; } || { echo '${RESTORE_FAILED}' >&2; exit 1; }`;
+  let sentAll = false;
+  const sent = await sendStream({
+    source: source.host,
+    target: target.host,
+    route: way,
+    producer,
+    receiver,
+    signal,
+    fallBack: 'before-receiving',
+    onLog,
+    onBytes: (bytes) => {
+      if (!sentAll) stall.alive();
+      options.onBytes?.(Math.round(bytes / ratio), bytes);
+    },
+    // The restore digests what it received (indexes, constraints): that is work, not silence.
+    onSent: () => {
+      sentAll = true;
+      stall.stop();
+    },
+  });
+  const count = new RegExp(`${DUMP_BYTES} (\\d+)`).exec(sent.stderr)?.[1];
+  const dumpBytes = codec === 'none' ? sent.bytes : count ? Number(count) : Math.round(sent.bytes / ratio);
+  options.onBytes?.(dumpBytes, sent.bytes);
+  return { dumpBytes, sentBytes: sent.bytes, ms: Date.now() - started, route: sent.route, codec };
+}
+
+/** A failed stream as the operator reads it: which end failed (the dump, the stream, the restore) and the server's own words. */
+function failureOf(error: unknown, source: CopyEnd, target: CopyEnd): GantryError {
+  const message = (error as Error).message ?? String(error);
+  const words = (text: string) => lastLines([DUMP_FAILED, INFLATE_FAILED, RESTORE_FAILED].reduce((rest, marker) => rest.replaceAll(marker, ''), text).replace(/^[^:]*failed[^:]*: /, ''));
+  if (message.includes(DUMP_FAILED)) return new GantryError('copy_failed', `The dump of ${source.target.container} on ${source.host.label} failed: ${words(message) || 'no message'}`);
+  if (message.includes(INFLATE_FAILED)) return new GantryError('copy_failed', `The restore into ${target.target.container} on ${target.host.label} failed: the stream arrived damaged (${words(message) || 'no message'})`);
+  if (message.includes(RESTORE_FAILED)) return new GantryError('copy_failed', `The restore into ${target.target.container} on ${target.host.label} failed: ${words(message) || 'no message'}`);
+  if (error instanceof GantryError && error.code !== 'transfer_failed') return error;
+  return new GantryError('copy_failed', `The copy from ${source.host.label} to ${target.host.label} broke off: ${lastLines(message) || 'no message'}`);
 }
 
 /** Waits until the database answers its readiness query (after a restore that restarts it). */

@@ -1,5 +1,6 @@
 import { GantryError } from '@shared/ipc/result';
 import { shellQuote, type RemoteHost } from '../servers/remote-host';
+import { StallWatchdog, rejectWhenAborted } from '../transfer/stall-watchdog';
 import { planStream, runStream, type StreamPlan } from '../transfer/stream-plan';
 
 /** How long a transfer may move no data before it is given up. */
@@ -47,14 +48,14 @@ export async function ensureImageOnTarget(options: TransferOptions): Promise<Ima
   // A dead network often shows no error, only silence. Every server call here runs under a
   // watchdog: silence for STALL_MS (no answer, no transferred byte) stops the transfer with a
   // message that says so, instead of waiting for TCP to give up.
-  const stall = new Watchdog(options.signal, () =>
+  const stall = new StallWatchdog(options.signal, STALL_MS, () =>
     new GantryError('transfer_stalled', `Copying ${options.imageRef} from ${options.source.label} to ${options.target.label} stalled: nothing moved for ${STALL_MS / 1000} s. Is the network between them up?`),
   );
   try {
     // Raced against the signal: a call stuck on a dead connection may never notice its abort.
     return await Promise.race([
       transferImage({ ...options, signal: stall.signal, onProgress: (sent, total) => (stall.alive(), options.onProgress?.(sent, total)) }, stall),
-      rejectWhenAborted(stall.signal),
+      rejectWhenAborted(stall.signal, () => new GantryError('cancelled', 'The image transfer was cancelled.')),
     ]);
   } catch (error) {
     if (stall.fired) throw stall.fired;
@@ -64,50 +65,7 @@ export async function ensureImageOnTarget(options: TransferOptions): Promise<Ima
   }
 }
 
-function rejectWhenAborted(signal: AbortSignal): Promise<never> {
-  return new Promise((_resolve, reject) => {
-    // The watchdog's own error and the engine's GantryErrors pass as they are; a bare abort is a cancel.
-    const fail = () => reject(signal.reason instanceof GantryError ? signal.reason : new GantryError('cancelled', 'The image transfer was cancelled.'));
-    if (signal.aborted) fail();
-    else signal.addEventListener('abort', fail, { once: true });
-  });
-}
-
-/** Aborts its signal when `alive` is not called for STALL_MS; follows the parent signal. */
-class Watchdog {
-  private readonly controller = new AbortController();
-  private timer: NodeJS.Timeout | undefined;
-  fired: GantryError | null = null;
-
-  constructor(
-    parent: AbortSignal,
-    private readonly error: () => GantryError,
-  ) {
-    if (parent.aborted) this.controller.abort(parent.reason);
-    parent.addEventListener('abort', () => this.controller.abort(parent.reason), { once: true });
-    this.alive();
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  /** Something moved: restart the countdown (`ms` for a slow phase such as `docker load`). */
-  alive(ms: number = STALL_MS): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.fired = this.error();
-      this.controller.abort(this.fired);
-    }, ms);
-  }
-
-  /** The slow part that follows is not silence (e.g. `docker load` digesting the image). */
-  stop(): void {
-    clearTimeout(this.timer);
-  }
-}
-
-async function transferImage(options: TransferOptions, stall: Watchdog): Promise<ImageOnTarget> {
+async function transferImage(options: TransferOptions, stall: StallWatchdog): Promise<ImageOnTarget> {
   const { source, target, imageRef, imageId, signal } = options;
   const previousId = await imageIdOn(target, imageRef, signal);
   if ((await imageIdOn(target, imageId, signal)) === imageId) {

@@ -6,7 +6,7 @@
  */
 import { GantryError } from '@shared/ipc/result';
 import { shellQuote, type RemoteHost } from '../servers/remote-host';
-import { addKeyCommand, authorizedKeyLine, expiryCommand, makeOneTimeKey, removeKeyCommand, type OneTimeKey } from './one-time-key';
+import { addKeyCommand, authorizedKeyLine, expiryCommand, makeOneTimeKey, retireKeyCommand, type OneTimeKey } from './one-time-key';
 
 /** Where the source can reach the target's sshd, as the target's own SSH session says. */
 export interface TargetEndpoint {
@@ -16,6 +16,23 @@ export interface TargetEndpoint {
   /** known_hosts lines for the alias `gantry-target`, read on the target itself. */
   knownHosts: string;
 }
+
+/**
+ * A direct stream that failed. `receiverStarted` is false only when nothing can have reached the
+ * target: the key was never authorized, or its line was still unused afterwards (the forced
+ * command deletes it before it reads a byte). Sending again another way is then harmless.
+ */
+export class DirectStreamError extends GantryError {
+  constructor(
+    cause: GantryError,
+    readonly receiverStarted: boolean,
+  ) {
+    super(cause.code, cause.message, cause.details);
+  }
+}
+
+/** Whether the key's line was still unused when the transfer was cleaned up (unknown: the target did not answer). */
+export type KeyUse = 'unused' | 'used' | 'unknown';
 
 /** Minutes the one-time key stays valid if it is never used (it is removed at first use). */
 const KEY_MINUTES = 10;
@@ -53,7 +70,8 @@ export async function findDirectRoute(source: RemoteHost, target: RemoteHost, si
  * Streams `producer` on the source into `receiver` on the target directly. `onBytes` gets the
  * running byte count about once a second (for progress and the stall watchdog). The key line
  * is removed from the target afterwards whatever happened (it also removes itself at first use),
- * and the source's temporary folder too.
+ * a receiver still running for it is ended, and the source's temporary folder is removed.
+ * Resolves with the source's stderr (the producer's own messages); rejects with a DirectStreamError.
  */
 export async function directStream(options: {
   source: RemoteHost;
@@ -65,18 +83,26 @@ export async function directStream(options: {
   onBytes: (bytes: number) => void;
   /** Every byte left the source (dd finished); the target may still be loading. */
   onSent?: () => void;
-}): Promise<{ bytes: number; tag: string }> {
+}): Promise<{ bytes: number; tag: string; stderr: string }> {
   const { source, target, endpoint, signal } = options;
   const key = makeOneTimeKey();
+  let authorizing = false;
+  let outcome: { bytes: number; stderr: string } | undefined;
+  let failure: GantryError | undefined;
   try {
     const expiry = (await target.exec(expiryCommand(KEY_MINUTES), { signal })).stdout.trim();
     if (!/^\d{14}$/.test(expiry)) throw new GantryError('transfer_failed', `${target.label} gave no usable time for the key's expiry.`);
-    const added = await target.exec(addKeyCommand(authorizedKeyLine(key, options.receiver, expiry)), { signal });
+    const line = authorizedKeyLine(key, options.receiver, expiry);
+    authorizing = true;
+    const added = await target.exec(addKeyCommand(line), { signal });
     if (added.code !== 0) throw new GantryError('transfer_failed', `Could not authorize the one-time key on ${target.label}: ${added.stderr.trim()}`);
-    return { bytes: await runOnSource(source, key, endpoint, options), tag: key.tag };
-  } finally {
-    await cleanUp(source, target, key.tag);
+    outcome = await runOnSource(source, key, endpoint, options);
+  } catch (error) {
+    failure = error instanceof GantryError ? error : new GantryError('transfer_failed', `The direct transfer from ${source.label} to ${target.label} broke off: ${(error as Error).message}`);
   }
+  const use = await cleanUp(source, target, key.tag);
+  if (failure || !outcome) throw new DirectStreamError(failure ?? new GantryError('transfer_failed', 'The direct transfer ended without an outcome.'), authorizing && use !== 'unused');
+  return { ...outcome, tag: key.tag };
 }
 
 /** Wire bytes per second from source to target directly (its own one-time key; up to 32 MB or 1 s). */
@@ -87,21 +113,27 @@ export async function measureDirectLink(source: RemoteHost, target: RemoteHost, 
 }
 
 /**
- * Removes every trace of one transfer from both servers (safe to repeat; errors are ignored).
- * When the target cannot be reached now, it keeps trying in the background every 20 s until the
- * key's expiry has passed (after that sshd refuses the line anyway).
+ * Removes every trace of one transfer from both servers and ends a receiver still running for it
+ * (safe to repeat; errors are ignored). When the target cannot be reached now, it keeps trying in
+ * the background every 20 s until the key's expiry has passed (after that sshd refuses the line
+ * anyway). Says whether the key's line was still unused.
  */
-export async function cleanUp(source: RemoteHost, target: RemoteHost, tag: string): Promise<void> {
-  const tries = async (host: RemoteHost, command: string): Promise<boolean> => {
+export async function cleanUp(source: RemoteHost, target: RemoteHost, tag: string): Promise<KeyUse> {
+  const tries = async (host: RemoteHost, command: string): Promise<string | null> => {
     try {
-      return (await host.exec(command, { signal: AbortSignal.timeout(15_000) })).code === 0;
+      const result = await host.exec(command, { signal: AbortSignal.timeout(15_000) });
+      return result.code === 0 ? result.stdout : null;
     } catch {
-      return false;
+      return null;
     }
   };
-  const removeLine = () => tries(target, `${removeKeyCommand(tag)} 2>/dev/null; true`);
-  const [removed] = await Promise.all([removeLine(), tries(source, `rm -rf /tmp/${tag}`)]);
-  if (!removed) retryUntil(Date.now() + (KEY_MINUTES + 1) * 60_000, removeLine);
+  const retire = () => tries(target, retireKeyCommand(tag));
+  const [retired] = await Promise.all([retire(), tries(source, `rm -rf /tmp/${tag}`)]);
+  if (retired === null) {
+    retryUntil(Date.now() + (KEY_MINUTES + 1) * 60_000, async () => (await retire()) !== null);
+    return 'unknown';
+  }
+  return retired.includes('unused') ? 'unused' : 'used';
 }
 
 function retryUntil(deadline: number, attempt: () => Promise<boolean>): void {
@@ -118,7 +150,7 @@ async function runOnSource(
   key: OneTimeKey,
   endpoint: TargetEndpoint,
   options: { producer: string; signal: AbortSignal; onBytes: (bytes: number) => void; onSent?: () => void },
-): Promise<number> {
+): Promise<{ bytes: number; stderr: string }> {
   const process = await source.spawn(`ssh-agent -t ${KEY_MINUTES * 60} bash -c ${shellQuote(sourceScript(key, endpoint, options.producer))}`, { signal: options.signal });
   let bytes = 0;
   let tail = '';
@@ -141,7 +173,7 @@ async function runOnSource(
     if (done.code !== 0) {
       throw new GantryError('transfer_failed', `The direct transfer from ${source.label} failed (exit ${done.code}): ${(done.stderr.trim() || tail.replace(/\r/g, '\n').trim()).slice(-600)}`);
     }
-    return bytes;
+    return { bytes, stderr: done.stderr };
   } finally {
     options.signal.removeEventListener('abort', abort);
   }

@@ -8,6 +8,7 @@ import { labFault } from '../../lab/lab-client';
 import { ensureImageOnTarget } from '../migrations/image-transfer';
 import type { ServerConnection } from '../servers/server-connection';
 import { closeLabHosts, labHosts } from './testing/lab-hosts';
+import { transferLeftoversAfter } from './testing/leftovers';
 
 const REPO = 'gantry-test/transfer';
 let dev: ServerConnection;
@@ -20,23 +21,8 @@ async function sh(host: ServerConnection, command: string): Promise<string> {
   return result.stdout.trim();
 }
 
-/** Every trace a direct transfer could leave: key lines on uat, folders and agents on dev. */
-async function leftovers(): Promise<string[]> {
-  const lines = await sh(uat, 'grep -h gantry-transfer ~/.ssh/authorized_keys 2>/dev/null; true');
-  const folders = await sh(dev, 'ls -d /tmp/gantry-transfer-* 2>/dev/null; true');
-  const agents = await sh(dev, "pgrep -af '^ssh-agent .*gantry-transfer' 2>/dev/null; true");
-  return [lines, folders, agents].filter(Boolean);
-}
-
-/** Leftovers, given up to `ms` to go (a killed agent notices its parent gone within 10 s). */
-async function leftoversAfter(ms: number): Promise<string[]> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const found = await leftovers();
-    if (found.length === 0 || Date.now() > until) return found;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-}
+/** Leftovers of a direct transfer dev → uat, given up to `ms` to go. */
+const leftoversAfter = (ms: number) => transferLeftoversAfter(dev, uat, ms);
 
 beforeAll(async () => {
   ({ dev, uat } = labHosts(['dev', 'uat']));

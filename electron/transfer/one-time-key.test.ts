@@ -29,6 +29,16 @@ describe('one-time transfer key', () => {
     const key = makeOneTimeKey();
     const line = authorizedKeyLine(key, 'docker load', '20261202031500');
     expect(line).toMatch(/^restrict,expiry-time="20261202031500",command="flock \$HOME\/\.ssh\/\.gantry-transfer\.lock sed -i '\/ gantry-transfer-[0-9a-f]{16}\$\/d' \$HOME\/\.ssh\/authorized_keys; docker load" ssh-ed25519 /);
-    expect(() => authorizedKeyLine(key, 'sh -c "x"', '20261202031500')).toThrow(/double quotes/);
+  });
+
+  it('writes a double quote of the command as sshd reads it back (\\"), and refuses a line break', () => {
+    const key = makeOneTimeKey();
+    const line = authorizedKeyLine(key, `docker exec -i db sh -c 'export PGPASSWORD="$P"; exec pg_restore'`, '20261202031500');
+    const value = line.slice(line.indexOf('command="') + 'command="'.length);
+    // sshd's opt_dequote: the value ends at the first quote not preceded by a backslash; \" becomes ".
+    const end = value.search(/(?<!\\)"/);
+    expect(value.slice(0, end).replaceAll('\\"', '"')).toMatch(/; docker exec -i db sh -c 'export PGPASSWORD="\$P"; exec pg_restore'$/);
+    expect(value.slice(end)).toBe(`" ${key.publicLine}`);
+    expect(() => authorizedKeyLine(key, 'restore\nrm -rf /', '20261202031500')).toThrow(/one line/);
   });
 });

@@ -31,11 +31,13 @@ export function makeOneTimeKey(): OneTimeKey {
 /**
  * The authorized_keys line for the target: `restrict` (no pty, no forwarding of any kind, no
  * agent, no rc), a forced command (whatever the client asks for is ignored), which first deletes
- * this very line, so the key works once, and an expiry in the target's own clock.
+ * this very line, so the key works once, and an expiry in the target's own clock. A double quote
+ * in the command is written `\"`, the one escape sshd undoes in an option's value (a database
+ * restore reads its password as `"$VAR"`); a line break cannot be written at all.
  */
 export function authorizedKeyLine(key: OneTimeKey, receiveCommand: string, expiry: string): string {
-  const forced = `${removeKeyCommand(key.tag)}; ${receiveCommand}`;
-  if (forced.includes('"')) throw new Error('The receiving command must not contain double quotes.');
+  if (/[\r\n]/.test(receiveCommand)) throw new Error('The receiving command must be one line.');
+  const forced = `${removeKeyCommand(key.tag)}; ${receiveCommand}`.replaceAll('"', '\\"');
   return `restrict,expiry-time="${expiry}",command="${forced}" ${key.publicLine}`;
 }
 
@@ -52,6 +54,25 @@ export function addKeyCommand(line: string): string {
 export function removeKeyCommand(tag: string): string {
   // `tag` is [a-z0-9-] only, so it needs no escaping inside the sed address or the quotes.
   return `flock $HOME/.ssh/.gantry-transfer.lock sed -i '/ ${tag}$/d' $HOME/.ssh/authorized_keys`;
+}
+
+/**
+ * The shell command (run on the target) after a transfer, whatever happened; safe to repeat.
+ * Prints `unused` when the key's line is still there (so the receiving command never ran),
+ * deletes the line, and ends a receiving command still running for this key (after a cancel or a
+ * cut link nothing may keep writing into the target once Gantry has moved on). The receiver is
+ * found by its forced command's text `/ <tag>$/d`; every pattern here is bracketed so that this
+ * command's own command line never contains that text.
+ */
+export function retireKeyCommand(tag: string): string {
+  const file = '$HOME/.ssh/authorized_keys';
+  return [
+    `{ grep -q '[ ]${tag}$' ${file} 2>/dev/null && echo unused; }`,
+    `flock $HOME/.ssh/.gantry-transfer.lock sed -i '/[ ]${tag}$/d' ${file} 2>/dev/null`,
+    // sshd starts a session's command as its own session leader: the group is the whole receiver.
+    `for p in $(pgrep -f '[/] ${tag}[$]/d' 2>/dev/null); do kill -TERM -- "-$p" 2>/dev/null || kill -TERM "$p" 2>/dev/null; done`,
+    'true',
+  ].join('; ');
 }
 
 /** The target's clock plus `minutes`, in authorized_keys' expiry-time format (run on the target). */

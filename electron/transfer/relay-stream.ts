@@ -13,8 +13,8 @@ export interface StreamWatch {
   onSent?: () => void;
 }
 
-/** Pipes `producer` on the source into `receiver` on the target; resolves once both ended well. */
-export async function relayStream(options: { source: RemoteHost; target: RemoteHost; producer: string; receiver: string; signal: AbortSignal } & StreamWatch): Promise<{ bytes: number }> {
+/** Pipes `producer` on the source into `receiver` on the target; resolves once both ended well, with the producer's stderr. */
+export async function relayStream(options: { source: RemoteHost; target: RemoteHost; producer: string; receiver: string; signal: AbortSignal } & StreamWatch): Promise<{ bytes: number; stderr: string }> {
   const { source, target, signal } = options;
   const saver = await source.spawn(options.producer, { signal });
   const loader = await target.spawn(options.receiver, { signal });
@@ -48,7 +48,7 @@ export async function relayStream(options: { source: RemoteHost; target: RemoteH
     const [saved, loaded] = await Promise.all([saver.done, loader.done]);
     if (saved.code !== 0) throw new GantryError('transfer_failed', `The sending command failed on ${source.label}: ${saved.stderr.trim().slice(-600) || `exit ${saved.code}`}`);
     if (loaded.code !== 0) throw new GantryError('transfer_failed', `The receiving command failed on ${target.label}: ${loaded.stderr.trim().slice(-600) || received.trim() || `exit ${loaded.code}`}`);
-    return { bytes: sent };
+    return { bytes: sent, stderr: saved.stderr };
   } catch (error) {
     abort();
     if (error instanceof GantryError) throw error;

@@ -57,9 +57,13 @@ export const copyDataStep = defineStep({
 
     const outcome = await streamDump(source, target, adapter, {
       signal: job.signal,
+      estimateBytes,
+      // Which way the dump goes (server to server, or through this machine) and its codec, each with why.
+      onLog: (message) => job.log('info', message),
       onBytes: (dumpBytes) => job.progress(10 + Math.round(80 * Math.min(1, dumpBytes / Math.max(1, estimateBytes))), `Copied ${formatBytes(dumpBytes)} of about ${formatBytes(estimateBytes)}`),
     });
-    job.log('info', `Streamed ${formatBytes(outcome.dumpBytes)} of dump (${formatBytes(outcome.sentBytes)} compressed) in ${(outcome.ms / 1000).toFixed(1)} s; the estimate was ${formatBytes(estimateBytes)}`);
+    const how = `${outcome.route === 'direct' ? `straight from ${context.source.label}` : 'through this machine'}, ${outcome.codec === 'none' ? 'uncompressed' : `${formatBytes(outcome.sentBytes)} with ${outcome.codec}`}`;
+    job.log('info', `Streamed ${formatBytes(outcome.dumpBytes)} of dump (${how}) in ${(outcome.ms / 1000).toFixed(1)} s; the estimate was ${formatBytes(estimateBytes)}`);
     if (adapter.restoreRestartsContainer) await waitUntilReady(target, adapter, job.signal, READY_MS);
 
     job.progress(92, 'Comparing the checksums of both servers');
