@@ -236,6 +236,9 @@ describe('the backup before a production change', () => {
     const line = detail.log.map((entry) => entry.message).find((message) => message.startsWith('Backup of db:'));
     const [, file, sha] = /^Backup of db: (\S+) \(\d+ bytes, SHA-256 ([0-9a-f]{64})\); verified: SHA-256 read back, pg_restore --list read (\d+) entries/.exec(line ?? '') ?? [];
     expect(file, line).toMatch(new RegExp(`^/root/\\.gantry/backups/${ids.db}/.+\\.pgdump$`));
+    // Restored into a throwaway container on prod, it holds what the live database held.
+    expect(line).toContain("restored into a throwaway container with the source's content checksum (1 entries)");
+    expect(await sh('prod', "docker ps -a --filter name=gantry-verify --format '{{.Names}}'")).toBe('');
     // Independently of Gantry: the file on prod has that SHA-256 and PostgreSQL's own tool reads it.
     expect(await sh('prod', `sha256sum ${file} | cut -d ' ' -f 1`)).toBe(sha);
     const toc = await sh('prod', `docker exec -i production-bkit-db pg_restore --list < ${file}`);
@@ -290,6 +293,27 @@ describe('the backup before a production change', () => {
     expect({ state: await prodState(), rows: await rows() }).toEqual(before);
     expect((await listBackups(host('prod'), { resourceId: ids.db! })).backups.length).toBe(backupsBefore);
     expect(await sh('prod', `ls $HOME/.gantry/backups/${ids.db} | grep -c partial || true`)).toBe('0');
+  });
+});
+
+describe('a backup that its reader accepts but that does not restore', () => {
+  it('(an index on a function that depends on the search path: pg_restore --list reads it) stops the run before anything changed, and leaves no file', async () => {
+    const before = { state: await prodState(), rows: await rows() };
+    const backupsBefore = (await listBackups(host('prod'), { resourceId: ids.db! })).backups.length;
+    await sh('prod', `docker exec production-bkit-db psql -U app -d app -v ON_ERROR_STOP=1 -c "CREATE TABLE lookup (x int); INSERT INTO lookup VALUES (1); CREATE FUNCTION lookup_x(int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT x FROM lookup LIMIT 1'; CREATE INDEX items_lookup ON items (lookup_x(n));"`);
+    try {
+      await changeUatDb(5);
+      const { detail } = await runToEnd([ids.db!]);
+      expect(detail.migration.status).toBe('failed');
+      expect(detail.steps.map((step) => [step.title, step.status])).toEqual([['Back up production-bkit-db and verify the backup', 'undone']]);
+      expect(detail.migration.message).toMatch(/could not be restored into a throwaway container on .*lookup.*Nothing was changed/);
+      expect({ state: await prodState(), rows: await rows() }).toEqual(before);
+      expect((await listBackups(host('prod'), { resourceId: ids.db! })).backups.length).toBe(backupsBefore);
+      expect(await sh('prod', `ls $HOME/.gantry/backups/${ids.db} | grep -c -v backup.json || true`)).toBe(String(backupsBefore));
+      expect(await sh('prod', "docker ps -a --filter name=gantry-verify --format '{{.Names}}'")).toBe('');
+    } finally {
+      await sh('prod', 'docker exec production-bkit-db psql -U app -d app -c "DROP INDEX items_lookup; DROP FUNCTION lookup_x(int); DROP TABLE lookup;"');
+    }
   });
 });
 
@@ -376,8 +400,10 @@ describe('Rotate credentials of a live production database', () => {
     expect(detail.log.map((line) => line.message).join('\n')).not.toContain(rotated);
     expect(await rows()).toMatch(/^\d+\|\d+$/);
     const kept = (await call('backups:list', { environmentId: env.production!, resourceId: ids.db! })).backups;
-    expect(kept).toHaveLength(2);
+    // The newest two, and the backup of the first promote: a completed migration that can still be rolled back keeps its backup.
+    expect(kept.length).toBeGreaterThanOrEqual(3);
     expect(kept[0]!.migrationId).toBe(migrationId);
+    expect(kept.map((backup) => backup.id)).toContain(firstBackupId);
     expect(detail.log.map((line) => line.message).join('\n')).toMatch(/Retention removed \d+ older backups of db/);
   });
 });
