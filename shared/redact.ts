@@ -206,3 +206,30 @@ export function maskEnvValue(key: string, value: string): string {
 export function maskCommand(args: readonly string[]): string[] {
   return maskWords(args).map((arg) => redactSecrets(arg));
 }
+
+/** Keys of Gantry's own JSON whose values are identifiers, never secrets (`set-database-password:<uuid>` reads like a pair). */
+const identifierKeys = new Set(['id', 'stepId', 'kind', 'resourceId', 'migrationId', 'dependsOn']);
+
+/**
+ * Masks the secrets of a JSON document value by value and writes it again, so its structure
+ * survives: a string holding `<password>%s</password>` or a step id such as
+ * `set-database-password:<uuid>` can neither break the JSON nor lose the id. Text that is not
+ * JSON is masked as text.
+ */
+export function redactJson(json: string): string {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return redactSecrets(json);
+  }
+  return JSON.stringify(redactJsonValue(value, null));
+}
+
+function redactJsonValue(value: unknown, key: string | null): unknown {
+  if (key !== null && identifierKeys.has(key)) return value;
+  if (typeof value === 'string') return key !== null && isSecretTextKey(key, value) && value !== '' ? MASK : redactSecrets(value);
+  if (Array.isArray(value)) return value.every((item) => typeof item === 'string') ? maskCommand(value as string[]) : value.map((item) => redactJsonValue(item, null));
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, redactJsonValue(item, name)]));
+  return value;
+}

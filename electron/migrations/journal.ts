@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, ne, or, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { GantryError } from '@shared/ipc/result';
 import { canTransition, isTerminalStatus, migrationStatus, type MigrationStatus } from '@shared/migration/status';
-import { redactSecrets } from '@shared/redact';
+import { redactJson, redactSecrets } from '@shared/redact';
 import type { GantryDatabase } from '../store/open-database';
 import { migrationLog, migrations, migrationSteps } from '../store/schema';
 
@@ -30,7 +30,7 @@ export class MigrationJournal {
     const now = this.now();
     this.db
       .insert(migrations)
-      .values({ ...row, planJson: redactSecrets(row.planJson), createdAt: now, startedAt: row.status === 'running' ? now : null })
+      .values({ ...row, planJson: redactJson(row.planJson), createdAt: now, startedAt: row.status === 'running' ? now : null })
       .run();
   }
 
