@@ -263,7 +263,8 @@ describe('the backup before a production change', () => {
     expect(planned.plan.steps[0]?.kind).toBe('backup-database');
     // The fault: the image is gone from the source before the run sends it.
     await sh('uat', 'docker rm -fv uat-bkit-web >/dev/null && docker image rm -f bkit/webapp:fresh >/dev/null');
-    const { migrationId, jobId } = await startApproved(planned.planId);
+    // All or nothing: the database's own promote would otherwise complete beside the failed web (a batch).
+    const { migrationId, jobId } = await startApproved(planned.planId, { ...OPTIONS, allOrNothing: true });
     await app.jobs.finished(jobId).catch(() => undefined);
     const detail = await call('migrations:get', { migrationId });
     expect(detail.migration.status, detail.migration.message ?? '').toBe('failed');
