@@ -16,6 +16,7 @@ function summary(id: string, status: MigrationSummary['status'], message: string
     resources: [],
     rollbackOf: null,
     rolledBackBy: null,
+    domainChange: null,
     jobId: null,
     message,
     createdAt: 0,

@@ -145,6 +145,8 @@ describe('Change domain', () => {
     expect(moved.steps.map((step) => step.stepId.split(':')[0])).toEqual(['route-domain', 'check-certificate', 'record-resource']);
     expect(moved.log.map((line) => line.message)).toContainEqual(expect.stringMatching(new RegExp(`^certificate for ${second.replace(/\./g, '\\.')} issued by Pebble Intermediate CA`)));
     expect(moved.canRollBack).toBe(true);
+    // Titled by how it was started ("Change domain of web in staging"), not as a migration staging → staging.
+    expect(moved.migration.domainChange).toEqual({ resourceName: 'web', from: first, to: second, undo: false });
     const page = await httpsGet(second);
     expect(page).toMatchObject({ status: 200, issuer: expect.stringMatching(/^Pebble Intermediate CA/) });
     expect(JSON.parse(page.body)).toEqual({ app: 'gantry-lab-webapp', version: '1' });
@@ -161,5 +163,14 @@ describe('Change domain', () => {
     const original = await call('migrations:get', { migrationId: toSecond });
     expect(original.migration.status).toBe('rolled_back');
     expect(original.canRollBack).toBe(false);
+    // History lists the undo next to the change, titled as the undo of a domain change; the first clone stays a migration.
+    expect(undone.migration.domainChange).toEqual({ resourceName: 'web', from: first, to: second, undo: true });
+    const { migrations: history } = await call('migrations:list', { projectId: original.migration.projectId!, limit: 200 });
+    expect(history.map((run) => [run.rollbackOf, run.domainChange?.undo ?? null])).toEqual([
+      [toSecond, true],
+      [null, false],
+      [null, false],
+      [null, null],
+    ]);
   }, 300_000);
 });

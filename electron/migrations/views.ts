@@ -70,7 +70,8 @@ export class MigrationViews {
   }
 
   private toSummary(row: MigrationRow): MigrationSummary {
-    const plan = this.runOf(row)?.plan ?? null;
+    const run = this.runOf(row);
+    const plan = run?.plan ?? null;
     const rolledBackBy = this.db
       .select({ id: migrations.id })
       .from(migrations)
@@ -89,12 +90,27 @@ export class MigrationViews {
       resources: (plan?.resources ?? []).map((resource) => ({ resourceId: resource.resourceId, name: resource.name, mode: row.kind === 'rollback' ? 'restore' : resource.unchanged ? 'unchanged' : resource.mode })),
       rollbackOf: row.rollbackOf,
       rolledBackBy: rolledBackBy?.id ?? null,
+      domainChange: this.domainChangeOf(row, run),
       jobId: row.jobId,
       message: row.message,
       createdAt: row.createdAt,
       startedAt: row.startedAt,
       endedAt: row.endedAt,
     };
+  }
+
+  /**
+   * What a "Change domain" run, or the undo of one, moved. Read from how the change was started (its
+   * journaled `domainChange`; its row is a `rollback` like every maintenance run), never from its
+   * steps: a first clone into production routes a domain too.
+   */
+  private domainChangeOf(row: MigrationRow, run: StoredRun | null): MigrationSummary['domainChange'] {
+    const undone = row.rollbackOf ? this.journal.get(row.rollbackOf) : null;
+    const changeRun = undone ? this.runOf(undone) : run;
+    const change = changeRun?.domainChange;
+    if (!changeRun || !change) return null;
+    const resourceName = changeRun.plan.resources.find((each) => each.resourceId === change.resourceId)?.name ?? change.resourceId;
+    return { resourceName, from: change.from, to: change.to, undo: undone !== null };
   }
 
   private environmentName(environmentId: string | null): string | null {

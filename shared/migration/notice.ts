@@ -3,6 +3,12 @@
  * desktop notification the Electron main process shows.
  */
 import type { MigrationStatus } from './status';
+import type { MigrationSummary } from './views';
+
+/** The title of a "Change domain" run or of its undo, e.g. "Change domain of web in production". */
+export function domainChangeTitle(change: NonNullable<MigrationSummary['domainChange']>, targetName: string): string {
+  return `${change.undo ? 'Undo of domain change of' : 'Change domain of'} ${change.resourceName} in ${targetName}`;
+}
 
 /** One ending worth telling: `tone` says whether it went well. */
 export interface FinishNotice {
@@ -12,8 +18,8 @@ export interface FinishNotice {
 }
 
 /** The notification an operator gets when a migration reaches `status`, or null when it is not an ending worth telling. */
-export function finishNotice(migration: { kind: 'migrate' | 'rollback'; status: MigrationStatus; sourceName: string | null; targetName: string; message: string | null }): FinishNotice | null {
-  const what = migration.kind === 'rollback' ? `Rollback of ${migration.targetName}` : `Migration ${migration.sourceName ?? '?'} → ${migration.targetName}`;
+export function finishNotice(migration: { kind: 'migrate' | 'rollback'; status: MigrationStatus; sourceName: string | null; targetName: string; message: string | null; domainChange?: MigrationSummary['domainChange'] }): FinishNotice | null {
+  const what = migration.domainChange ? domainChangeTitle(migration.domainChange, migration.targetName) : migration.kind === 'rollback' ? `Rollback of ${migration.targetName}` : `Migration ${migration.sourceName ?? '?'} → ${migration.targetName}`;
   const detail = migration.message ? `: ${migration.message}` : '';
   switch (migration.status) {
     case 'completed':

@@ -60,6 +60,8 @@ export const migrationSummary = z.object({
   resources: z.array(z.object({ resourceId: z.string(), name: z.string(), mode: z.enum(['clone', 'promote', 'unchanged', 'restore']) })),
   rollbackOf: z.string().nullable(),
   rolledBackBy: z.string().nullable(),
+  /** A "Change domain" run, or the undo of one (`undo`): which resource, from which domain to which. Null for any other run. */
+  domainChange: z.object({ resourceName: z.string(), from: z.string().nullable(), to: z.string(), undo: z.boolean() }).nullable(),
   jobId: z.string().nullable(),
   message: z.string().nullable(),
   createdAt: z.number(),

@@ -3,6 +3,7 @@ import type { HistoryDiff, HistoryEntry } from '@shared/history/views';
 import { Dialog, DialogFooter } from '../../components/Dialog';
 import { invoke } from '../../lib/api';
 import type { MigrationSummary } from '@shared/migration/views';
+import { maintenanceTitle } from '../migrations/maintenance-title';
 import { formatTime } from '../migrations/migration-format';
 import { SecretsNote } from '../migrations/PlanReview';
 import { SpecDiff } from '../migrations/SpecDiff';
@@ -129,6 +130,8 @@ export function ResourceTimeline({ resourceId, environmentId, title }: { resourc
 /** The words of a link to the run that recorded an entry: what it was, not "migration" three times. */
 function runName(migration: MigrationSummary | undefined, at: number): string {
   if (!migration) return `The run of ${formatTime(at)}`;
+  const maintenance = maintenanceTitle({ ...migration, plan: null });
+  if (maintenance) return maintenance;
   if (migration.kind === 'rollback') return `${migration.resources.some((resource) => resource.mode === 'restore') ? 'Restore' : 'Rollback'} of ${migration.targetName}`;
   return `Migration ${migration.sourceName ?? '?'} → ${migration.targetName}`;
 }

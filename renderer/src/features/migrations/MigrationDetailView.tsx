@@ -73,7 +73,7 @@ export function MigrationDetailView({ migrationId }: { migrationId: string }) {
   }
 
   const bannerTone = { ok: 'ok', bad: 'error', warn: 'warning', busy: '', neutral: '' } as const;
-  const title = maintenanceTitle({ plan: detail.plan, rollbackOf: migration.rollbackOf, targetName: migration.targetName }) ?? (migration.kind === 'rollback' ? `Rollback of ${migration.targetName}` : `${migration.sourceName ?? '?'} → ${migration.targetName}`);
+  const title = maintenanceTitle({ ...migration, plan: detail.plan }) ?? (migration.kind === 'rollback' ? `Rollback of ${migration.targetName}` : `${migration.sourceName ?? '?'} → ${migration.targetName}`);
   return (
     <section className="page migration-detail" aria-labelledby="migration-title" data-testid="migration-detail" data-status={migration.status}>
       <BackLink onBack={closeMigration} />

@@ -1,4 +1,5 @@
 import type { MigrationSummary } from '@shared/migration/views';
+import { maintenanceTitle } from './maintenance-title';
 import { formatDuration, formatTime, statusLabels, statusTone } from './migration-format';
 import { useMigrations } from './store';
 
@@ -21,7 +22,7 @@ export function MigrationList({ migrations, label = 'Migrations' }: { migrations
           <tr key={migration.id} data-testid="migration-row" data-status={migration.status}>
             <td>
               <button type="button" className="link" onClick={() => openMigration(migration.id)}>
-                {migration.kind === 'rollback' ? `Rollback of ${migration.targetName}` : `${migration.sourceName ?? '?'} → ${migration.targetName}`}
+                {maintenanceTitle({ ...migration, plan: null }) ?? (migration.kind === 'rollback' ? `Rollback of ${migration.targetName}` : `${migration.sourceName ?? '?'} → ${migration.targetName}`)}
               </button>
             </td>
             <td>{migration.resources.map((resource) => `${resource.name} (${resource.mode})`).join(', ')}</td>
