@@ -11,7 +11,7 @@ import { GantryError } from '@shared/ipc/result';
 import type { RemoteHost } from '../servers/remote-host';
 import { StallWatchdog, rejectWhenAborted } from '../transfer/stall-watchdog';
 import { CODEC_COMMANDS, type Codec } from '../transfer/compression';
-import { chooseCompression, chooseRoute, compressed, sendStream, type StreamRoute } from '../transfer/stream-route';
+import { chooseCompression, chooseRoute, compressed, sampleCodecs, sendStream, type StreamRoute } from '../transfer/stream-route';
 import type { DatabaseAdapter, DatabaseSpec, DatabaseTarget } from './adapter';
 
 /** How long the stream may stay silent before the copy is stopped as a dead link. */
@@ -112,13 +112,18 @@ async function copyDump(source: CopyEnd, target: CopyEnd, adapter: DatabaseAdapt
   const onLog = options.onLog ?? (() => {});
   const dump = adapter.commands(source.target).dump;
   const restore = adapter.commands(target.target).restore;
-  let way = await chooseRoute({ source: source.host, target: target.host, signal, route: options.route ?? 'auto', onLog });
+  // The codec sample needs no route: it is taken while the route is probed (both only read the servers).
+  const [routed, sample] = await Promise.all([
+    chooseRoute({ source: source.host, target: target.host, signal, route: options.route ?? 'auto', onLog }),
+    sampleCodecs({ source: source.host, target: target.host, producer: dump, rawBytes: options.estimateBytes, signal }),
+  ]);
+  let way = routed;
   if (way.route === 'direct' && /[\r\n]/.test(restore)) {
     onLog(`Through this machine after all: ${adapter.label}'s restore command spans lines, which a one-time key's forced command cannot hold`);
     way = { route: 'relay', endpoint: null };
   }
   stall.alive();
-  const { codec, ratio } = await chooseCompression({ source: source.host, target: target.host, producer: dump, rawBytes: options.estimateBytes, route: way, signal, onLog, alive: () => stall.alive() });
+  const { codec, ratio } = await chooseCompression({ source: source.host, target: target.host, producer: dump, rawBytes: options.estimateBytes, route: way, signal, onLog, alive: () => stall.alive(), sample });
   stall.alive();
   // With pipefail (the stream runs under it) a failed dump fails the stream; the marker says which end failed.
   const dumped = `{ ${dump} || { echo '${DUMP_FAILED}' >&2; exit 1; }; }`;

@@ -5,7 +5,7 @@
  * machine; compressed as measured (compression.ts). Each decision goes to the log with its reason.
  */
 import { shellQuote, type RemoteHost } from '../servers/remote-host';
-import { CODEC_COMMANDS, MEASURE_FROM_BYTES, chooseCodec, commonCodecs, measureCodecs, type Codec } from './compression';
+import { CODEC_COMMANDS, MEASURE_FROM_BYTES, chooseCodec, commonCodecs, measureCodecs, type Codec, type CodecMeasurement } from './compression';
 import { DirectStreamError, directStream, findDirectRoute, measureDirectLink, type TargetEndpoint } from './direct-stream';
 import { measureRelayLink, relayStream, type StreamWatch } from './relay-stream';
 
@@ -39,10 +39,25 @@ export async function chooseRoute(options: { source: RemoteHost; target: RemoteH
   return { route: 'relay', endpoint: null };
 }
 
+/** The codecs both servers have and how each compressed a sample of the producer's output; null when too little is sent to measure. */
+export type CodecSample = { codecs: Codec[]; measured: CodecMeasurement[] } | null;
+
+/**
+ * Samples the codecs for `rawBytes` of the producer's output: null below MEASURE_FROM_BYTES, else
+ * the codecs both servers have, each timed on a sample compressed on the source. It reads the
+ * servers only and needs no route, so it can run while the route is probed.
+ */
+export async function sampleCodecs(options: { source: RemoteHost; target: RemoteHost; producer: string; rawBytes: number; signal: AbortSignal }): Promise<CodecSample> {
+  if (options.rawBytes < MEASURE_FROM_BYTES) return null;
+  const codecs = await commonCodecs(options.source, options.target, options.signal);
+  return { codecs, measured: await measureCodecs(options.source, options.producer, codecs, options.signal) };
+}
+
 /**
  * Picks the codec for `rawBytes` of the producer's output over the chosen route: none below
  * MEASURE_FROM_BYTES, else the fastest of the codecs both servers have against the route's
- * measured link (a sample of the producer's own output is compressed on the source).
+ * measured link (a sample of the producer's own output is compressed on the source; `sample`
+ * when it was taken already, see sampleCodecs).
  */
 export async function chooseCompression(options: {
   source: RemoteHost;
@@ -54,15 +69,17 @@ export async function chooseCompression(options: {
   onLog: (message: string) => void;
   /** Called between the probes, so a watchdog sees the planning is not stuck. */
   alive?: () => void;
+  /** The codec sample when sampleCodecs already took it (alongside the route probe); else it is taken here. */
+  sample?: CodecSample;
 }): Promise<StreamCompression> {
   const { source, target, signal, onLog } = options;
   const alive = options.alive ?? (() => {});
-  if (options.rawBytes < MEASURE_FROM_BYTES) {
+  const sample = options.sample === undefined ? await sampleCodecs(options) : options.sample;
+  if (!sample) {
     onLog(`Uncompressed: only ${mb(options.rawBytes)} to send, measuring codecs would cost more than they could save`);
     return { codec: 'none', ratio: 1 };
   }
-  const codecs = await commonCodecs(source, target, signal);
-  const measured = await measureCodecs(source, options.producer, codecs, signal);
+  const { codecs, measured } = sample;
   alive();
   const endpoint = options.route.endpoint;
   const link = endpoint ? await measureDirectLink(source, target, endpoint, signal) : await measureRelayLink(source, target, signal);
