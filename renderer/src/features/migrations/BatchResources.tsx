@@ -1,5 +1,5 @@
 import type { MigrationDetail } from '@shared/migration/views';
-import { batchProgress, type BatchResourceStatus } from '@shared/migration/batch-levels';
+import { batchProgress, type BatchResourceProgress, type BatchResourceStatus } from '@shared/migration/batch-levels';
 import { isTerminalStatus } from '@shared/migration/status';
 import { formatDuration, stepDuration } from './migration-format';
 
@@ -34,6 +34,7 @@ export function BatchResources({ detail, now }: { detail: MigrationDetail; now: 
   const nameOf = new Map(plan.resources.map((resource) => [resource.resourceId, resource.name]));
   const modeOf = new Map(detail.migration.resources.map((resource) => [resource.resourceId, resource.mode]));
   const levels = [...new Set(progress.map((entry) => entry.level))].sort((a, b) => a - b);
+  const logOf = (entry: BatchResourceProgress) => resourceLog(detail.log, entry, plan.steps, progress);
   return (
     <div className="batch-resources" data-testid="batch-resources">
       {levels.map((level) => (
@@ -72,6 +73,7 @@ export function BatchResources({ detail, now }: { detail: MigrationDetail; now: 
                           );
                         })}
                       </ol>
+                      <ResourceLog name={entry.name} lines={logOf(entry)} />
                     </details>
                   </li>
                 );
@@ -80,5 +82,33 @@ export function BatchResources({ detail, now }: { detail: MigrationDetail; now: 
         </section>
       ))}
     </div>
+  );
+}
+
+/**
+ * The lines of the run's log about one resource: those the engine prefixes with `[name] `, its
+ * failure ("name failed: …") and the undo of its steps ("↶ Undone: <title>", "Could not undo
+ * "<title>": …"), matched by the titles no other resource of the batch has.
+ */
+function resourceLog(log: MigrationDetail['log'], entry: BatchResourceProgress, steps: readonly { title: string }[], all: readonly BatchResourceProgress[]): MigrationDetail['log'] {
+  const others = new Set(all.filter((each) => each.resourceId !== entry.resourceId).flatMap((each) => each.seqs.map((seq) => steps[seq]!.title)));
+  const titles = entry.seqs.map((seq) => steps[seq]!.title).filter((title) => !others.has(title));
+  return log.filter(({ message }) => {
+    if (message.replace(/^▶ /, '').startsWith(`[${entry.name}] `) || message.startsWith(`${entry.name} failed: `)) return true;
+    return titles.some((title) => message === `↶ Undone: ${title}` || message.startsWith(`Could not undo "${title}": `));
+  });
+}
+
+/** One resource's lines of the run's log, without the engine's `[name] ` prefix. */
+function ResourceLog({ name, lines }: { name: string; lines: MigrationDetail['log'] }) {
+  if (lines.length === 0) return null;
+  return (
+    <ol className="migration-log batch-log" data-testid="batch-resource-log" aria-label={`Log of ${name}`} tabIndex={0}>
+      {lines.map((line, index) => (
+        <li key={index} className={`log-${line.level}`}>
+          <time>{new Date(line.at).toLocaleTimeString()}</time> {line.message.replace(`[${name}] `, '')}
+        </li>
+      ))}
+    </ol>
   );
 }
