@@ -24,7 +24,7 @@ export type RunDefaults = z.infer<typeof runDefaults>;
 export const FACTORY_RUN_DEFAULTS: RunDefaults = { healthTimeoutSec: 300, httpCheckPath: null };
 
 /** Resources of a batch running at once on one server before the operator changes it. */
-export const FACTORY_BATCH_CONCURRENCY = 3;
+export const FACTORY_BATCH_CONCURRENCY = 4;
 
 /** Everything the Settings page shows. */
 export const settingsView = z.object({

@@ -67,8 +67,12 @@ export interface BatchLab {
 
 const PASSWORD = 'batch-pw';
 
-/** Starts the members on dev and adopts them into a fresh project with dev → uat. */
-export async function startBatchLab(driver: BatchDriver, prefix: string, members: BatchMember[]): Promise<BatchLab> {
+/**
+ * Starts the members on dev and adopts them into a fresh project with dev → uat. `healthIntervalSec` is their Docker
+ * health checks' interval (1 s keeps the lab test short; every check is a process in the container).
+ */
+export async function startBatchLab(driver: BatchDriver, prefix: string, members: BatchMember[], options: { healthIntervalSec?: number } = {}): Promise<BatchLab> {
+  const interval = `${options.healthIntervalSec ?? 1}s`;
   const { call, sh } = driver;
   const cleanupCommand = [
     `docker rm -fv $(docker ps -aq --filter name=${prefix}) >/dev/null 2>&1`,
@@ -89,7 +93,7 @@ export async function startBatchLab(driver: BatchDriver, prefix: string, members
       if (member.kind === 'database') {
         return sh(
           'dev',
-          `docker run -d --name ${container} --init --network ${network} -e POSTGRES_USER=app -e POSTGRES_PASSWORD=${PASSWORD} -e POSTGRES_DB=app --health-cmd 'pg_isready -U app -d app' --health-interval 1s --health-retries 60 gantry-lab/postgres:15 >/dev/null`,
+          `docker run -d --name ${container} --init --network ${network} -e POSTGRES_USER=app -e POSTGRES_PASSWORD=${PASSWORD} -e POSTGRES_DB=app --health-cmd 'pg_isready -U app -d app' --health-interval ${interval} --health-retries 60 gantry-lab/postgres:15 >/dev/null`,
         );
       }
       const url = `postgres://app:${PASSWORD}@${containerOf('dev', member.database!)}:5432/app`;
@@ -98,7 +102,7 @@ export async function startBatchLab(driver: BatchDriver, prefix: string, members
         [
           `docker run -d --name ${container} --init --network ${network} --restart unless-stopped -e DATABASE_URL=${url} -e APP_MODE=dev`,
           member.hostPort ? `-p ${member.hostPort}:8080` : '',
-          `--health-cmd "python3 -c \\"import urllib.request;urllib.request.urlopen('http://127.0.0.1:8080/health')\\"" --health-interval 1s --health-retries 30`,
+          `--health-cmd "python3 -c \\"import urllib.request;urllib.request.urlopen('http://127.0.0.1:8080/health')\\"" --health-interval ${interval} --health-retries 30`,
           'gantry-lab/webapp:1 >/dev/null',
         ].join(' '),
       );
