@@ -1,7 +1,7 @@
 /**
  * Test-data copy benchmark on the lab (run by bench/run.mjs under the lab test lock, through tsx):
- * a 200k-row PostgreSQL database on dev copied into uat's, three ways in the same round (the order
- * rotating each round):
+ * a PostgreSQL database on dev (1M rows by default, BENCH_COPY_ROWS: a 48 MB pg_dump -Fc) copied
+ * into uat's, three ways in the same round (the order rotating each round):
  *  - naive: `ssh dev 'docker exec db pg_dump -Fc …' | ssh uat 'docker exec -i db pg_restore --clean …'`;
  *  - Gantry's stream alone: the dump on dev → its restore on uat, by the route and codec Gantry
  *    chooses (in the lab: straight from dev to uat with a one-time key);
@@ -24,7 +24,7 @@ import { closeLabHosts, labHosts } from '../electron/transfer/testing/lab-hosts'
 
 const root = resolve(import.meta.dirname, '..');
 const rounds = Number(process.env.BENCH_COPY_ROUNDS ?? 3);
-const rows = Number(process.env.BENCH_COPY_ROWS ?? 200_000);
+const rows = Number(process.env.BENCH_COPY_ROWS ?? 1_000_000);
 const shapedRate = process.env.BENCH_SHAPED_RATE ?? '50mbit';
 const DB = 'bench-copy-db';
 const env = JSON.parse(execFileSync('bash', [join(root, 'lab/lab.sh'), 'env'], { encoding: 'utf8' })) as {

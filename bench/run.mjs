@@ -1,10 +1,10 @@
-// `npm run bench`: every case, or those named in BENCH_CASES (comma-separated: graph, transfer, data-copy, inventory).
+// `npm run bench`: every case, or those named in BENCH_CASES (comma-separated: graph, transfer, data-copy, inventory, batch).
 // graph: builds bench/graph-page with Vite, serves it on 127.0.0.1, opens it in Chromium through
 // Playwright, and times the first render of the real EnvironmentGraph with 300 resources × 3
 // environments against a baseline of plain <div> rows with the same text, measured in the same
 // run. Writes bench/results/graph-<timestamp>.json.
 // transfer: bench/image-transfer.ts on the lab (through tsx, holding the lab test lock).
-// data-copy: bench/data-copy.ts on the lab, the same way (200k-row PostgreSQL dev → uat vs naive ssh | ssh).
+// data-copy: bench/data-copy.ts on the lab, the same way (1M-row PostgreSQL dev → uat vs naive ssh | ssh; through this machine vs server to server with the host's link slowed).
 // inventory: bench/inventory.ts on the lab, the same way (discovery of 3 × 100 containers vs raw ssh docker ps + inspect; 50 concurrent operations per server).
 // batch: bench/batch.ts on the lab, the same way plus a real keychain (20 resources dev → uat in parallel vs the same batch one at a time).
 // See bench/README.md.
