@@ -6,11 +6,12 @@
  * e2e/artifacts/. Needs the lab (this test runs the idempotent `lab.sh up`) and a keychain:
  *   bash .ci/with-keyring.sh npx playwright test e2e/migrations.spec.ts
  */
-import { execFileSync } from 'node:child_process';
 import type { Page } from '@playwright/test';
 import type { LabDetails } from '../lab/lab-client';
+import { removeTaggedCommand } from '../lab/tagged-cleanup';
 import { connectEngine, type EngineClient } from './engine-client';
 import { test, expect, openApp } from './fixtures';
+import { createBoundProject, labScript, runOnLabServer, saveLabServers, waitForJob } from './lab-servers';
 import { HistoryPage } from './pages/history';
 import { EnvironmentsPage } from './pages/environments';
 import { expectAccessible } from './pages/axe';
@@ -23,12 +24,7 @@ const PROJECT = 'Shop (migrations e2e)';
 const TAG = 'e2emig';
 const DB_PASSWORD = 'e2e-db-pw-7731';
 
-const cleanup = [
-  `docker rm -fv $(docker ps -aq --filter name=${TAG}) >/dev/null 2>&1`,
-  `docker volume rm $(docker volume ls -q --filter name=${TAG}) >/dev/null 2>&1`,
-  `docker network rm $(docker network ls -q --filter name=${TAG}) >/dev/null 2>&1`,
-  'true',
-].join('; ');
+const cleanup = removeTaggedCommand(TAG);
 
 /** dev's web app; `neverHealthy` gives it a health check that never reports, so a migration of it waits at the health gate. */
 function runWeb(version: 1 | 2, options: { neverHealthy?: boolean } = {}): string {
@@ -44,56 +40,23 @@ function runWeb(version: 1 | 2, options: { neverHealthy?: boolean } = {}): strin
 
 let lab: LabDetails | undefined;
 
-/**
- * Runs a docker command line on a lab server as its operator would, through the server's own
- * Docker socket (lab setup and assertions only; Gantry itself goes over SSH). Independent of
- * sshd, so another test's sshd fault on the shared lab cannot break this one's setup.
- */
+/** A docker command line on a lab server through its own Docker socket (see e2e/lab-servers.ts). */
 function onServer(server: LabServerName, command: string): string {
-  return execFileSync('sh', ['-c', command], { encoding: 'utf8', env: { ...process.env, DOCKER_HOST: lab!.servers[server].dockerHost } }).trim();
-}
-
-/**
- * Runs lab.sh without the test keyring's session variables: a dockerd that lab.sh (re)starts
- * would otherwise inherit XDG_RUNTIME_DIR from the throwaway keyring folder, and its health-check
- * execs fail once that folder is gone.
- */
-function labScript(...args: string[]): string {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(XDG_RUNTIME_DIR|XDG_DATA_HOME|DBUS_SESSION_BUS_ADDRESS|GANTRY_KEYRING_READY)$/.test(key)));
-  return execFileSync('bash', ['lab/lab.sh', ...args], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'ignore'] });
+  return runOnLabServer(lab!, server, command);
 }
 
 function labFault(server: LabServerName, action: 'disk-fill' | 'disk-free'): void {
   labScript('fault', server, action);
 }
 
-async function waitForJob(client: EngineClient, jobId: string): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    const job = (await client.invoke('jobs:list', {})).jobs.find((each) => each.jobId === jobId);
-    if (job && job.state !== 'running') return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`job ${jobId} did not finish`);
-}
-
 /** Servers, a dev → uat → production project bound to them, and dev's app + database adopted: through the real channels. */
 async function setUpProject(client: EngineClient): Promise<void> {
-  const ids: Record<string, string> = {};
-  for (const server of SERVERS) {
-    const details = lab!.servers[server];
-    const { server: saved } = await client.invoke('servers:save', {
-      server: { name: `mig-${server}`, host: details.host, port: 22, username: 'root', auth: { method: 'key-file', keyPath: lab!.keys.plain } },
-      pin: { fingerprint: details.hostKey.fingerprint, algorithm: details.hostKey.publicKey.split(' ')[0]! },
-    });
-    ids[server] = saved.id;
-  }
-  const { project } = await client.invoke('projects:create', { name: PROJECT, environments: [{ name: 'dev' }, { name: 'uat' }, { name: 'production', production: true }] });
-  const chain = (await client.invoke('inventory:graph', { projectId: project.id })).environments.sort((a, b) => a.position - b.position);
-  for (const [index, environment] of chain.entries()) await client.invoke('environments:bind', { environmentId: environment.id, serverId: ids[SERVERS[index]!]! });
-  const dev = chain[0]!.id;
+  const ids = await saveLabServers(client, lab!, 'mig', SERVERS);
+  const { projectId, environmentIds } = await createBoundProject(client, PROJECT, [{ name: 'dev' }, { name: 'uat' }, { name: 'production', production: true }], SERVERS.map((server) => ids[server]));
+  const dev = environmentIds[0]!;
   const db = await client.invoke('resources:adopt', { environmentId: dev, container: `dev-${TAG}-db`, resource: { name: 'db', kind: 'database', databaseType: 'postgresql' } });
   await client.invoke('resources:adopt', { environmentId: dev, container: `dev-${TAG}-web`, resource: { name: 'web', kind: 'application', links: [db.resource.id] } });
-  const { jobId } = await client.invoke('inventory:discover', { projectId: project.id });
+  const { jobId } = await client.invoke('inventory:discover', { projectId });
   await waitForJob(client, jobId);
 }
 

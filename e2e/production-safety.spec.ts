@@ -16,9 +16,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import type { LabDetails } from '../lab/lab-client';
+import { removeTaggedCommand } from '../lab/tagged-cleanup';
 import { startFakeGithubApi, type FakeGithubApi } from '../electron/webhooks/testing/fake-github-api';
 import { connectEngine, type EngineClient } from './engine-client';
 import { test, expect, openApp, startEngine, stopEngine, type Engine } from './fixtures';
+import { runOnLabServer } from './lab-servers';
 import { expectAccessible } from './pages/axe';
 import { EnvironmentsPage } from './pages/environments';
 import { HistoryPage } from './pages/history';
@@ -36,7 +38,7 @@ let keepBefore = '';
 const keys = mkdtempSync(join(tmpdir(), 'gantry-e2e-ps-keys-'));
 
 function onServer(server: 'uat' | 'prod', command: string): string {
-  return execFileSync('sh', ['-c', command], { encoding: 'utf8', env: { ...process.env, DOCKER_HOST: lab.servers[server].dockerHost } }).trim();
+  return runOnLabServer(lab, server, command);
 }
 function sshProd(command: string): string {
   return execFileSync('ssh', ['-i', lab.keys.plain, '-o', `UserKnownHostsFile=${lab.knownHostsFile}`, '-o', 'BatchMode=yes', `root@${lab.servers.prod.host}`, command], { encoding: 'utf8' }).trim();
@@ -62,12 +64,7 @@ async function shot(page: Page, name: string): Promise<void> {
 const uatDbRun = (rev: number) =>
   `docker rm -fv uat-${TAG}-db >/dev/null 2>&1; docker run -d --name uat-${TAG}-db --init --network ${TAG}-uat -l ${TAG}.rev=${rev} -e POSTGRES_USER=app -e POSTGRES_PASSWORD=${UAT_PW} -e POSTGRES_DB=app -v uat-${TAG}-db-data:/var/lib/postgresql/data --health-cmd 'pg_isready -U app -d app' --health-interval 2s --health-retries 30 gantry-lab/postgres:15 >/dev/null`;
 const webRun = `docker run -d --name uat-${TAG}-web --init --network ${TAG}-uat -l org.opencontainers.image.source=https://github.com/acme/${TAG}-shop -e GIT_REPO=https://github.com/acme/${TAG}-gone.git -e DATABASE_URL=postgres://app:${UAT_PW}@uat-${TAG}-db:5432/app -p 18492:8080 --health-cmd "python3 -c \\"import urllib.request;urllib.request.urlopen('http://127.0.0.1:8080/health')\\"" --health-interval 2s --health-retries 20 gantry-lab/webapp:1 >/dev/null`;
-const cleanup = [
-  `docker rm -fv $(docker ps -aq --filter name=${TAG}) >/dev/null 2>&1`,
-  `docker volume rm $(docker volume ls -q --filter name=${TAG}) >/dev/null 2>&1`,
-  `docker network rm $(docker network ls -q --filter name=${TAG}) >/dev/null 2>&1`,
-  'true',
-].join('; ');
+const cleanup = removeTaggedCommand(TAG);
 
 test.beforeAll(async () => {
   lab = JSON.parse(execFileSync('bash', ['lab/lab.sh', 'env'], { encoding: 'utf8' })) as LabDetails;

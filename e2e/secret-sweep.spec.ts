@@ -17,8 +17,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Page } from '@playwright/test';
 import type { LabDetails } from '../lab/lab-client';
-import { connectEngine, type EngineClient } from './engine-client';
+import { removeTaggedCommand } from '../lab/tagged-cleanup';
+import { connectEngine } from './engine-client';
 import { test, expect, startEngine, stopEngine, openApp, type Engine } from './fixtures';
+import { runOnLabServer, waitForJob } from './lab-servers';
 import { EnvironmentsPage } from './pages/environments';
 import { HistoryPage } from './pages/history';
 import { MigrationsPage } from './pages/migrations';
@@ -42,7 +44,7 @@ const keys = mkdtempSync(join(tmpdir(), 'gantry-e2e-keys-'));
 test.use({ actionTimeout: 60_000 });
 
 function onServer(server: LabServerName, command: string): string {
-  return execFileSync('sh', ['-c', command], { encoding: 'utf8', env: { ...process.env, DOCKER_HOST: lab.servers[server].dockerHost } }).trim();
+  return runOnLabServer(lab, server, command);
 }
 function docker(server: LabServerName, args: string[]): string {
   return execFileSync('docker', args, { encoding: 'utf8', env: { ...process.env, DOCKER_HOST: lab.servers[server].dockerHost } }).trim();
@@ -55,12 +57,9 @@ function keygen(name: string): { path: string; publicKey: string } {
   execFileSync('ssh-keygen', ['-t', 'ed25519', '-q', '-N', '', '-C', name, '-f', path]);
   return { path, publicKey: readFileSync(`${path}.pub`, 'utf8').trim().split(' ').slice(0, 2).join(' ') };
 }
-const cleanup = [
-  `docker rm -fv $(docker ps -aq --filter name=${TAG}) >/dev/null 2>&1`,
-  `docker volume rm $(docker volume ls -q --filter name=${TAG}) >/dev/null 2>&1`,
-  `docker network rm $(docker network ls -q --filter name=${TAG}) >/dev/null 2>&1`,
-  'true',
-].join('; ');
+const cleanup = removeTaggedCommand(TAG);
+/** How long a discovery of the three servers may take here (three minutes, longer than lab-servers' default). */
+const JOB_WAIT_MS = 180_000;
 
 /** dev's database on its own volume; `rev` labels it so a later promote has a change to carry. */
 function runDevDb(rev: number): void {
@@ -79,15 +78,6 @@ function prodDatabasePassword(): string {
   const password = env.find((line) => line.startsWith('POSTGRES_PASSWORD='))!.slice('POSTGRES_PASSWORD='.length);
   expect(docker('prod', ['exec', '-e', `PGPASSWORD=${password}`, `production-${TAG}-db`, 'psql', '-h', '127.0.0.1', '-U', 'app', '-d', 'app', '-tAc', 'SELECT 1'])).toBe('1');
   return password;
-}
-
-async function waitForJob(client: EngineClient, jobId: string): Promise<void> {
-  for (let i = 0; i < 900; i++) {
-    const job = (await client.invoke('jobs:list', {})).jobs.find((each) => each.jobId === jobId);
-    if (job && job.state !== 'running') return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`job ${jobId} did not finish`);
 }
 
 /** Opens one migration's detail page the way a reload of its address does. */
@@ -141,7 +131,7 @@ test('seeded database passwords and the rotated production ones are nowhere in t
     }
     ids.db = (await client.invoke('resources:adopt', { environmentId: ids.dev!, container: `dev-${TAG}-db`, resource: { name: 'db', kind: 'database', databaseType: 'postgresql' } })).resource.id;
     await client.invoke('resources:adopt', { environmentId: ids.dev!, container: `dev-${TAG}-web`, resource: { name: 'web', kind: 'application', links: [ids.db] } });
-    await waitForJob(client, (await client.invoke('inventory:discover', { projectId: project.id })).jobId);
+    await waitForJob(client, (await client.invoke('inventory:discover', { projectId: project.id })).jobId, JOB_WAIT_MS);
     await client.invoke('approvals:set-identity', { principal: 'alice', keyPath: alice.key.path });
     await bobClient.invoke('approvals:set-identity', { principal: 'bob', keyPath: bob.key.path });
     const roles = ['request', 'approve', 'deploy'] as ('request' | 'approve' | 'deploy')[];
@@ -205,7 +195,7 @@ test('seeded database passwords and the rotated production ones are nowhere in t
       await page.keyboard.press('Escape');
       await migrate('dev', ['web', 'db']);
       runDevWeb(2);
-      await waitForJob(client, (await client.invoke('inventory:discover', { projectId: project.id })).jobId);
+      await waitForJob(client, (await client.invoke('inventory:discover', { projectId: project.id })).jobId, JOB_WAIT_MS);
       const promoteId = await migrate('dev', ['web']);
       expect(docker('uat', ['inspect', '--format', '{{.Config.Image}}', `uat-${TAG}-web`])).toBe('gantry-lab/webapp:2');
       await openMigration(page, promoteId);
@@ -243,7 +233,7 @@ test('seeded database passwords and the rotated production ones are nowhere in t
     let backupMigrationId = '';
     await test.step('a promote of the database into production takes a verified backup first', async () => {
       runDevDb(2);
-      await waitForJob(client, (await client.invoke('inventory:discover', { projectId: project.id })).jobId);
+      await waitForJob(client, (await client.invoke('inventory:discover', { projectId: project.id })).jobId, JOB_WAIT_MS);
       await migrate('dev', ['db']);
       backupMigrationId = await migrate('uat', ['db']);
       await expect(page.getByTestId('migration-steps')).toContainText(`Back up production-${TAG}-db and verify the backup`);
@@ -264,7 +254,7 @@ test('seeded database passwords and the rotated production ones are nowhere in t
       await migrations.detailStatus(/^completed/, 240_000);
       await expect(page.getByRole('heading', { level: 1 })).toHaveText('Restore db in production from a backup');
 
-      await waitForJob(client, (await client.invoke('inventory:discover', { projectId: project.id })).jobId);
+      await waitForJob(client, (await client.invoke('inventory:discover', { projectId: project.id })).jobId, JOB_WAIT_MS);
       await environments.open();
       await page.getByLabel('Project').selectOption({ label: PROJECT });
       await page.getByRole('button', { name: 'Details of db in production' }).click();

@@ -7,6 +7,7 @@
  */
 import type { RequestChannel, RequestOf, ResponseOf } from '@shared/ipc/contract';
 import { isTerminalStatus } from '@shared/migration/status';
+import { removeTaggedCommand } from '../../../lab/tagged-cleanup';
 
 /** The lab's connection details (`lab/lab.sh env`, or the integration tests' `inject('lab')`). */
 export interface LabDetails {
@@ -74,12 +75,7 @@ const PASSWORD = 'batch-pw';
 export async function startBatchLab(driver: BatchDriver, prefix: string, members: BatchMember[], options: { healthIntervalSec?: number } = {}): Promise<BatchLab> {
   const interval = `${options.healthIntervalSec ?? 1}s`;
   const { call, sh } = driver;
-  const cleanupCommand = [
-    `docker rm -fv $(docker ps -aq --filter name=${prefix}) >/dev/null 2>&1`,
-    `docker volume rm $(docker volume ls -q --filter name=${prefix}) >/dev/null 2>&1`,
-    `docker network rm $(docker network ls -q --filter name=${prefix}) >/dev/null 2>&1`,
-    'true',
-  ].join('; ');
+  const cleanupCommand = removeTaggedCommand(prefix);
   const cleanup = async () => {
     for (const server of ['dev', 'uat'] as const) await sh(server, cleanupCommand);
   };
