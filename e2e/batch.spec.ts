@@ -5,16 +5,22 @@
  * steps and log, by dependency level (the database before its app). Then a batch with a member
  * that crashes on uat (its command exits unless its DATABASE_URL names dev's database) and a
  * dependant of it: all or nothing undoes everything; without it the crashing app is undone, its
- * dependant never starts and the rest completes. uat's `docker inspect` is the authority.
+ * dependant never starts and the rest completes. Then "Promote 2 behind from dev" in the graph's
+ * uat column, once dev runs a new image of two of the three resources uat has: it opens the
+ * wizard with exactly those two ticked and promotes them. uat's `docker inspect` is the authority.
  * Needs the lab (this test runs the idempotent `lab.sh up`) and a keychain:
  *   bash .ci/with-keyring.sh npx playwright test e2e/batch.spec.ts
  */
 import { execFileSync } from 'node:child_process';
 import type { Page } from '@playwright/test';
+import { isTerminalStatus } from '@shared/migration/status';
 import type { LabDetails } from '../lab/lab-client';
+import { removeTaggedCommand } from '../lab/tagged-cleanup';
 import { connectEngine, type EngineClient } from './engine-client';
 import { test, expect, openApp } from './fixtures';
+import { createBoundProject, labScript, runOnLabServer, saveLabServers, waitForJob } from './lab-servers';
 import { expectAccessible } from './pages/axe';
+import { EnvironmentsPage } from './pages/environments';
 import { MigrationsPage } from './pages/migrations';
 
 const SERVERS = ['dev', 'uat'] as const;
@@ -26,12 +32,7 @@ const DB_PASSWORD = 'e2e-batch-pw-5519';
 const MEMBERS = ['db', 'api', 'report', 'crash', 'viewer'] as const;
 type Member = (typeof MEMBERS)[number];
 
-const cleanup = [
-  `docker rm -fv $(docker ps -aq --filter name=${TAG}) >/dev/null 2>&1`,
-  `docker volume rm $(docker volume ls -q --filter name=${TAG}) >/dev/null 2>&1`,
-  `docker network rm $(docker network ls -q --filter name=${TAG}) >/dev/null 2>&1`,
-  'true',
-].join('; ');
+const cleanup = removeTaggedCommand(TAG);
 
 const HEALTH = `--health-cmd "python3 -c \\"import urllib.request;urllib.request.urlopen('http://127.0.0.1:8080/health')\\"" --health-interval 1s --health-retries 30`;
 const DATABASE_URL = `postgres://app:${DB_PASSWORD}@dev-${TAG}-db:5432/app`;
@@ -50,15 +51,24 @@ const links: Record<Member, Member[]> = { db: [], api: ['db'], report: [], crash
 
 let lab: LabDetails | undefined;
 
-/** Runs a docker command line on a lab server through its own Docker socket (setup and assertions only). */
+/** A docker command line on a lab server through its own Docker socket (setup and assertions only; see e2e/lab-servers.ts). */
 function onServer(server: LabServerName, command: string): string {
-  return execFileSync('sh', ['-c', command], { encoding: 'utf8', env: { ...process.env, DOCKER_HOST: lab!.servers[server].dockerHost } }).trim();
+  return runOnLabServer(lab!, server, command);
 }
 
-/** lab.sh without the test keyring's session variables (see e2e/migrations.spec.ts). */
-function labScript(...args: string[]): string {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(XDG_RUNTIME_DIR|XDG_DATA_HOME|DBUS_SESSION_BUS_ADDRESS|GANTRY_KEYRING_READY)$/.test(key)));
-  return execFileSync('bash', ['lab/lab.sh', ...args], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'ignore'] });
+/** (Re)creates dev's container of a member from its `docker run` options. */
+function runOnDev(name: Member, options: string): void {
+  onServer('dev', `docker rm -fv dev-${TAG}-${name} >/dev/null 2>&1; docker run -d --name dev-${TAG}-${name} --init --network ${TAG}-dev ${options} >/dev/null`);
+}
+
+/** Waits until dev's containers of `names` report healthy, as an operator's running dev would be. */
+function waitUntilHealthyOnDev(names: readonly Member[]): void {
+  for (let i = 0; i < 120; i++) {
+    const states = names.map((name) => onServer('dev', `docker inspect --format '{{.State.Health.Status}}' dev-${TAG}-${name}`));
+    if (states.every((state) => state === 'healthy')) return;
+    execFileSync('sleep', ['0.5']);
+  }
+  throw new Error(`dev containers of ${names.join(', ')} did not become healthy`);
 }
 
 /** `docker inspect` on uat, the authority: member → container state ('absent' when there is none). */
@@ -66,36 +76,43 @@ function onUat(): Record<Member, string> {
   return Object.fromEntries(MEMBERS.map((name) => [name, onServer('uat', `docker inspect --format '{{.State.Status}}' uat-${TAG}-${name} 2>/dev/null || echo absent`)])) as Record<Member, string>;
 }
 
-async function waitForJob(client: EngineClient, jobId: string): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    const job = (await client.invoke('jobs:list', {})).jobs.find((each) => each.jobId === jobId);
-    if (job && job.state !== 'running') return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`job ${jobId} did not finish`);
+/** The project `setUpProject` made: its id, dev's and uat's environment ids, and the resource id of each member. */
+interface BatchProject {
+  projectId: string;
+  environments: Record<LabServerName, string>;
+  resourceIds: Record<Member, string>;
 }
 
 /** Servers, a dev → uat project bound to them and dev's five containers adopted with their links: through the real channels. */
-async function setUpProject(client: EngineClient): Promise<void> {
-  const ids: Record<string, string> = {};
-  for (const server of SERVERS) {
-    const details = lab!.servers[server];
-    const { server: saved } = await client.invoke('servers:save', {
-      server: { name: `batch-${server}`, host: details.host, port: 22, username: 'root', auth: { method: 'key-file', keyPath: lab!.keys.plain } },
-      pin: { fingerprint: details.hostKey.fingerprint, algorithm: details.hostKey.publicKey.split(' ')[0]! },
-    });
-    ids[server] = saved.id;
-  }
-  const { project } = await client.invoke('projects:create', { name: PROJECT, environments: [{ name: 'dev' }, { name: 'uat' }] });
-  const chain = (await client.invoke('inventory:graph', { projectId: project.id })).environments.sort((a, b) => a.position - b.position);
-  for (const [index, environment] of chain.entries()) await client.invoke('environments:bind', { environmentId: environment.id, serverId: ids[SERVERS[index]!]! });
-  const resourceIds: Record<string, string> = {};
+async function setUpProject(client: EngineClient): Promise<BatchProject> {
+  const serverIds = await saveLabServers(client, lab!, 'batch', SERVERS);
+  const { projectId, environmentIds } = await createBoundProject(client, PROJECT, [{ name: 'dev' }, { name: 'uat' }], SERVERS.map((server) => serverIds[server]));
+  const resourceIds = {} as Record<Member, string>;
   for (const name of MEMBERS) {
-    const resource = name === 'db' ? { name, kind: 'database' as const, databaseType: 'postgresql' as const } : { name, kind: 'application' as const, links: links[name].map((each) => resourceIds[each]!) };
-    resourceIds[name] = (await client.invoke('resources:adopt', { environmentId: chain[0]!.id, container: `dev-${TAG}-${name}`, resource })).resource.id;
+    const resource = name === 'db' ? { name, kind: 'database' as const, databaseType: 'postgresql' as const } : { name, kind: 'application' as const, links: links[name].map((each) => resourceIds[each]) };
+    resourceIds[name] = (await client.invoke('resources:adopt', { environmentId: environmentIds[0]!, container: `dev-${TAG}-${name}`, resource })).resource.id;
   }
-  const { jobId } = await client.invoke('inventory:discover', { projectId: project.id });
+  const { jobId } = await client.invoke('inventory:discover', { projectId });
   await waitForJob(client, jobId);
+  return { projectId, environments: { dev: environmentIds[0]!, uat: environmentIds[1]! }, resourceIds };
+}
+
+/** dev → uat for `names` through the engine's channels, not the wizard (the first test drives that); resolves with the status it ended in. */
+async function migrateThroughEngine(client: EngineClient, project: BatchProject, names: readonly Member[]): Promise<string> {
+  const planned = await client.invoke('migrations:plan', { projectId: project.projectId, sourceEnvId: project.environments.dev, targetEnvId: project.environments.uat, resourceIds: names.map((name) => project.resourceIds[name]) });
+  expect(planned.plan.prechecks.filter((check) => check.severity === 'blocking')).toEqual([]);
+  const { migrationId } = await client.invoke('migrations:start', { planId: planned.planId, options: { waitForReady: true, healthTimeoutSec: 60 } });
+  for (let i = 0; i < 600; i++) {
+    const { migration } = await client.invoke('migrations:get', { migrationId });
+    if (isTerminalStatus(migration.status)) return migration.status;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`migration ${migrationId} did not end`);
+}
+
+/** A member's checkbox row in the wizard's resources step (by its exact name). */
+function wizardResource(page: Page, name: Member) {
+  return new MigrationsPage(page).wizard().locator('label.resource-choice').filter({ has: page.locator('.wizard-resource-name', { hasText: new RegExp(`^${name}$`) }) });
 }
 
 /** One resource of the batch on the migration page. */
@@ -113,10 +130,22 @@ async function startBatch(page: Page, names: readonly Member[], options: { allOr
   await migrations.startNew(PROJECT, 'dev');
   await expect(migrations.wizard().getByTestId('wizard-target')).toHaveText('uat');
   for (const name of names) {
-    const row = migrations.wizard().locator('label.resource-choice').filter({ has: page.locator('.wizard-resource-name', { hasText: new RegExp(`^${name}$`) }) });
+    const row = wizardResource(page, name);
     await expect(row).toContainText('New');
     await row.getByRole('checkbox').check();
   }
+  await toConfirm(page, options);
+  for (const name of names) await expect(migrations.wizard()).toContainText(`${name} (new)`);
+  await migrations.continue();
+  await migrations.detailStatus(/.+/, 30_000);
+}
+
+/**
+ * From the wizard's resources step (its choice made) through pre-checks (none blocking), review
+ * and options (`allOrNothing` ticked or not, a 60 s health timeout) to Confirm.
+ */
+async function toConfirm(page: Page, options: { allOrNothing?: boolean } = {}): Promise<void> {
+  const migrations = new MigrationsPage(page);
   await migrations.continue();
   const prechecks = await migrations.prechecksShown();
   await expect(prechecks.locator('[data-severity="blocking"]')).toHaveCount(0);
@@ -130,9 +159,6 @@ async function startBatch(page: Page, names: readonly Member[], options: { allOr
   await page.getByLabel('Health timeout (s)').fill('60');
   await migrations.continue();
   await migrations.atStep('confirm');
-  for (const name of names) await expect(migrations.wizard()).toContainText(`${name} (new)`);
-  await migrations.continue();
-  await migrations.detailStatus(/.+/, 30_000);
 }
 
 /** The level (1-based) the page shows a resource in. */
@@ -176,14 +202,9 @@ test.beforeAll(() => {
   lab = JSON.parse(labScript('env')) as LabDetails;
   for (const server of SERVERS) onServer(server, cleanup);
   onServer('dev', `docker network create ${TAG}-dev >/dev/null`);
-  for (const name of MEMBERS) onServer('dev', `docker run -d --name dev-${TAG}-${name} --init --network ${TAG}-dev ${devContainers[name]} >/dev/null`);
-  // The apps' health checks ask the database: wait until dev is healthy, as an operator's running dev would be.
-  for (let i = 0; i < 120; i++) {
-    const states = MEMBERS.map((name) => onServer('dev', `docker inspect --format '{{.State.Health.Status}}' dev-${TAG}-${name}`));
-    if (states.every((state) => state === 'healthy')) return;
-    execFileSync('sleep', ['0.5']);
-  }
-  throw new Error('dev containers did not become healthy');
+  for (const name of MEMBERS) runOnDev(name, devContainers[name]);
+  // The apps' health checks ask the database.
+  waitUntilHealthyOnDev(MEMBERS);
 });
 
 test.afterAll(() => {
@@ -286,6 +307,91 @@ test('one migration carries several linked resources; each shows its own progres
       await expectAccessible(page, 'migration detail: a batch with an undone member');
       expect(await orderViolations(client, await newestMigrationId(client))).toEqual([]);
       expect(onUat()).toEqual({ db: 'running', api: 'absent', report: 'running', crash: 'absent', viewer: 'absent' });
+    });
+  } catch (error) {
+    console.error(`engine output:\n${engine.output().slice(-4000)}`);
+    throw error;
+  } finally {
+    client.close();
+  }
+});
+
+test('"Promote 2 behind from dev" on the graph promotes exactly the resources dev changed since uat got them', async ({ page, engine }) => {
+  test.setTimeout(240_000);
+  const client = await connectEngine(engine);
+  const promoted = ['api', 'report'] as const;
+  const imageOn = (server: LabServerName, name: Member) => onServer(server, `docker inspect --format '{{.Config.Image}}' ${server}-${TAG}-${name}`);
+  try {
+    // Whatever the first test left on uat goes: this test's project starts from an empty uat.
+    onServer('uat', cleanup);
+    const project = await setUpProject(client);
+    await test.step('uat gets db, api and report from dev', async () => {
+      expect(await migrateThroughEngine(client, project, ['db', 'api', 'report'])).toBe('completed');
+      expect(onUat()).toEqual({ db: 'running', api: 'running', report: 'running', crash: 'absent', viewer: 'absent' });
+      for (const name of promoted) expect(imageOn('uat', name)).toBe('gantry-lab/webapp:1');
+    });
+    const uatDbBefore = onServer('uat', `docker inspect --format '{{.Id}}' uat-${TAG}-db`);
+
+    const environments = new EnvironmentsPage(page);
+    /** Clicks "Discover containers" and waits (engine side) until the discovery it started has ended; the page reloads its graph then. */
+    const discover = async () => {
+      const before = new Set((await client.invoke('jobs:list', {})).jobs.map((job) => job.jobId));
+      await page.getByRole('button', { name: 'Discover containers' }).click();
+      const newDiscovery = async () => (await client.invoke('jobs:list', {})).jobs.find((job) => job.kind === 'discovery' && !before.has(job.jobId))?.jobId;
+      await expect.poll(newDiscovery).toBeDefined();
+      await waitForJob(client, (await newDiscovery())!);
+      await expect(page.getByRole('button', { name: 'Discover containers' })).toBeEnabled();
+    };
+    const promoteBehind = environments.environment('uat').getByTestId('promote-behind');
+    await test.step('dev moves api and report to webapp:2; after a discovery the uat column offers to promote those two, not db', async () => {
+      for (const name of promoted) runOnDev(name, devContainers[name].replace('gantry-lab/webapp:1', 'gantry-lab/webapp:2'));
+      waitUntilHealthyOnDev(promoted);
+      await openApp(page, engine);
+      await environments.open();
+      await page.getByLabel('Project').selectOption({ label: PROJECT });
+      await discover();
+      for (const name of promoted) await expect(environments.cell(name, 'uat').getByTestId('resource-status')).toHaveAttribute('data-status', 'behind');
+      await expect(environments.cell('db', 'uat').getByTestId('resource-status')).toHaveAttribute('data-status', 'in_sync');
+      await expect(promoteBehind).toHaveText('Promote 2 behind from dev');
+      // The first environment has nothing before it to be behind.
+      await expect(environments.environment('dev').getByTestId('promote-behind')).toHaveCount(0);
+    });
+
+    const migrations = new MigrationsPage(page);
+    await test.step('it opens the wizard from dev with exactly api and report ticked, and runs to the end', async () => {
+      await promoteBehind.click();
+      await migrations.atStep('resources');
+      await expect(migrations.wizard().getByTestId('wizard-target')).toHaveText('uat');
+      await expect(migrations.wizard().locator('label.resource-choice input:checked')).toHaveCount(2);
+      for (const name of promoted) {
+        await expect(wizardResource(page, name).getByRole('checkbox')).toBeChecked();
+        await expect(wizardResource(page, name)).toContainText('Update');
+      }
+      for (const name of ['db', 'crash', 'viewer'] as const) await expect(wizardResource(page, name).getByRole('checkbox')).not.toBeChecked();
+      await toConfirm(page);
+      await expect(migrations.wizard()).toContainText(/Gantry will move (api \(update\), report \(update\)|report \(update\), api \(update\)) from dev to uat/);
+      await migrations.continue();
+      await migrations.detailStatus('completed', 120_000);
+      await expect(page.getByTestId('batch-resource')).toHaveCount(2);
+      for (const name of promoted) await expect(batchResource(page, name)).toHaveAttribute('data-status', 'completed');
+    });
+
+    await test.step("uat runs dev's new image for both (docker inspect), db is untouched, and after a discovery nothing is behind", async () => {
+      for (const name of promoted) {
+        expect(imageOn('uat', name)).toBe(imageOn('dev', name));
+        expect(imageOn('uat', name)).toBe('gantry-lab/webapp:2');
+        expect(onServer('uat', `docker inspect --format '{{.State.Status}}' uat-${TAG}-${name}`)).toBe('running');
+      }
+      expect(onServer('uat', `docker inspect --format '{{.Id}}' uat-${TAG}-db`)).toBe(uatDbBefore);
+      await environments.open();
+      await page.getByLabel('Project').selectOption({ label: PROJECT });
+      await discover();
+      for (const name of promoted) {
+        await expect(environments.cell(name, 'uat').getByTestId('resource-status')).toHaveAttribute('data-status', 'in_sync');
+        await expect(environments.cell(name, 'uat')).not.toContainText('behind');
+      }
+      await expect(environments.environment('uat')).toBeVisible();
+      await expect(promoteBehind).toHaveCount(0);
     });
   } catch (error) {
     console.error(`engine output:\n${engine.output().slice(-4000)}`);
