@@ -73,13 +73,15 @@ export async function runStepsOf<C>(options: {
   };
 }
 
-/** What a partly completed batch says: which resources completed, which were undone and why. */
+/** What a partly completed batch says: which resources completed, which were undone, which never started, and why. */
 export function partialNote(layout: BatchLayout, completed: readonly string[], undone: readonly UndoneResource[], undoFailures: readonly string[]): string {
   const nameOf = (id: string) => layout.branches.find((branch) => branch.resourceId === id)?.name ?? id;
-  const parts = [
-    `${completed.length} of ${layout.branches.length} resources completed (${completed.map(nameOf).join(', ')})`,
-    `undone: ${undone.map((entry) => `${entry.name} (${entry.reason.replace(/[.\s]+$/, '')})`).join(', ')}`,
-  ];
+  const listed = (entries: readonly UndoneResource[]) => entries.map((entry) => `${entry.name} (${entry.reason.replace(/[.\s]+$/, '')})`).join(', ');
+  const parts = [`${completed.length} of ${layout.branches.length} resources completed (${completed.map(nameOf).join(', ')})`];
+  const ran = undone.filter((entry) => entry.started);
+  const stopped = undone.filter((entry) => !entry.started);
+  if (ran.length > 0) parts.push(`undone: ${listed(ran)}`);
+  if (stopped.length > 0) parts.push(`not started: ${listed(stopped)}`);
   if (undoFailures.length > 0) parts.push(`these steps could not be undone and need your attention: ${undoFailures.join('; ')}`);
   return parts.join('; ');
 }

@@ -3,6 +3,7 @@ import { GantryError } from '@shared/ipc/result';
 import { batchLayout } from '@shared/migration/batch-levels';
 import { JobRegistry, abortableDelay } from '../jobs/registry';
 import { openDatabase } from '../store/open-database';
+import { partialNote } from './batch-run';
 import { runBatchSaga, type BatchOutcome } from './batch-saga';
 import { MigrationJournal } from './journal';
 import type { SagaStep } from './saga';
@@ -82,7 +83,7 @@ async function runBatch(resources: Resource[], options: { unhealthy?: string[]; 
   });
   if (options.cancelAfterMs !== undefined) setTimeout(() => jobs.cancel(jobId), options.cancelAfterMs);
   await jobs.finished(jobId);
-  return { outcome: outcome!, world, journal };
+  return { outcome: outcome!, world, journal, layout };
 }
 
 const shop: Resource[] = [
@@ -120,14 +121,16 @@ describe('runBatchSaga', () => {
   });
 
   it('undoes the failed resource and everything that depends on it; the independent ones complete', async () => {
-    const { outcome, world, journal } = await runBatch(shop, { unhealthy: ['db'] });
+    const { outcome, world, journal, layout } = await runBatch(shop, { unhealthy: ['db'] });
     expect(outcome.status).toBe('partial');
     if (outcome.status !== 'partial') return;
+    // The run's message tells what was undone from what never started.
+    expect(partialNote(layout, outcome.completed, outcome.undone, outcome.undoFailures)).toMatch(/^3 of 6 resources completed \((cache|lone|worker), (cache|lone|worker), (cache|lone|worker)\); undone: db \(db never became healthy\); not started: api \(it depends on db, which failed\), web \(it depends on db, which failed\)$/);
     expect([...outcome.completed].sort()).toEqual(['cache', 'lone', 'worker']);
-    expect(outcome.undone.map((entry) => [entry.name, entry.reason])).toEqual([
-      ['db', 'db never became healthy'],
-      ['api', 'it depends on db, which failed'],
-      ['web', 'it depends on db, which failed'],
+    expect(outcome.undone.map((entry) => [entry.name, entry.reason, entry.started])).toEqual([
+      ['db', 'db never became healthy', true],
+      ['api', 'it depends on db, which failed', false],
+      ['web', 'it depends on db, which failed', false],
     ]);
     expect([...world.containers].sort()).toEqual(['cache', 'lone', 'worker']);
     // Neither dependant ever started: nothing of them is journaled.
@@ -139,6 +142,8 @@ describe('runBatchSaga', () => {
     const { outcome, world } = await runBatch([{ resourceId: 'db', name: 'db' }, { resourceId: 'api', name: 'api', dependsOn: ['db'] }, { resourceId: 'lone', name: 'lone' }], { failRecord: ['db'] });
     expect(outcome.status).toBe('partial');
     expect([...world.containers]).toEqual(['lone']);
+    // api had run its steps: it counts as undone, not as never started.
+    if (outcome.status === 'partial') expect(outcome.undone.map((entry) => [entry.name, entry.started])).toEqual([['db', true], ['api', true]]);
   });
 
   it('ends failed when nothing completed', async () => {

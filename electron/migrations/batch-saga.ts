@@ -22,6 +22,8 @@ export interface UndoneResource {
   name: string;
   /** The failure itself, or which failed resource it depends on. */
   reason: string;
+  /** False for a dependant stopped before its first step: nothing of it ran, so nothing was undone. */
+  started: boolean;
 }
 
 /** How a batch ended. */
@@ -158,8 +160,8 @@ export async function runBatchSaga<C>(options: {
   if (job.signal.aborted) stopEverything();
   else job.signal.addEventListener('abort', stopEverything, { once: true });
   const slots = new Slots(Math.max(1, Math.floor(options.concurrency)));
-  /** Resources to undo, with why. */
-  const doomed = new Map<string, UndoneResource>();
+  /** Resources to undo, with why (whether any of their steps ran is read at the end). */
+  const doomed = new Map<string, Omit<UndoneResource, 'started'>>();
   const completed: string[] = [];
   let firstError: GantryError | null = null;
   let stopAll = false;
@@ -178,7 +180,7 @@ export async function runBatchSaga<C>(options: {
       stopAll = true;
       stopEverything();
     }
-    log('error', `${branch.name} failed: ${error.message}${dependants.length > 0 ? ` Its dependants stop and are undone: ${dependants.map((id) => byId.get(id)!.name).join(', ')}.` : ''}`);
+    log('error', `${branch.name} failed: ${error.message}${dependants.length > 0 ? ` Its dependants stop (what of them ran is undone): ${dependants.map((id) => byId.get(id)!.name).join(', ')}.` : ''}`);
   };
 
   const runBranch = async (resourceId: string): Promise<void> => {
@@ -213,12 +215,13 @@ export async function runBatchSaga<C>(options: {
   await Promise.all(layout.branches.map((branch) => runBranch(branch.resourceId)));
   job.signal.removeEventListener('abort', stopEverything);
 
-  if (job.signal.aborted) return undoAll(new GantryError('cancelled', 'Cancelled by the operator'), 'cancelled', [...doomed.values()]);
-  if (stopAll && firstError) return undoAll(firstError, 'failed', [...doomed.values()]);
+  const resourceOf = new Map(layout.branches.flatMap((branch) => branch.seqs.map((seq) => [seq, branch.resourceId] as const)));
+  const ran = new Set(started.map(({ seq }) => resourceOf.get(seq)));
+  const undone = [...doomed.values()].map((entry) => ({ ...entry, started: ran.has(entry.resourceId) }));
+  if (job.signal.aborted) return undoAll(new GantryError('cancelled', 'Cancelled by the operator'), 'cancelled', undone);
+  if (stopAll && firstError) return undoAll(firstError, 'failed', undone);
   if (!firstError) return { status: 'completed', completed };
   const error: GantryError = firstError;
-  const undone = [...doomed.values()];
-  const resourceOf = new Map(layout.branches.flatMap((branch) => branch.seqs.map((seq) => [seq, branch.resourceId] as const)));
   const ofDoomed = started.filter(({ seq }) => doomed.has(resourceOf.get(seq) ?? ''));
   // A dependant may have finished before what it depends on failed in a later step: it is undone too.
   const stillCompleted = completed.filter((id) => !doomed.has(id));

@@ -65,7 +65,7 @@ describe('a batch where one app fails', () => {
     migrationId = detail.migration.id;
     expect(detail.migration.status, detail.migration.message ?? '').toBe('completed_with_warning');
     expect(detail.migration.message).toMatch(/3 of 5 resources completed \((db1|db2|report), (db1|db2|report), (db1|db2|report)\)/);
-    expect(detail.migration.message).toMatch(/undone: api \(.*port.*\), web \(it depends on api, which failed\)/is);
+    expect(detail.migration.message).toMatch(/undone: api \(.*port.*\); not started: web \(it depends on api, which failed\)/is);
     const states = await onUat();
     expect(states).toEqual({ db1: 'running', db2: 'running', report: 'running', api: 'absent', web: 'absent' });
     // The migration page's per-resource view of the same journal.
