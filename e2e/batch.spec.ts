@@ -286,7 +286,7 @@ test('one migration carries several linked resources; each shows its own progres
       await migrations.detailStatus('completed_with_warning', 120_000);
       const message = page.getByTestId('migration-message');
       await expect(message).toContainText(/2 of 4 resources completed \((db|report), (db|report)\)/);
-      await expect(message).toContainText(/undone: crash \(.*exit code 3.*\), viewer \(it depends on crash, which failed\)/s);
+      await expect(message).toContainText(/undone: crash \(.*exit code 3.*\); not started: viewer \(it depends on crash, which failed\)/s);
       const crash = batchResource(page, 'crash');
       await expect(crash).toHaveAttribute('data-status', 'undone');
       await expect(crash.locator('summary')).toContainText('Undone');
