@@ -3,6 +3,10 @@
  * appears in a command, which env variables are credentials, and detection. MongoDB, KeyDB and
  * Dragonfly are tested only here (they cannot run on the build machines).
  */
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DatabaseSpec, DatabaseTarget } from './adapter';
 import { compareChecksums } from './checksum';
@@ -32,6 +36,22 @@ describe.each(Object.entries(examples))('%s adapter', (type, example) => {
     expect(detectDatabase(example.target.spec).best).toMatchObject({ type, confidence: 'sure' });
   });
 
+  it('restore < file hands every byte of the file to its docker exec (a real shell; `docker` is a stand-in that records)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gantry-restore-stdin-'));
+    try {
+      // The stand-in records each call and, for `docker exec -i`, what it was given on stdin.
+      writeFileSync(join(dir, 'docker'), `#!/bin/sh\necho "$1 $2" >> "${dir}/calls"\nif [ "$1" = exec ] && [ "$2" = -i ]; then cat >> "${dir}/stdin"; fi\n`);
+      chmodSync(join(dir, 'docker'), 0o755);
+      const backup = join(dir, 'backup');
+      writeFileSync(backup, `REDIS0010 a backup's bytes ${type}\n`);
+      execFileSync('sh', ['-c', `${commands.restore} < '${backup}'`], { env: { ...process.env, PATH: `${dir}:${process.env.PATH}` } });
+      expect(readFileSync(join(dir, 'stdin'), 'utf8')).toBe(readFileSync(backup, 'utf8'));
+      expect(readFileSync(join(dir, 'calls'), 'utf8')).toMatch(/^exec -i\n/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('never writes a password value into a command, and names the credential env variables', () => {
     for (const line of Object.values(commands)) for (const secret of example.secrets) expect(line).not.toContain(secret);
     expect(adapter.credentials(example.target.spec).credentialEnv.sort()).toEqual(example.credentialEnv);
@@ -40,7 +60,8 @@ describe.each(Object.entries(examples))('%s adapter', (type, example) => {
 
   it('runs everything inside the container with docker exec; only restore reads stdin', () => {
     for (const [name, line] of Object.entries(commands)) {
-      expect(line.startsWith(`docker exec ${name === 'restore' ? '-i ' : ''}'${example.target.container}' sh -c `)).toBe(true);
+      // A restore that restarts the container after is one group: `{ docker exec -i … && docker restart …; }`.
+      expect(line.replace(/^\{ /, '').startsWith(`docker exec ${name === 'restore' ? '-i ' : ''}'${example.target.container}' sh -c `)).toBe(true);
     }
   });
 });
@@ -78,7 +99,7 @@ describe('commands of each engine', () => {
   it('Redis and KeyDB dump with --rdb and restore by replacing the RDB file and restarting; Dragonfly saves and loads RDB in place', () => {
     const redis = adapterFor('redis').commands(examples.redis.target);
     expect(redis.dump).toContain('cli=redis-cli; set -e; f=$(mktemp)');
-    expect(redis.restore).toMatch(/&& docker restart 'cache' >\/dev\/null$/);
+    expect(redis.restore).toMatch(/^\{ docker exec -i 'cache' .* && docker restart 'cache' >\/dev\/null; \}$/);
     expect(adapterFor('redis').restoreRestartsContainer).toBe(true);
     expect(adapterFor('keydb').commands(examples.keydb.target).dump).toContain('cli=keydb-cli; set -e; f=$(mktemp)');
     const dragonfly = adapterFor('dragonfly').commands(examples.dragonfly.target);

@@ -130,7 +130,8 @@ function redisFamilyAdapter(flavour: RedisFlavour): DatabaseAdapter {
           `${auth}m=$($cli INFO memory | sed -n 's/^used_memory_dataset:\\([0-9]*\\).*/\\1/p'); if [ "\${m:-0}" -lt ${EXACT_SIZE_BELOW} ]; then ( ${flavour.dumpScript} ) | wc -c; else d=$($cli --raw CONFIG GET dir | tail -n 1); f=$($cli --raw CONFIG GET dbfilename | tail -n 1); if [ -s "$d/$f" ]; then wc -c < "$d/$f"; else echo "$m"; fi; fi`,
         ),
         dump: inContainer(target.container, `${auth}${flavour.dumpScript}`),
-        restore: flavour.restartAfter ? `${restore} && docker restart ${shellQuote(target.container)} >/dev/null` : restore,
+        // One group, so `restore < file` (a backup's restore) feeds the file to the docker exec, not to the restart.
+        restore: flavour.restartAfter ? `{ ${restore} && docker restart ${shellQuote(target.container)} >/dev/null; }` : restore,
         // Every logical database listed in INFO keyspace, each scanned to the end.
         checksum: inContainer(
           target.container,

@@ -204,6 +204,11 @@ describe.each(engines)('Rotate credentials of a live production $type', (engine)
     expect(titles.filter((title) => title.startsWith('Set a new '))).toHaveLength(Object.keys(engine.passwords).length);
 
     const log = detail.log.map((line) => line.message).join('\n');
+    // A Redis backup is proven by restoring it into a throwaway container on prod (removed afterwards).
+    if (engine.type === 'redis') {
+      expect(log).toMatch(/Backup of \S+: .*restored into a throwaway container with the source's content checksum/);
+      expect(await sh("docker ps -a --filter name=gantry-verify --format '{{.Names}}'")).toBe('');
+    }
     for (const [variable, old] of Object.entries(engine.passwords)) {
       const { value: rotated } = await call('credentials:reveal', { environmentId: production, resourceId: dbId, variable });
       expect(rotated).toMatch(/^[A-Za-z0-9]{32}$/);
