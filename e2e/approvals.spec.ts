@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import type { LabDetails } from '../lab/lab-client';
 import { connectEngine } from './engine-client';
+import { runOnLabServer } from './lab-servers';
 import { test, expect, openApp, startEngine, stopEngine, type Engine } from './fixtures';
 import { expectAccessible } from './pages/axe';
 import { MigrationsPage } from './pages/migrations';
@@ -23,7 +24,7 @@ let lab: LabDetails;
 const keys = mkdtempSync(join(tmpdir(), 'gantry-e2e-keys-'));
 
 function onServer(server: 'uat' | 'prod', command: string): string {
-  return execFileSync('sh', ['-c', command], { encoding: 'utf8', env: { ...process.env, DOCKER_HOST: lab.servers[server].dockerHost } }).trim();
+  return runOnLabServer(lab, server, command);
 }
 function keygen(name: string): { path: string; publicKey: string; fingerprint: string } {
   const path = join(keys, name);

@@ -21,6 +21,7 @@ import type { TLSSocket } from 'node:tls';
 import type { Page } from '@playwright/test';
 import type { LabDetails } from '../lab/lab-client';
 import { connectEngine, type EngineClient } from './engine-client';
+import { runOnLabServer } from './lab-servers';
 import { test, expect, openApp, startEngine, stopEngine, type Engine } from './fixtures';
 import { expectAccessible } from './pages/axe';
 import { EnvironmentsPage } from './pages/environments';
@@ -32,7 +33,7 @@ let lab: LabDetails;
 const keys = mkdtempSync(join(tmpdir(), 'gantry-e2e-dom-keys-'));
 
 function onServer(server: 'uat' | 'prod', command: string): string {
-  return execFileSync('sh', ['-c', command], { encoding: 'utf8', env: { ...process.env, DOCKER_HOST: lab.servers[server].dockerHost } }).trim();
+  return runOnLabServer(lab, server, command);
 }
 function sshProd(command: string): string {
   return execFileSync('ssh', ['-i', lab.keys.plain, '-o', `UserKnownHostsFile=${lab.knownHostsFile}`, '-o', 'BatchMode=yes', `root@${lab.servers.prod.host}`, command], { encoding: 'utf8' });
