@@ -97,14 +97,22 @@ async function setUpProject(client: EngineClient): Promise<BatchProject> {
   return { projectId, environments: { dev: environmentIds[0]!, uat: environmentIds[1]! }, resourceIds };
 }
 
-/** dev → uat for `names` through the engine's channels, not the wizard (the first test drives that); resolves with the status it ended in. */
+/**
+ * dev → uat for `names` through the engine's channels, not the wizard (the first test drives that);
+ * resolves with the status it ended in, and for any other end than `completed` with what the run
+ * says about it too (its message, the steps that failed, the end of its log), so a failure names its cause.
+ */
 async function migrateThroughEngine(client: EngineClient, project: BatchProject, names: readonly Member[]): Promise<string> {
   const planned = await client.invoke('migrations:plan', { projectId: project.projectId, sourceEnvId: project.environments.dev, targetEnvId: project.environments.uat, resourceIds: names.map((name) => project.resourceIds[name]) });
   expect(planned.plan.prechecks.filter((check) => check.severity === 'blocking')).toEqual([]);
   const { migrationId } = await client.invoke('migrations:start', { planId: planned.planId, options: { waitForReady: true, healthTimeoutSec: 60 } });
   for (let i = 0; i < 600; i++) {
-    const { migration } = await client.invoke('migrations:get', { migrationId });
-    if (isTerminalStatus(migration.status)) return migration.status;
+    const { migration, steps, log } = await client.invoke('migrations:get', { migrationId });
+    if (migration.status === 'completed') return migration.status;
+    if (isTerminalStatus(migration.status)) {
+      const failed = steps.filter((step) => step.error).map((step) => `${step.title}: ${step.error}`);
+      return [`${migration.status}: ${migration.message}`, ...failed, ...log.slice(-30).map((line) => `${line.level} ${line.message}`)].join('\n');
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`migration ${migrationId} did not end`);

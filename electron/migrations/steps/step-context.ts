@@ -101,21 +101,42 @@ export async function removeOwnContainer(host: RemoteHost, name: string, migrati
   if ((await labelOf(host, 'container', name, gantryLabels.migration)) === migrationId) await run(host, `docker rm -fv ${shellQuote(name)} >/dev/null`, `remove ${name}`);
 }
 
+/**
+ * Network creations in flight, by target server and network name. Docker does not refuse a second
+ * network of a name created at the same moment as the first (both `docker network create` calls
+ * succeed, and every later use of the name is "ambiguous"), so the resources of a batch that share
+ * a network take turns here: the second one finds the network the first created.
+ */
+const networkTurns = new Map<string, Promise<void>>();
+
+/** Runs `work` once every earlier call with the same `key` has ended (however it ended). */
+async function inTurn<T>(key: string, work: () => Promise<T>): Promise<T> {
+  const mine = (networkTurns.get(key) ?? Promise.resolve()).then(work);
+  const settled = mine.then(
+    () => undefined,
+    () => undefined,
+  );
+  networkTurns.set(key, settled);
+  try {
+    return await mine;
+  } finally {
+    if (networkTurns.get(key) === settled) networkTurns.delete(key);
+  }
+}
+
 /** Creates and starts a container from a resource's desired spec, creating missing networks. */
 export async function createContainer(context: ExecutionContext, resource: PlannedResource, name: string, checkpoint: (data: { createdNetworks?: string[]; containerId?: string }) => void, signal: AbortSignal): Promise<string> {
   const docker = context.target.docker();
   const createdNetworks: string[] = [];
   for (const network of resource.desiredSpec.networks) {
     if (['bridge', 'host', 'none'].includes(network.name)) continue;
-    const exists = await context.target.exec(`docker network inspect ${shellQuote(network.name)} >/dev/null 2>&1`, { signal });
-    if (exists.code !== 0) {
-      const created = await context.target.exec(`docker network create --label ${shellQuote(`${gantryLabels.migration}=${context.migrationId}`)} ${shellQuote(network.name)} >/dev/null`, { signal });
-      if (created.code !== 0) {
-        // Another resource of the same batch, running in parallel, created it a moment ago: it is that step's to undo.
-        const meanwhile = await context.target.exec(`docker network inspect ${shellQuote(network.name)} >/dev/null 2>&1`, { signal });
-        if (meanwhile.code === 0) continue;
-        await run(context.target, `docker network create --label ${shellQuote(`${gantryLabels.migration}=${context.migrationId}`)} ${shellQuote(network.name)} >/dev/null`, `create network ${network.name}`, signal);
-      }
+    const created = await inTurn(`${context.target.label}\0${network.name}`, async () => {
+      const exists = await context.target.exec(`docker network inspect ${shellQuote(network.name)} >/dev/null 2>&1`, { signal });
+      if (exists.code === 0) return false;
+      await run(context.target, `docker network create --label ${shellQuote(`${gantryLabels.migration}=${context.migrationId}`)} ${shellQuote(network.name)} >/dev/null`, `create network ${network.name}`, signal);
+      return true;
+    });
+    if (created) {
       createdNetworks.push(network.name);
       checkpoint({ createdNetworks });
     }
@@ -139,14 +160,21 @@ export async function createContainer(context: ExecutionContext, resource: Plann
   return container.id;
 }
 
-/** Removes the networks this run created (it checks each network's migration label). */
+/**
+ * Removes the networks this run created: found by their migration label and exact name, and
+ * removed by id, so a name Docker holds twice (see `networkTurns`) cannot block the undo.
+ */
 export async function removeOwnNetworks(host: RemoteHost, networks: readonly string[] | undefined, migrationId: string): Promise<void> {
-  for (const name of networks ?? []) {
-    if ((await labelOf(host, 'network', name, gantryLabels.migration)) !== migrationId) continue;
+  if (!networks?.length) return;
+  const listed = await run(host, `docker network ls --no-trunc --filter ${shellQuote(`label=${gantryLabels.migration}=${migrationId}`)} --format '{{.ID}} {{.Name}}'`, 'list the networks this migration created');
+  const own = listed
+    .split('\n')
+    .map((line) => line.trim().split(' '))
+    .filter(([id, name]) => id && name && networks.includes(name));
+  for (const [id] of own) {
     // A resource of the same batch that completed still uses it: it stays (an undone resource leaves the others' network alone).
-    const users = await host.exec(`docker network inspect --format '{{len .Containers}}' ${shellQuote(name)}`, {});
+    const users = await host.exec(`docker network inspect --format '{{len .Containers}}' ${shellQuote(id!)}`, {});
     if (users.code === 0 && Number(users.stdout.trim()) > 0) continue;
-    await run(host, `docker network rm ${shellQuote(name)} >/dev/null`, `remove network ${name}`);
+    await run(host, `docker network rm ${shellQuote(id!)} >/dev/null`, `remove network ${id}`);
   }
 }
-

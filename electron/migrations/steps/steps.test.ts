@@ -167,10 +167,31 @@ describe('create-container', () => {
   });
 
   it('undo removes the container (with the anonymous volumes it made) and network only when they carry this run’s label', async () => {
-    const target = new FakeRemoteHost().on({ pattern: /container inspect .*'uat-web'/, result: { stdout: `${MIGRATION}\n` } }, { pattern: /network inspect .*'shop-uat'/, result: { stdout: 'someone-else\n' } });
+    // Docker answers the label filter: no network of that name carries this run's label.
+    const target = new FakeRemoteHost().on({ pattern: /container inspect .*'uat-web'/, result: { stdout: `${MIGRATION}\n` } }, { pattern: /network ls/, result: { stdout: 'net-other other-uat\n' } });
     await undo(target, create, { createdNetworks: ['shop-uat'] });
     expect(target.commands).toContain("docker rm -fv 'uat-web' >/dev/null");
+    expect(target.commands).toContain(`docker network ls --no-trunc --filter 'label=${LABEL}=${MIGRATION}' --format '{{.ID}} {{.Name}}'`);
     expect(target.commands.some((command) => command.startsWith('docker network rm'))).toBe(false);
+  });
+
+  it('undo removes its network by id, also when Docker holds the name twice (a name alone is ambiguous then)', async () => {
+    const target = new FakeRemoteHost().on({ pattern: /network ls/, result: { stdout: 'net-a shop-uat\nnet-b shop-uat\nnet-c shop-uat-2\n' } }, { pattern: /network inspect --format '\{\{len/, result: { stdout: '0\n' } });
+    await undo(target, create, { createdNetworks: ['shop-uat'] });
+    expect(target.commands.filter((command) => command.startsWith('docker network rm'))).toEqual(["docker network rm 'net-a' >/dev/null", "docker network rm 'net-b' >/dev/null"]);
+  });
+
+  it('two resources of a batch that need the same missing network create it once between them', async () => {
+    let networks = 0;
+    const target = new FakeRemoteHost().on(
+      { pattern: /network inspect 'shop-uat'/, answer: () => ({ code: networks > 0 ? 0 : 1 }) },
+      // Like Docker: a create at the same moment as another one succeeds too, and leaves a second network of the name.
+      { pattern: /network create/, answer: () => ((networks += 1), {}) },
+    );
+    const [first, second] = [[], []] as Record<string, unknown>[][];
+    await Promise.all([run(target, create, contextFor(target), jobFor(first!)), run(target, step('create-container', { containerName: 'uat-api' }), contextFor(target), jobFor(second!))]);
+    expect(networks).toBe(1);
+    expect([...first!, ...second!].filter((checkpoint) => 'createdNetworks' in checkpoint)).toEqual([{ createdNetworks: ['shop-uat'] }]);
   });
 
   it('a refusal by Docker names the container and the server', async () => {
